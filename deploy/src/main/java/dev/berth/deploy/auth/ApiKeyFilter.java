@@ -1,0 +1,54 @@
+package dev.berth.deploy.auth;
+
+import dev.berth.deploy.error.Problems;
+import dev.berth.runtime.port.AccessStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Maps {@code Authorization: Bearer <api key>} to a tenant for every {@code /v1} request.
+ * A missing, unknown or revoked key gets a 401 problem before any resource runs.
+ */
+public class ApiKeyFilter {
+    private static final String BEARER = "Bearer ";
+
+    private final AccessStore access;
+    private final RequestPrincipal principal;
+
+    @Inject
+    public ApiKeyFilter(AccessStore access, RequestPrincipal principal) {
+        this.access = access;
+        this.principal = principal;
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/v1/") || path.equals("/v1/info")) {
+            return Uni.createFrom().nullItem();
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Uni.createFrom().item(unauthorized("an API key is required: Authorization: Bearer <key>"));
+        }
+        String key = header.substring(BEARER.length()).trim();
+        return access.authenticate(ApiKeys.hash(key)).map(found -> {
+            if (found.isEmpty()) {
+                return unauthorized("the API key is unknown or revoked");
+            }
+            principal.set(found.get());
+            return null;
+        });
+    }
+
+    private static Response unauthorized(String detail) {
+        return Problems.response(Response.Status.UNAUTHORIZED, "unauthorized", "Unauthorized", detail)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
+    }
+}

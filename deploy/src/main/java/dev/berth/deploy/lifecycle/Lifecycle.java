@@ -1,0 +1,62 @@
+package dev.berth.deploy.lifecycle;
+
+import dev.berth.deploy.auth.ApiKeys;
+import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.engine.RunEngine;
+import dev.berth.runtime.port.AccessStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Start: the first admin key on an empty database, then the run engine. Stop: drain, so
+ * other processes resume this one's runs at once instead of after the lease TTL.
+ */
+@ApplicationScoped
+public class Lifecycle {
+    private static final Logger LOG = Logger.getLogger(Lifecycle.class);
+
+    private final AccessStore access;
+    private final RunEngine engine;
+    private final EngineConfig engineConfig;
+    private final Optional<String> bootstrapKey;
+    private volatile boolean draining;
+
+    @Inject
+    public Lifecycle(AccessStore access, RunEngine engine, EngineConfig engineConfig,
+            @ConfigProperty(name = "berth.bootstrap-key") Optional<String> bootstrapKey) {
+        this.access = access;
+        this.engine = engine;
+        this.engineConfig = engineConfig;
+        this.bootstrapKey = bootstrapKey;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        String key = bootstrapKey.filter(k -> !k.isBlank()).orElseGet(ApiKeys::generate);
+        boolean created = access.bootstrapIfEmpty(ApiKeys.hash(key), ApiKeys.displayPrefix(key))
+                .await().atMost(Duration.ofSeconds(30));
+        if (created && bootstrapKey.isEmpty()) {
+            // Shown once: only its hash is stored.
+            LOG.infof("%n%n  First start: created tenant 'default' and its admin API key (shown only now):%n%n"
+                    + "    %s%n%n  Use it as: Authorization: Bearer <key>%n", key);
+        } else if (created) {
+            LOG.info("First start: created tenant 'default' with the admin key from BERTH_BOOTSTRAP_KEY");
+        }
+        engine.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        draining = true;
+        engine.drain().await().atMost(engineConfig.drainGrace().plusSeconds(5));
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+}

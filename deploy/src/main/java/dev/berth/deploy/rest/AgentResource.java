@@ -1,0 +1,69 @@
+package dev.berth.deploy.rest;
+
+import dev.berth.deploy.api.AgentRequest;
+import dev.berth.deploy.api.AgentVersionsView;
+import dev.berth.deploy.api.AgentView;
+import dev.berth.deploy.api.ApiMapper;
+import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.service.AgentService;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+
+/** Agents: immutable definitions; every PUT creates a new version. */
+@Path("/v1/agents")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AgentResource {
+    private final AgentService agents;
+    private final RequestPrincipal principal;
+
+    @Inject
+    public AgentResource(AgentService agents, RequestPrincipal principal) {
+        this.agents = agents;
+        this.principal = principal;
+    }
+
+    /** Creates a new version of the agent (201, version 1 for a new name). */
+    @PUT
+    @Path("{name}")
+    public Uni<Response> define(@PathParam("name") String name, AgentRequest request) {
+        return agents.define(principal.tenant(), name, ApiMapper.toSpec(request))
+                .map(agent -> Response.created(URI.create("/v1/agents/" + name + "/versions/" + agent.version()))
+                        .entity(ApiMapper.agent(agent)).build());
+    }
+
+    @GET
+    public Uni<List<AgentView>> list() {
+        return agents.list(principal.tenant()).map(all -> all.stream().map(ApiMapper::agent).toList());
+    }
+
+    /** The latest version. */
+    @GET
+    @Path("{name}")
+    public Uni<AgentView> latest(@PathParam("name") String name) {
+        return agents.get(principal.tenant(), name, null).map(ApiMapper::agent);
+    }
+
+    @GET
+    @Path("{name}/versions")
+    public Uni<AgentVersionsView> versions(@PathParam("name") String name) {
+        return agents.versions(principal.tenant(), name)
+                .map(all -> new AgentVersionsView(name, all.stream().map(ApiMapper::agent).toList()));
+    }
+
+    @GET
+    @Path("{name}/versions/{version}")
+    public Uni<AgentView> version(@PathParam("name") String name, @PathParam("version") int version) {
+        return agents.get(principal.tenant(), name, version).map(ApiMapper::agent);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.berth.deploy.rest;
+
+import dev.berth.deploy.api.ApiMapper;
+import dev.berth.deploy.api.RunView;
+import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.service.RunService;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Runs: read (optionally waiting until settled) and cancel, from any process. */
+@Path("/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+    private final RunService runs;
+    private final RequestPrincipal principal;
+
+    @Inject
+    public RunResource(RunService runs, RequestPrincipal principal) {
+        this.runs = runs;
+        this.principal = principal;
+    }
+
+    /** The run; with {@code wait} (seconds, at most 60), once it has settled or the wait is over. */
+    @GET
+    @Path("{id}")
+    public Uni<RunView> get(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("0") int waitSeconds) {
+        UUID runId = Ids.parse(id, "run");
+        if (waitSeconds < 0) {
+            throw ValidationException.field("wait", "must not be negative");
+        }
+        return (waitSeconds == 0 ? runs.get(principal.tenant(), runId)
+                : runs.await(principal.tenant(), runId, Duration.ofSeconds(waitSeconds))).map(ApiMapper::run);
+    }
+
+    /** Cancels a queued or paused run at once, a running one at its next step boundary. */
+    @POST
+    @Path("{id}/cancel")
+    public Uni<RunView> cancel(@PathParam("id") String id) {
+        return runs.cancel(principal.tenant(), Ids.parse(id, "run")).map(ApiMapper::run);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.berth.deploy.rest;
+
+import dev.berth.deploy.api.ApiMapper;
+import dev.berth.deploy.api.EventPageView;
+import dev.berth.deploy.api.EventView;
+import dev.berth.deploy.api.MessageRequest;
+import dev.berth.deploy.api.PageView;
+import dev.berth.deploy.api.SessionRequest;
+import dev.berth.deploy.api.SessionView;
+import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.service.EventService;
+import dev.berth.runtime.service.RunService;
+import dev.berth.runtime.service.SessionService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Sessions, the input sent to them, and their events (paged and streamed). */
+@Path("/v1/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SessionResource {
+    private final SessionService sessions;
+    private final RunService runs;
+    private final EventService events;
+    private final RequestPrincipal principal;
+    private final Sse sse;
+    private final ObjectMapper json;
+
+    @Inject
+    public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
+            Sse sse, ObjectMapper json) {
+        this.sessions = sessions;
+        this.runs = runs;
+        this.events = events;
+        this.principal = principal;
+        this.sse = sse;
+        this.json = json;
+    }
+
+    @POST
+    public Uni<Response> open(SessionRequest request) {
+        if (request == null) {
+            throw ValidationException.field("body", "is required");
+        }
+        return sessions.open(principal.tenant(), request.agent(), request.agentVersion(), request.actorId(),
+                        request.inputPolicy() == null ? null : ApiMapper.policy(request.inputPolicy()),
+                        ApiMapper.metadata(request.metadata()),
+                        request.ttlSeconds() == null ? null : Duration.ofSeconds(request.ttlSeconds()))
+                .map(session -> Response.created(URI.create("/v1/sessions/" + session.id()))
+                        .entity(ApiMapper.session(session)).build());
+    }
+
+    @GET
+    public Uni<PageView<SessionView>> list(@QueryParam("actorId") String actorId, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("20") int limit) {
+        return sessions.list(principal.tenant(), actorId, cursor, limit)
+                .map(page -> new PageView<>(page.items().stream().map(ApiMapper::session).toList(), page.nextCursor()));
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<SessionView> get(@PathParam("id") String id) {
+        return sessions.get(principal.tenant(), Ids.parse(id, "session")).map(ApiMapper::session);
+    }
+
+    /** Deletes the session with all its events and runs. */
+    @DELETE
+    @Path("{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return sessions.delete(principal.tenant(), Ids.parse(id, "session")).replaceWith(Response.noContent().build());
+    }
+
+    /**
+     * Submits input: the input event and a queued run are committed before this returns 202.
+     * With {@code wait} (seconds, at most 60), answers once the run has settled (200) or the
+     * wait is over (202).
+     */
+    @POST
+    @Path("{id}/messages")
+    public Uni<Response> submit(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("0") int waitSeconds,
+            MessageRequest request) {
+        UUID sessionId = Ids.parse(id, "session");
+        if (request == null) {
+            throw ValidationException.field("body", "is required");
+        }
+        if (waitSeconds < 0) {
+            throw ValidationException.field("wait", "must not be negative");
+        }
+        return runs.submit(principal.tenant(), sessionId, request.text())
+                .chain(run -> waitSeconds == 0 ? Uni.createFrom().item(run)
+                        : runs.await(principal.tenant(), run.id(), Duration.ofSeconds(waitSeconds)))
+                .map(run -> Response.status(run.status().settled() ? 200 : 202)
+                        .location(URI.create("/v1/runs/" + run.id()))
+                        .entity(ApiMapper.run(run)).build());
+    }
+
+    @GET
+    @Path("{id}/events")
+    public Uni<EventPageView> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        return events.after(principal.tenant(), Ids.parse(id, "session"), after, limit).map(list -> {
+            List<EventView> items = list.stream().map(ApiMapper::event).toList();
+            return new EventPageView(items, items.isEmpty() ? after : items.getLast().seq());
+        });
+    }
+
+    /**
+     * Server-sent events of the session's committed events, each with its sequence as the
+     * event id; resumes after {@code Last-Event-ID} (or {@code after}) without gaps or duplicates.
+     */
+    @GET
+    @Path("{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("after") Long after) {
+        UUID sessionId = Ids.parse(id, "session");
+        long from = resumePoint(lastEventId, after);
+        return Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
+                .onItem().transformToMultiAndConcatenate(followed -> followed)
+                .map(event -> sse.newEventBuilder()
+                        .id(Long.toString(event.seq()))
+                        .name(event.type())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(toJson(ApiMapper.event(event)))
+                        .build());
+    }
+
+    private String toJson(EventView event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event could not be written as JSON", e);
+        }
+    }
+
+    private static long resumePoint(String lastEventId, Long after) {
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                return Long.parseLong(lastEventId.trim());
+            } catch (NumberFormatException e) {
+                throw ValidationException.field("Last-Event-ID", "must be an event sequence number");
+            }
+        }
+        return after == null ? 0 : after;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.berth.runtime.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How this process claims and executes runs. */
+@ConfigMapping(prefix = "berth.engine")
+public interface EngineConfig {
+
+    /** Whether this process executes runs at all (an API-only process sets false). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** This process's owner id in leases; defaults to the host name plus a random suffix. */
+    Optional<String> ownerId();
+
+    /** The most runs this process executes at once. */
+    @WithDefault("64")
+    int maxConcurrentRuns();
+
+    /** How long a lease lasts without a heartbeat; another process takes the run over after it. */
+    @WithDefault("15s")
+    Duration leaseTtl();
+
+    /** How often leases are renewed; well under the lease TTL. */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /** How often to look for claimable runs when no notification arrives. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** On shutdown, how long the step in flight may take before its lease is released anyway. */
+    @WithDefault("10s")
+    Duration drainGrace();
+
+    /** The most events read to build a model call's context (a bounded window). */
+    @WithDefault("200")
+    int contextMaxEvents();
+
+    /** The default timeout of one tool call. */
+    @WithDefault("60s")
+    Duration toolTimeout();
+
+    /** Tool output longer than this many characters is truncated with a marker. */
+    @WithDefault("65536")
+    int toolMaxOutputChars();
+}

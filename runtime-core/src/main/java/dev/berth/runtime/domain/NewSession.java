@@ -1,0 +1,20 @@
+package dev.berth.runtime.domain;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A session about to be created, with the agent version it pins. */
+public record NewSession(UUID id, TenantId tenant, AgentDefinition agent, String actorId, InputPolicy inputPolicy,
+        Map<String, Object> metadata, Instant expiresAt) {
+    public NewSession {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(agent, "agent");
+        Objects.requireNonNull(actorId, "actorId");
+        Objects.requireNonNull(inputPolicy, "inputPolicy");
+        metadata = metadata == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.berth.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.model.ChatMessage;
+import dev.berth.model.ChatRequest;
+import dev.berth.model.ToolCall;
+import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.domain.Event;
+import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.tools.ToolRegistry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns an agent and a window of a session's events into one stateless model call. The
+ * window is bounded by the caller; a window that begins inside a tool exchange is trimmed
+ * so that tool results never appear without the call that asked for them.
+ */
+final class ContextAssembler {
+    private final ToolRegistry tools;
+
+    ContextAssembler(ToolRegistry tools) {
+        this.tools = tools;
+    }
+
+    ChatRequest assemble(AgentDefinition agent, List<Event> window) {
+        List<ChatMessage> messages = new ArrayList<>();
+        messages.add(new ChatMessage.System(agent.spec().instructions()));
+        boolean started = false;
+        for (Event event : window) {
+            ChatMessage message = toMessage(event);
+            if (message == null) {
+                continue;
+            }
+            // Start the conversation at a user or plain assistant message, never at a tool result.
+            if (!started && message instanceof ChatMessage.Tool) {
+                continue;
+            }
+            started = true;
+            messages.add(message);
+        }
+        return new ChatRequest(agent.spec().model(), messages, tools.definitions(agent.spec().tools()),
+                null, null, agent.spec().limits().maxCompletionTokens(), null, null);
+    }
+
+    private static ChatMessage toMessage(Event event) {
+        JsonNode data = event.data();
+        return switch (event.type()) {
+            case EventType.USER_MESSAGE -> new ChatMessage.User(data.path("text").asText());
+            case EventType.ASSISTANT_MESSAGE -> {
+                List<ToolCall> calls = EventPayloads.toolCalls(data);
+                String text = EventPayloads.textOrNull(data, "text");
+                yield text == null && calls.isEmpty() ? null : new ChatMessage.Assistant(text, calls);
+            }
+            case EventType.TOOL_RESULT -> new ChatMessage.Tool(data.path("callId").asText(),
+                    data.path("output").asText());
+            default -> null;
+        };
+    }
+}

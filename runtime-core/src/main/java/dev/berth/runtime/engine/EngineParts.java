@@ -1,0 +1,14 @@
+package dev.berth.runtime.engine;
+
+import dev.berth.model.ModelClient;
+import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.port.EventLog;
+import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.port.SessionStore;
+import dev.berth.runtime.tools.ToolExecutor;
+import java.time.Clock;
+
+/** What a {@link RunExecution} works with; shared by all executions of a process. */
+record EngineParts(RunStore runs, EventLog events, SessionStore sessions, ModelClient model, ToolExecutor tools,
+        ContextAssembler context, EngineConfig config, Clock clock) {
+}

@@ -1,0 +1,76 @@
+package dev.berth.runtime.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.ChatResponse;
+import dev.berth.model.ToolCall;
+import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.RunError;
+import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.tools.ToolOutcome;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds and reads the JSON payloads of the event types the engine writes. */
+public final class EventPayloads {
+    private EventPayloads() {
+    }
+
+    public static NewEvent userMessage(String text) {
+        return new NewEvent(EventType.USER_MESSAGE, Json.object().put("text", text));
+    }
+
+    static NewEvent assistantMessage(ChatResponse response, boolean last) {
+        ObjectNode data = Json.object();
+        data.put("text", response.content());
+        ArrayNode calls = data.putArray("toolCalls");
+        for (ToolCall call : response.toolCalls()) {
+            calls.addObject().put("id", call.id()).put("name", call.name()).put("arguments", call.arguments());
+        }
+        data.put("finishReason", response.finishReason().name().toLowerCase(java.util.Locale.ROOT));
+        data.put("final", last);
+        ObjectNode usage = data.putObject("usage");
+        usage.put("inputTokens", response.usage().inputTokens());
+        usage.put("outputTokens", response.usage().outputTokens());
+        if (response.call().deployment() != null) {
+            data.put("deployment", response.call().deployment());
+        }
+        return new NewEvent(EventType.ASSISTANT_MESSAGE, data);
+    }
+
+    static NewEvent toolResult(ToolOutcome outcome) {
+        ObjectNode data = Json.object()
+                .put("callId", outcome.callId())
+                .put("name", outcome.name())
+                .put("output", outcome.output())
+                .put("error", outcome.error())
+                .put("attempt", outcome.attempt())
+                .put("retry", outcome.attempt() > 1);
+        return new NewEvent(EventType.TOOL_RESULT, data);
+    }
+
+    static NewEvent runFailed(RunError error) {
+        return new NewEvent(EventType.RUN_FAILED, Json.object().put("code", error.code()).put("message", error.message()));
+    }
+
+    static NewEvent runCancelled(String reason) {
+        return new NewEvent(EventType.RUN_CANCELLED, Json.object().put("reason", reason));
+    }
+
+    /** The tool calls of an {@code assistant.message} payload. */
+    static List<ToolCall> toolCalls(JsonNode assistantData) {
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode call : assistantData.path("toolCalls")) {
+            calls.add(new ToolCall(call.path("id").asText(), call.path("name").asText(),
+                    call.path("arguments").asText("{}")));
+        }
+        return calls;
+    }
+
+    static String textOrNull(JsonNode data, String field) {
+        JsonNode node = data.get(field);
+        return node == null || node.isNull() ? null : node.asText();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.berth.runtime.engine;
+
+import dev.berth.model.ModelClient;
+import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.domain.LeaseState;
+import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.port.AgentStore;
+import dev.berth.runtime.port.ChangeFeed;
+import dev.berth.runtime.port.EventLog;
+import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.port.SessionStore;
+import dev.berth.runtime.tools.ToolExecutor;
+import dev.berth.runtime.tools.ToolRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Claims runs from PostgreSQL and executes them, up to a limit per process. Every process
+ * runs one engine; none is special. Claims are triggered by notifications and by a poll;
+ * leases are renewed by a heartbeat, which also delivers cancellation requests and tells
+ * the engine about leases it lost.
+ *
+ * <p>Lifecycle: {@link #start()} once the database is migrated; {@link #drain()} on
+ * shutdown. Thread safe.
+ */
+@ApplicationScoped
+public class RunEngine {
+    private static final Logger LOG = Logger.getLogger(RunEngine.class);
+
+    private final RunStore runs;
+    private final AgentStore agents;
+    private final ChangeFeed feed;
+    private final EngineConfig config;
+    private final EngineParts parts;
+    private final String owner;
+    private final Map<UUID, RunExecution> active = new ConcurrentHashMap<>();
+    private final Map<String, AgentDefinition> agentCache = new ConcurrentHashMap<>();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private volatile boolean accepting;
+    private volatile boolean claimAgain;
+    private Cancellable poller;
+    private Cancellable heartbeat;
+
+    @Inject
+    public RunEngine(RunStore runs, EventLog events, SessionStore sessions, AgentStore agents, ModelClient model,
+            ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config) {
+        this.runs = runs;
+        this.agents = agents;
+        this.feed = feed;
+        this.config = config;
+        this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), config,
+                Clock.systemUTC());
+        this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
+    }
+
+    public String ownerId() {
+        return owner;
+    }
+
+    public int activeRuns() {
+        return active.size();
+    }
+
+    public boolean accepting() {
+        return accepting;
+    }
+
+    public synchronized void start() {
+        if (!config.enabled() || accepting) {
+            return;
+        }
+        accepting = true;
+        feed.onWorkAvailable(this::claim);
+        feed.onRunChange(this::onRunChange);
+        poller = Multi.createFrom().ticks().every(config.pollInterval()).subscribe().with(tick -> claim());
+        heartbeat = Multi.createFrom().ticks().every(config.heartbeatInterval())
+                .onOverflow().drop()
+                .subscribe().with(tick -> renewLeases());
+        LOG.infof("Run engine %s started: up to %d runs at once, lease TTL %s", owner, config.maxConcurrentRuns(),
+                config.leaseTtl());
+        claim();
+    }
+
+    /**
+     * Stops claiming, lets each run finish the step in flight, and releases the leases so
+     * other processes resume the runs at once. Completes within the drain grace period.
+     */
+    public Uni<Void> drain() {
+        synchronized (this) {
+            if (!accepting) {
+                return Uni.createFrom().voidItem();
+            }
+            accepting = false;
+            if (poller != null) {
+                poller.cancel();
+            }
+        }
+        LOG.infof("Draining %d runs", active.size());
+        active.values().forEach(RunExecution::drain);
+        return Multi.createFrom().ticks().every(Duration.ofMillis(50))
+                .filter(tick -> active.isEmpty())
+                .toUni().replaceWithVoid()
+                .ifNoItem().after(config.drainGrace()).recoverWithUni(this::releaseRemaining)
+                .eventually(() -> {
+                    if (heartbeat != null) {
+                        heartbeat.cancel();
+                    }
+                });
+    }
+
+    private Uni<Void> releaseRemaining() {
+        List<Uni<Void>> releases = active.values().stream()
+                .map(execution -> {
+                    execution.lose();
+                    return runs.release(execution.lease()).onFailure().recoverWithNull();
+                })
+                .toList();
+        return releases.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(releases).andCollectFailures()
+                .replaceWithVoid();
+    }
+
+    /** Claims runs until the limit is reached or none is claimable. Reentrant calls coalesce. */
+    void claim() {
+        if (!accepting || active.size() >= config.maxConcurrentRuns()) {
+            return;
+        }
+        if (!claiming.compareAndSet(false, true)) {
+            claimAgain = true;
+            return;
+        }
+        claimAgain = false;
+        runs.claimNext(owner, config.leaseTtl()).subscribe().with(
+                claimed -> {
+                    claiming.set(false);
+                    claimed.ifPresent(this::begin);
+                    if (claimed.isPresent() || claimAgain) {
+                        claim();
+                    }
+                },
+                failure -> {
+                    claiming.set(false);
+                    LOG.warnf("Could not claim runs: %s", failure.toString());
+                });
+    }
+
+    private void begin(ClaimedRun claimed) {
+        Run run = claimed.run();
+        if (claimed.takeover()) {
+            LOG.infof("Taking over run %s of session %s (epoch %d)", run.id(), run.sessionId(),
+                    claimed.lease().epoch());
+        }
+        agent(run).map(agent -> new RunExecution(parts, claimed, agent))
+                .invoke(execution -> active.put(run.id(), execution))
+                .chain(RunExecution::execute)
+                .onFailure().invoke(failure -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id()))
+                .onTermination().invoke(() -> {
+                    active.remove(run.id());
+                    claim();
+                })
+                .subscribe().with(ignored -> { }, ignored -> { });
+    }
+
+    private Uni<AgentDefinition> agent(Run run) {
+        String key = run.tenant() + "/" + run.agentName() + "/" + run.agentVersion();
+        AgentDefinition cached = agentCache.get(key);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        // Definitions are immutable, so a cached version never goes stale.
+        return agents.find(run.tenant(), run.agentName(), run.agentVersion())
+                .map(found -> found.orElseThrow(() -> new NotFoundException("agent", run.agentName())))
+                .invoke(found -> agentCache.put(key, found));
+    }
+
+    private void renewLeases() {
+        if (active.isEmpty()) {
+            return;
+        }
+        runs.heartbeat(owner, config.leaseTtl()).subscribe().with(this::reconcile,
+                failure -> LOG.warnf("Could not renew leases: %s", failure.toString()));
+    }
+
+    private void reconcile(List<LeaseState> held) {
+        Set<UUID> stillHeld = new HashSet<>();
+        for (LeaseState lease : held) {
+            stillHeld.add(lease.runId());
+            RunExecution execution = active.get(lease.runId());
+            if (execution != null && lease.cancelRequested()) {
+                execution.cancel();
+            }
+        }
+        active.forEach((runId, execution) -> {
+            if (!stillHeld.contains(runId)) {
+                LOG.infof("Lost the lease of run %s", runId);
+                execution.lose();
+            }
+        });
+    }
+
+    private void onRunChange(UUID runId) {
+        if (active.containsKey(runId)) {
+            // A cancellation may have been requested on another process: look now, not at the next heartbeat.
+            runs.heartbeat(owner, config.leaseTtl()).subscribe().with(this::reconcile, failure -> { });
+        }
+    }
+
+    private static String defaultOwner() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "berth";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

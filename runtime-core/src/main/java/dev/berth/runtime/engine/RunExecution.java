@@ -1,0 +1,240 @@
+package dev.berth.runtime.engine;
+
+import dev.berth.model.ChatRequest;
+import dev.berth.model.ChatResponse;
+import dev.berth.model.ModelException;
+import dev.berth.model.ToolCall;
+import dev.berth.model.Usage;
+import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.domain.Event;
+import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunError;
+import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.tools.ToolOutcome;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent loop of one claimed run, as a durable state machine: each step (a model call, or
+ * the execution of the tool calls it asked for) is committed in one transaction fenced by the
+ * lease epoch, so a successor resumes from the last committed step.
+ *
+ * <p>Threading: steps run one after the other on whatever thread completes the previous one;
+ * {@link #cancel()}, {@link #lose()} and {@link #drain()} may be called from any thread.
+ */
+final class RunExecution {
+    private static final Logger LOG = Logger.getLogger(RunExecution.class);
+    private static final int MAX_CONSECUTIVE_FAILURES = 5;
+
+    private final EngineParts parts;
+    private final ClaimedRun claimed;
+    private final AgentDefinition agent;
+    private final Instant deadline;
+    private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+    private volatile boolean cancelRequested;
+    private volatile boolean lost;
+    private volatile boolean draining;
+    private Map<String, Integer> pending;
+    private int modelCalls;
+    private int consecutiveFailures;
+
+    RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
+        this.parts = parts;
+        this.claimed = claimed;
+        this.agent = agent;
+        this.pending = new LinkedHashMap<>(claimed.pendingTools());
+        this.modelCalls = claimed.run().modelCalls();
+        this.cancelRequested = claimed.cancelRequested();
+        Instant started = claimed.run().startedAt() == null ? parts.clock().instant() : claimed.run().startedAt();
+        this.deadline = started.plus(agent.spec().limits().runTimeout());
+    }
+
+    Run run() {
+        return claimed.run();
+    }
+
+    dev.berth.runtime.domain.Lease lease() {
+        return claimed.lease();
+    }
+
+    /** Runs steps until the run settles, the lease is lost or the process drains. Never fails. */
+    Uni<Void> execute() {
+        return step().chain(done -> done ? Uni.createFrom().voidItem() : execute());
+    }
+
+    void cancel() {
+        cancelRequested = true;
+        stopSignal.complete(null);
+    }
+
+    void lose() {
+        lost = true;
+        stopSignal.complete(null);
+    }
+
+    /** Stops at the next step boundary and gives the run to another process. */
+    void drain() {
+        draining = true;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    /** @return true when this execution is over */
+    private Uni<Boolean> step() {
+        if (lost) {
+            return Uni.createFrom().item(true);
+        }
+        if (draining) {
+            return parts.runs().release(claimed.lease()).replaceWith(true)
+                    .onFailure().recoverWithItem(true);
+        }
+        if (cancelRequested) {
+            return settle(RunStatus.CANCELLED, List.of(EventPayloads.runCancelled("cancel requested")), null, null);
+        }
+        if (parts.clock().instant().isAfter(deadline)) {
+            return fail(new RunError("run_timeout", "the run exceeded its time limit of "
+                    + agent.spec().limits().runTimeout().toSeconds() + " s"));
+        }
+        return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
+                .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
+                .invoke(done -> consecutiveFailures = 0)
+                .onFailure().recoverWithUni(this::onStepFailure);
+    }
+
+    private Uni<Boolean> modelStep(List<Event> window) {
+        if (modelCalls >= agent.spec().limits().maxSteps()) {
+            return fail(new RunError("max_steps_exceeded", "the run reached the agent's limit of "
+                    + agent.spec().limits().maxSteps() + " model calls"));
+        }
+        ChatRequest request = parts.context().assemble(agent, window);
+        // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
+        Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
+        return Uni.combine().any().of(parts.model().chat(request), stopped)
+                .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
+                .onFailure(ModelException.class).recoverWithUni(e -> fail(modelError((ModelException) e)));
+    }
+
+    private Uni<Boolean> commitAnswer(ChatResponse response) {
+        boolean last = response.toolCalls().isEmpty();
+        NewEvent event = EventPayloads.assistantMessage(response, last);
+        Map<String, Integer> calls = new LinkedHashMap<>();
+        response.toolCalls().forEach(call -> calls.put(call.id(), 0));
+        StepCommit commit = new StepCommit(List.of(event), last ? RunStatus.COMPLETED : RunStatus.RUNNING,
+                response.usage(), true, calls, last ? orEmpty(response.content()) : null, null, null);
+        return commit(commit).map(ignored -> {
+            modelCalls++;
+            pending = calls;
+            return last;
+        });
+    }
+
+    private Uni<Boolean> toolStep(List<Event> window) {
+        List<ToolCall> calls = pendingCalls(window);
+        if (calls.isEmpty()) {
+            return fail(new RunError("internal_error", "the pending tool calls are not in the context window"));
+        }
+        return parts.sessions().find(claimed.run().tenant(), claimed.run().sessionId())
+                .chain(session -> {
+                    Map<String, Object> state = session.map(s -> s.state()).orElse(Map.of());
+                    String actor = session.map(s -> s.actorId()).orElse("");
+                    List<ToolInvocation> invocations = calls.stream()
+                            .map(call -> new ToolInvocation(claimed.run().tenant().toString(), claimed.run().sessionId(),
+                                    claimed.run().id(), actor, call, pending.getOrDefault(call.id(), 0) + 1, state))
+                            .toList();
+                    return parts.tools().executeAll(invocations, new HashSet<>(agent.spec().tools()),
+                            () -> cancelRequested);
+                })
+                .chain(this::commitToolResults);
+    }
+
+    private Uni<Boolean> commitToolResults(List<ToolOutcome> outcomes) {
+        List<NewEvent> events = new ArrayList<>();
+        Map<String, Object> statePatch = new HashMap<>();
+        for (ToolOutcome outcome : outcomes) {
+            events.add(EventPayloads.toolResult(outcome));
+            statePatch.putAll(outcome.statePatch());
+        }
+        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null, null,
+                statePatch);
+        return commit(commit).map(ignored -> {
+            pending = Map.of();
+            return false;
+        });
+    }
+
+    /** The calls of the newest assistant message that are still pending. */
+    private List<ToolCall> pendingCalls(List<Event> window) {
+        for (int i = window.size() - 1; i >= 0; i--) {
+            Event event = window.get(i);
+            if (EventType.ASSISTANT_MESSAGE.equals(event.type()) && claimed.run().id().equals(event.runId())) {
+                return EventPayloads.toolCalls(event.data()).stream()
+                        .filter(call -> pending.containsKey(call.id()))
+                        .toList();
+            }
+        }
+        return List.of();
+    }
+
+    private Uni<Boolean> fail(RunError error) {
+        return settle(RunStatus.FAILED, List.of(EventPayloads.runFailed(error)), null, error);
+    }
+
+    private Uni<Boolean> settle(RunStatus status, List<NewEvent> events, String output, RunError error) {
+        StepCommit commit = new StepCommit(events, status, Usage.ZERO, false, Map.of(), output, error, null);
+        return commit(commit).replaceWith(true);
+    }
+
+    private Uni<Void> commit(StepCommit commit) {
+        return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl());
+    }
+
+    private Uni<Boolean> onStepFailure(Throwable failure) {
+        if (failure instanceof FencedOutException) {
+            LOG.infof("Run %s is owned by another process now; stopping here", claimed.run().id());
+            lost = true;
+            return Uni.createFrom().item(true);
+        }
+        consecutiveFailures++;
+        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+            LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up", claimed.run().id(),
+                    consecutiveFailures);
+            return parts.runs().release(claimed.lease()).replaceWith(true).onFailure().recoverWithItem(true);
+        }
+        LOG.warnf("Step of run %s failed (%s); trying again", claimed.run().id(), failure.toString());
+        // The uncommitted step is simply made again after a pause; nothing of it was written.
+        return Uni.createFrom().item(false).onItem().delayIt().by(Duration.ofMillis(500L * consecutiveFailures));
+    }
+
+    private static RunError modelError(ModelException e) {
+        String code = switch (e) {
+            case ModelException.ContentFiltered ignored -> "content_filtered";
+            case ModelException.ContextLengthExceeded ignored -> "context_length_exceeded";
+            case ModelException.Throttled ignored -> "model_throttled";
+            case ModelException.Unavailable ignored -> "model_unavailable";
+            case ModelException.BadRequest ignored -> "model_bad_request";
+            case ModelException.Authentication ignored -> "model_authentication";
+        };
+        return new RunError(code, e.getMessage() == null ? code : e.getMessage());
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.berth.runtime.port;
+
+import dev.berth.runtime.domain.ApiKeyInfo;
+import dev.berth.runtime.domain.ApiPrincipal;
+import dev.berth.runtime.domain.TenantId;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Tenants and their API keys. Keys are stored only as SHA-256 hashes. Threading and errors as
+ * {@link AgentStore}.
+ */
+public interface AccessStore {
+
+    /**
+     * On an empty database, creates the operator tenant and an admin key with the given hash,
+     * once across all processes.
+     *
+     * @return true when this call created them
+     */
+    Uni<Boolean> bootstrapIfEmpty(byte[] keyHash, String keyPrefix);
+
+    /** The principal of a live (not revoked) key. */
+    Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash);
+
+    Uni<TenantId> createTenant(String name);
+
+    Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix);
+
+    Uni<List<ApiKeyInfo>> listKeys(TenantId tenant);
+
+    /** @return false when the tenant has no such live key */
+    Uni<Boolean> revokeKey(TenantId tenant, UUID keyId);
+}

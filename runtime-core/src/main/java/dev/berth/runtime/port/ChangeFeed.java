@@ -1,0 +1,28 @@
+package dev.berth.runtime.port;
+
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Notifications of committed changes, across processes (PostgreSQL LISTEN/NOTIFY). They are
+ * hints, not data: a listener always reads the committed state afterwards, and every wait
+ * has a bound, so a lost notification only delays, never loses, anything.
+ *
+ * <p>Threading: non-blocking; listeners run on an event-loop thread and must not block.
+ */
+public interface ChangeFeed {
+
+    /** Completes when events above {@code afterSeq} may exist for the session, or after {@code max}. */
+    Uni<Void> awaitSessionEvents(UUID sessionId, long afterSeq, Duration max);
+
+    /** Completes when the run's status may have changed, or after {@code max}. */
+    Uni<Void> awaitRunChange(UUID runId, Duration max);
+
+    /** Registers a listener called when a run may have become claimable. */
+    void onWorkAvailable(Runnable listener);
+
+    /** Registers a listener for run changes (status, cancellation requests) from any process. */
+    void onRunChange(Consumer<UUID> listener);
+}

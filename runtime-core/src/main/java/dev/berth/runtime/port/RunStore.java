@@ -1,0 +1,59 @@
+package dev.berth.runtime.port;
+
+import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.domain.Lease;
+import dev.berth.runtime.domain.LeaseState;
+import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.domain.Submission;
+import dev.berth.runtime.domain.TenantId;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs, their leases and the writes that move them. This is the durable heart of the
+ * engine: every method is one transaction.
+ *
+ * <p>Threading: non-blocking. Errors: {@link dev.berth.runtime.error.UnavailableException}
+ * when the database cannot be reached; {@link dev.berth.runtime.error.FencedOutException}
+ * when a lease is stale (the write had no effect).
+ */
+public interface RunStore {
+
+    /**
+     * Appends the input event and inserts a queued run, applying the session's input policy
+     * to its active runs, and notifies workers, all in one transaction.
+     *
+     * @return the queued run; fails with {@link dev.berth.runtime.error.NotFoundException}
+     *         for an unknown session and {@link dev.berth.runtime.error.ConflictException}
+     *         when the policy is {@code reject} and a run is active
+     */
+    Uni<Run> submit(Submission submission);
+
+    Uni<Optional<Run>> find(TenantId tenant, UUID runId);
+
+    /**
+     * Claims the oldest claimable run: a queued run with no earlier unfinished run in its
+     * session, or a running run whose lease expired. Skips rows other claimers hold.
+     */
+    Uni<Optional<ClaimedRun>> claimNext(String owner, Duration leaseTtl);
+
+    /** Commits one step and extends the lease; fails with FencedOutException if the lease is stale. */
+    Uni<Void> commit(Lease lease, StepCommit step, Duration leaseTtl);
+
+    /** Extends every lease the owner holds; returns the leases still held. */
+    Uni<List<LeaseState>> heartbeat(String owner, Duration leaseTtl);
+
+    /** Gives the run up so another process claims it at once (drain); no effect if the lease is stale. */
+    Uni<Void> release(Lease lease);
+
+    /**
+     * Cancels a run: a queued or paused run at once, a running one at its next step boundary.
+     *
+     * @return the run after the request; empty when there is no such run
+     */
+    Uni<Optional<Run>> requestCancel(TenantId tenant, UUID runId);
+}

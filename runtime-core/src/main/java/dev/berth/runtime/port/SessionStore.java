@@ -1,0 +1,31 @@
+package dev.berth.runtime.port;
+
+import dev.berth.runtime.domain.NewSession;
+import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.Session;
+import dev.berth.runtime.domain.TenantId;
+import io.smallrye.mutiny.Uni;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Sessions. Threading and errors as {@link AgentStore}. A session of another tenant is
+ * never returned: it looks like a missing one.
+ */
+public interface SessionStore {
+
+    Uni<Session> create(NewSession session);
+
+    Uni<Optional<Session>> find(TenantId tenant, UUID id);
+
+    /**
+     * Newest first.
+     *
+     * @param actorId null for all actors
+     * @param cursor  the {@code nextCursor} of the previous page, or null for the first
+     */
+    Uni<Page<Session>> list(TenantId tenant, String actorId, String cursor, int limit);
+
+    /** Deletes the session with its events and runs; false when there was none. */
+    Uni<Boolean> delete(TenantId tenant, UUID id);
+}

@@ -1,0 +1,81 @@
+package dev.berth.runtime.service;
+
+import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.port.AgentStore;
+import dev.berth.runtime.tools.ToolRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Defines agents as immutable versions, checking what a definition refers to. */
+@ApplicationScoped
+public class AgentService {
+    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
+    static final int MAX_INSTRUCTIONS = 100_000;
+
+    private final AgentStore agents;
+    private final ToolRegistry tools;
+
+    @Inject
+    public AgentService(AgentStore agents, ToolRegistry tools) {
+        this.agents = agents;
+        this.tools = tools;
+    }
+
+    /** Stores a new version of the agent. */
+    public Uni<AgentDefinition> define(TenantId tenant, String name, AgentSpec spec) {
+        validate(name, spec);
+        return agents.createVersion(tenant, name, spec);
+    }
+
+    /** The given version, or the latest when {@code version} is null. */
+    public Uni<AgentDefinition> get(TenantId tenant, String name, Integer version) {
+        return agents.find(tenant, name, version)
+                .map(found -> found.orElseThrow(() -> new NotFoundException("agent",
+                        version == null ? name : name + "@" + version)));
+    }
+
+    public Uni<List<AgentDefinition>> versions(TenantId tenant, String name) {
+        return agents.versions(tenant, name).invoke(all -> {
+            if (all.isEmpty()) {
+                throw new NotFoundException("agent", name);
+            }
+        });
+    }
+
+    public Uni<List<AgentDefinition>> list(TenantId tenant) {
+        return agents.latestOfEach(tenant);
+    }
+
+    private void validate(String name, AgentSpec spec) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (name == null || !NAME.matcher(name).matches()) {
+            errors.put("name", "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+        }
+        if (spec.instructions().isBlank()) {
+            errors.put("instructions", "must not be blank");
+        } else if (spec.instructions().length() > MAX_INSTRUCTIONS) {
+            errors.put("instructions", "must be at most " + MAX_INSTRUCTIONS + " characters");
+        }
+        if (spec.model().isBlank()) {
+            errors.put("model", "must not be blank");
+        }
+        for (int i = 0; i < spec.tools().size(); i++) {
+            String tool = spec.tools().get(i);
+            if (tool == null || !tools.exists(tool)) {
+                errors.put("tools[" + i + "]", "unknown tool '" + tool + "'");
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException("the agent definition is invalid", errors);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.berth.runtime.service;
+
+import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.Submission;
+import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.engine.EventPayloads;
+import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.port.ChangeFeed;
+import dev.berth.runtime.port.RunStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Accepts input for sessions, and lets clients read, wait for and cancel runs from any process. */
+@ApplicationScoped
+public class RunService {
+    public static final int MAX_INPUT_CHARS = 100_000;
+    public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    /** A lost notification delays a waiter by at most this much. */
+    private static final Duration POLL_BOUND = Duration.ofSeconds(1);
+
+    private final RunStore runs;
+    private final ChangeFeed feed;
+
+    @Inject
+    public RunService(RunStore runs, ChangeFeed feed) {
+        this.runs = runs;
+        this.feed = feed;
+    }
+
+    /** Appends the input and queues a run, durably, before returning. */
+    public Uni<Run> submit(TenantId tenant, UUID sessionId, String text) {
+        if (text == null || text.isBlank()) {
+            throw ValidationException.field("text", "must not be blank");
+        }
+        if (text.length() > MAX_INPUT_CHARS) {
+            throw ValidationException.field("text", "must be at most " + MAX_INPUT_CHARS + " characters");
+        }
+        return runs.submit(new Submission(tenant, sessionId, UUID.randomUUID(), EventPayloads.userMessage(text)));
+    }
+
+    public Uni<Run> get(TenantId tenant, UUID runId) {
+        return runs.find(tenant, runId).map(found -> found.orElseThrow(() -> new NotFoundException("run", runId)));
+    }
+
+    /** The run once it is settled (finished or waiting for action), or as it is when the wait is over. */
+    public Uni<Run> await(TenantId tenant, UUID runId, Duration wait) {
+        Duration bounded = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+        return awaitUntil(tenant, runId, Instant.now().plus(bounded));
+    }
+
+    private Uni<Run> awaitUntil(TenantId tenant, UUID runId, Instant deadline) {
+        return get(tenant, runId).chain(run -> {
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (run.status().settled() || left.isNegative() || left.isZero()) {
+                return Uni.createFrom().item(run);
+            }
+            Duration slice = left.compareTo(POLL_BOUND) < 0 ? left : POLL_BOUND;
+            return feed.awaitRunChange(runId, slice).chain(() -> awaitUntil(tenant, runId, deadline));
+        });
+    }
+
+    public Uni<Run> cancel(TenantId tenant, UUID runId) {
+        return runs.requestCancel(tenant, runId)
+                .map(found -> found.orElseThrow(() -> new NotFoundException("run", runId)));
+    }
+}

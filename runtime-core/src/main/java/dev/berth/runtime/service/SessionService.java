@@ -1,0 +1,73 @@
+package dev.berth.runtime.service;
+
+import dev.berth.runtime.domain.InputPolicy;
+import dev.berth.runtime.domain.NewSession;
+import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.Session;
+import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.port.SessionStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** Opens, reads, lists and deletes sessions. */
+@ApplicationScoped
+public class SessionService {
+    public static final int MAX_PAGE = 100;
+
+    private final SessionStore sessions;
+    private final AgentService agents;
+
+    @Inject
+    public SessionService(SessionStore sessions, AgentService agents) {
+        this.sessions = sessions;
+        this.agents = agents;
+    }
+
+    /**
+     * Opens a session pinned to an agent version (the latest when none is given).
+     *
+     * @param policy null for the agent's policy
+     * @param ttl    null for no expiry
+     */
+    public Uni<Session> open(TenantId tenant, String agentName, Integer agentVersion, String actorId,
+            InputPolicy policy, Map<String, Object> metadata, Duration ttl) {
+        if (actorId == null || actorId.isBlank() || actorId.length() > 256) {
+            throw ValidationException.field("actorId", "must be 1-256 characters");
+        }
+        if (agentName == null || agentName.isBlank()) {
+            throw ValidationException.field("agent", "is required");
+        }
+        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+            throw ValidationException.field("ttlSeconds", "must be positive");
+        }
+        return agents.get(tenant, agentName, agentVersion).chain(agent -> sessions.create(new NewSession(
+                UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
+                metadata, ttl == null ? null : Instant.now().plus(ttl))));
+    }
+
+    public Uni<Session> get(TenantId tenant, UUID id) {
+        return sessions.find(tenant, id).map(found -> found.orElseThrow(() -> new NotFoundException("session", id)));
+    }
+
+    public Uni<Page<Session>> list(TenantId tenant, String actorId, String cursor, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ValidationException.field("limit", "must be between 1 and " + MAX_PAGE);
+        }
+        return sessions.list(tenant, actorId, cursor, limit);
+    }
+
+    public Uni<Void> delete(TenantId tenant, UUID id) {
+        return sessions.delete(tenant, id).invoke(deleted -> {
+            if (!deleted) {
+                throw new NotFoundException("session", id);
+            }
+        }).replaceWithVoid();
+    }
+}

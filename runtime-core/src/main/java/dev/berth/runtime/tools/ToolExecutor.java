@@ -1,0 +1,104 @@
+package dev.berth.runtime.tools;
+
+import dev.berth.runtime.config.EngineConfig;
+import dev.berth.tool.InvalidArgumentsException;
+import dev.berth.tool.ToolException;
+import dev.berth.tool.ToolHandle;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.TimeoutException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Executes the tool calls of one step, in parallel. Never fails: every problem becomes an
+ * error outcome the model can read (unknown tool, invalid arguments, timeout, exception).
+ * Blocking tools run on virtual threads so they never hold an event loop.
+ */
+@ApplicationScoped
+public class ToolExecutor {
+    private static final Logger LOG = Logger.getLogger(ToolExecutor.class);
+    static final String TRUNCATION_MARKER = "\n[output truncated by Berth]";
+
+    private final ToolRegistry registry;
+    private final Duration timeout;
+    private final int maxOutputChars;
+    private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+
+    @Inject
+    public ToolExecutor(ToolRegistry registry, EngineConfig config) {
+        this(registry, config.toolTimeout(), config.toolMaxOutputChars());
+    }
+
+    public ToolExecutor(ToolRegistry registry, Duration timeout, int maxOutputChars) {
+        this.registry = registry;
+        this.timeout = timeout;
+        this.maxOutputChars = maxOutputChars;
+    }
+
+    /** Executes the calls the agent may make ({@code allowed}); outcomes in the order of the calls. */
+    public Uni<List<ToolOutcome>> executeAll(List<ToolInvocation> invocations, Set<String> allowed,
+            BooleanSupplier cancelled) {
+        if (invocations.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Uni<ToolOutcome>> each = invocations.stream()
+                .map(invocation -> execute(invocation, allowed, cancelled))
+                .toList();
+        return Uni.join().all(each).andFailFast();
+    }
+
+    private Uni<ToolOutcome> execute(ToolInvocation invocation, Set<String> allowed, BooleanSupplier cancelled) {
+        String name = invocation.call().name();
+        ToolHandle handle = allowed.contains(name) ? registry.find(name).orElse(null) : null;
+        if (handle == null) {
+            return Uni.createFrom().item(failure(invocation, "Unknown tool '" + name + "'. Use only the tools offered."));
+        }
+        RunToolContext context = new RunToolContext(invocation, cancelled);
+        // invokeJson validates the model's arguments against the schema before the tool is called.
+        Uni<String> call = Uni.createFrom().completionStage(() -> handle.invokeJson(invocation.call().arguments(), context));
+        if (handle.blocking()) {
+            call = call.runSubscriptionOn(virtualThreads);
+        }
+        return call.ifNoItem().after(timeout).fail()
+                .map(output -> new ToolOutcome(invocation.call().id(), name, truncate(output), false,
+                        invocation.attempt(), context.statePatch()))
+                .onFailure().recoverWithItem(error -> failure(invocation, describe(name, error)));
+    }
+
+    private String describe(String name, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof InvalidArgumentsException invalid) {
+            return invalid.getMessage();
+        }
+        if (cause instanceof ToolException toolError) {
+            if (toolError.operatorDetail() != null) {
+                LOG.warnf("Tool %s failed: %s", name, toolError.operatorDetail());
+            }
+            return toolError.getMessage();
+        }
+        if (cause instanceof TimeoutException) {
+            return "The tool '" + name + "' timed out after " + timeout.toSeconds() + " s.";
+        }
+        LOG.errorf(cause, "Tool %s threw an unexpected exception", name);
+        return "The tool '" + name + "' failed with an internal error.";
+    }
+
+    private ToolOutcome failure(ToolInvocation invocation, String message) {
+        return new ToolOutcome(invocation.call().id(), invocation.call().name(), message, true,
+                invocation.attempt(), Map.of());
+    }
+
+    private String truncate(String output) {
+        String text = output == null ? "" : output;
+        return text.length() <= maxOutputChars ? text : text.substring(0, maxOutputChars) + TRUNCATION_MARKER;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.berth.store;
+
+import dev.berth.runtime.port.ChangeFeed;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * {@link ChangeFeed} on one dedicated LISTEN connection per process, reconnected when it
+ * drops. Waiters are kept in memory and woken by notifications; every wait is bounded, so a
+ * notification lost while reconnecting only delays a waiter.
+ */
+@ApplicationScoped
+public class PgChangeFeed implements ChangeFeed {
+    private static final Logger LOG = Logger.getLogger(PgChangeFeed.class);
+
+    private final Vertx vertx;
+    private final String url;
+    private final Optional<String> username;
+    private final Optional<String> password;
+    private final Map<UUID, List<Waiter>> sessionWaiters = new ConcurrentHashMap<>();
+    private final Map<UUID, List<Waiter>> runWaiters = new ConcurrentHashMap<>();
+    private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
+    private PgSubscriber subscriber;
+
+    @Inject
+    public PgChangeFeed(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.vertx = vertx;
+        this.url = url;
+        this.username = username;
+        this.password = password;
+    }
+
+    void start(@Observes StartupEvent event) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 500L);
+        subscriber.channel("berth_events").handler(this::onEvents);
+        subscriber.channel("berth_runs").handler(this::onRun);
+        subscriber.channel("berth_work").handler(payload -> workListeners.forEach(Runnable::run));
+        subscriber.connect().subscribe().with(
+                ignored -> LOG.debug("Listening for notifications"),
+                failure -> LOG.warnf("Could not listen for notifications yet (%s); polling until it can", failure.toString()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    @Override
+    public Uni<Void> awaitSessionEvents(UUID sessionId, long afterSeq, Duration max) {
+        return await(sessionWaiters, sessionId, afterSeq, max);
+    }
+
+    @Override
+    public Uni<Void> awaitRunChange(UUID runId, Duration max) {
+        return await(runWaiters, runId, -1, max);
+    }
+
+    @Override
+    public void onWorkAvailable(Runnable listener) {
+        workListeners.add(listener);
+    }
+
+    @Override
+    public void onRunChange(Consumer<UUID> listener) {
+        runListeners.add(listener);
+    }
+
+    private Uni<Void> await(Map<UUID, List<Waiter>> waiters, UUID key, long afterSeq, Duration max) {
+        return Uni.createFrom().<Void>emitter(emitter -> {
+            Waiter waiter = new Waiter(afterSeq, () -> emitter.complete(null));
+            waiters.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(waiter);
+            emitter.onTermination(() -> waiters.computeIfPresent(key, (k, list) -> {
+                list.remove(waiter);
+                return list.isEmpty() ? null : list;
+            }));
+        }).ifNoItem().after(max).recoverWithItem((Void) null);
+    }
+
+    private void onEvents(String payload) {
+        int colon = payload.indexOf(':');
+        if (colon < 0) {
+            return;
+        }
+        UUID session = UUID.fromString(payload.substring(0, colon));
+        long seq = Long.parseLong(payload.substring(colon + 1));
+        List<Waiter> waiting = sessionWaiters.get(session);
+        if (waiting != null) {
+            waiting.stream().filter(w -> w.afterSeq() < seq).forEach(w -> w.wake().run());
+        }
+    }
+
+    private void onRun(String payload) {
+        UUID run = UUID.fromString(payload);
+        List<Waiter> waiting = runWaiters.get(run);
+        if (waiting != null) {
+            waiting.forEach(w -> w.wake().run());
+        }
+        runListeners.forEach(listener -> listener.accept(run));
+    }
+
+    private record Waiter(long afterSeq, Runnable wake) {
+    }
+}

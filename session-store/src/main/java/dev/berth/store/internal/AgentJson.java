@@ -1,0 +1,55 @@
+package dev.berth.store.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.runtime.domain.AgentLimits;
+import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.InputPolicy;
+import dev.berth.runtime.internal.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stored form of an agent definition. It carries a schema version, and a definition
+ * written by a newer Berth is refused rather than misread.
+ */
+public final class AgentJson {
+    static final int SCHEMA_VERSION = 1;
+
+    private AgentJson() {
+    }
+
+    public static String write(AgentSpec spec) {
+        ObjectNode node = Json.object().put("schemaVersion", SCHEMA_VERSION)
+                .put("instructions", spec.instructions())
+                .put("model", spec.model())
+                .put("inputPolicy", spec.inputPolicy().wire());
+        spec.tools().forEach(node.putArray("tools")::add);
+        ObjectNode limits = node.putObject("limits")
+                .put("maxSteps", spec.limits().maxSteps())
+                .put("runTimeoutSeconds", spec.limits().runTimeout().toSeconds());
+        if (spec.limits().maxCompletionTokens() != null) {
+            limits.put("maxCompletionTokens", spec.limits().maxCompletionTokens());
+        }
+        return Json.write(node);
+    }
+
+    public static AgentSpec read(String text) {
+        JsonNode node = Json.readObject(text);
+        int version = node.path("schemaVersion").asInt(0);
+        if (version > SCHEMA_VERSION) {
+            throw new IllegalStateException("agent definition schema " + version + " is newer than this Berth ("
+                    + SCHEMA_VERSION + "); upgrade Berth");
+        }
+        List<String> tools = new ArrayList<>();
+        node.path("tools").forEach(tool -> tools.add(tool.asText()));
+        JsonNode limits = node.path("limits");
+        Integer maxTokens = limits.hasNonNull("maxCompletionTokens") ? limits.get("maxCompletionTokens").asInt() : null;
+        return new AgentSpec(node.path("instructions").asText(), node.path("model").asText(), tools,
+                new AgentLimits(limits.path("maxSteps").asInt(AgentLimits.DEFAULT.maxSteps()), maxTokens,
+                        Duration.ofSeconds(limits.path("runTimeoutSeconds")
+                                .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
+                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")));
+    }
+}
