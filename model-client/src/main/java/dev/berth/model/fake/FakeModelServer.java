@@ -1,0 +1,149 @@
+package dev.berth.model.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.model.fake.internal.FakeHandler;
+import dev.berth.model.fake.internal.FakeState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.mutiny.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A real HTTP server that speaks the model API (OpenAI and Azure routes) for tests, benchmarks
+ * and Berth's offline demo.
+ *
+ * <p>Model routes (POST): {@code /openai/v1/{op}} and {@code /v1/{op}} with {@code op} one of
+ * {@code chat/completions}, {@code responses}, {@code embeddings}; Azure classic
+ * {@code /openai/deployments/{d}/chat/completions|embeddings?api-version=...} and
+ * {@code /openai/responses?api-version=...}. Requests with {@code "stream": true} are answered
+ * with server-sent events in the providers' shapes (Azure routes add the empty first chunk,
+ * annotation chunks and content-filter results). A fake Entra ID token endpoint answers
+ * {@code POST /{tenant}/oauth2/v2.0/token}.
+ *
+ * <p>Control routes: {@code POST /_fake/script} appends replies (JSON described in
+ * {@code ScriptCodec}), {@code GET /_fake/requests} lists recorded requests (secrets masked),
+ * {@code POST /_fake/reset} forgets both.
+ *
+ * <p>Scripted replies ({@link #enqueue}) are consumed one per model request, in order; with none
+ * left the server answers with a deterministic "demo brain": it summarises tool output, calls a
+ * tool whose name or description matches the user's words, or echoes the user.
+ *
+ * <p>Threading: all methods are thread safe; requests are served on a Vert.x event loop.
+ */
+public final class FakeModelServer implements AutoCloseable {
+    private final io.vertx.core.Vertx vertx;
+    private final FakeState state;
+    private volatile HttpServer server;
+
+    private FakeModelServer(Vertx vertx, FakeOptions options) {
+        this.vertx = vertx.getDelegate();
+        this.state = new FakeState(options);
+    }
+
+    /** Starts listening; the {@code Uni} completes once the port is bound. */
+    public static Uni<FakeModelServer> start(Vertx vertx, FakeOptions options) {
+        FakeModelServer fake = new FakeModelServer(Objects.requireNonNull(vertx), Objects.requireNonNull(options));
+        FakeHandler handler = new FakeHandler(fake.vertx, fake.state);
+        HttpServer server = fake.vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
+                .setPort(options.port()).setIdleTimeout(0).setTcpNoDelay(true)).requestHandler(handler::handle);
+        return Uni.createFrom().completionStage(() -> server.listen().toCompletionStage()).map(s -> {
+            fake.server = s;
+            return fake;
+        });
+    }
+
+    /** Blocking start for tests and {@code main}; never call on an event-loop thread. */
+    public static FakeModelServer startAndAwait(Vertx vertx, FakeOptions options) {
+        return start(vertx, options).await().atMost(Duration.ofSeconds(30));
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The Azure v1 base URL, {@code http://127.0.0.1:PORT/openai/v1}. */
+    public String baseUrl() {
+        return origin() + "/openai/v1";
+    }
+
+    /** The OpenAI-style base URL, {@code http://127.0.0.1:PORT/v1}. */
+    public String openAiBaseUrl() {
+        return origin() + "/v1";
+    }
+
+    /** The resource endpoint for Azure classic routes and the Entra ID authority host, {@code http://127.0.0.1:PORT}. */
+    public String origin() {
+        return "http://" + state.options.host() + ":" + port();
+    }
+
+    /** Appends replies to the script. */
+    public FakeModelServer enqueue(FakeReply... replies) {
+        state.script.addAll(List.of(replies));
+        return this;
+    }
+
+    /** Replies scripted but not yet consumed. */
+    public int pendingReplies() {
+        return state.script.size();
+    }
+
+    /** The JSON bodies of the model requests received, oldest first. */
+    public List<JsonNode> requests() {
+        return state.recorded.stream().map(RecordedRequest::body).toList();
+    }
+
+    /** The model requests received with method, path, query and headers, oldest first. */
+    public List<RecordedRequest> recordedRequests() {
+        return List.copyOf(state.recorded);
+    }
+
+    /** How many token requests the fake Entra ID endpoint has answered since the last reset. */
+    public int tokenRequests() {
+        return state.tokenRequests.get();
+    }
+
+    /** Forgets the script, the recorded requests and the token-request count. */
+    public void reset() {
+        state.reset();
+    }
+
+    public Uni<Void> closeAsync() {
+        HttpServer s = server;
+        return s == null ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(() -> s.close().toCompletionStage());
+    }
+
+    /** Stops listening (blocking; not on an event loop). The {@code Vertx} stays open. */
+    @Override
+    public void close() {
+        closeAsync().await().atMost(Duration.ofSeconds(10));
+    }
+
+    /**
+     * {@code java -cp ... dev.berth.model.fake.FakeModelServer [--host H] [--port P] [--latency-ms MS]
+     * [--chunk-delay-ms MS] [--api-key K]}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        FakeOptions opts = FakeOptions.defaults().withPort(8089);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String value = args[i + 1];
+            opts = switch (args[i]) {
+                case "--host" -> opts.withHost(value);
+                case "--port" -> opts.withPort(Integer.parseInt(value));
+                case "--latency-ms" -> opts.withLatency(Duration.ofMillis(Long.parseLong(value)));
+                case "--chunk-delay-ms" -> opts.withChunkDelay(Duration.ofMillis(Long.parseLong(value)));
+                case "--api-key" -> opts.withApiKey(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            };
+        }
+        Vertx vertx = Vertx.vertx();
+        FakeModelServer fake = startAndAwait(vertx, opts);
+        System.out.println("Fake model server listening: Azure v1 " + fake.baseUrl() + ", OpenAI "
+                + fake.openAiBaseUrl() + ", classic " + fake.origin() + "/openai/deployments/{d}");
+        Runtime.getRuntime().addShutdownHook(new Thread(vertx::closeAndAwait));
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.berth.model.fake.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.model.ToolCall;
+import dev.berth.model.fake.FakeReply;
+import dev.berth.model.internal.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fake's deterministic default when no reply is scripted, used by Berth's offline demo:
+ * summarise tool output, call a tool whose name or description matches the user's words, or
+ * echo the user. Same request in, same answer out (apart from generated ids).
+ */
+public final class DemoBrain {
+    private static final Set<String> STOP_WORDS = Set.of("a", "an", "the", "is", "it", "are", "was", "be", "to",
+            "of", "and", "or", "in", "on", "at", "for", "with", "what", "who", "how", "why", "when", "where", "which",
+            "me", "my", "i", "you", "your", "we", "our", "do", "does", "did", "can", "could", "would", "should",
+            "please", "this", "that", "these", "those", "from", "by", "as", "about", "get", "give", "tell", "show",
+            "some", "any", "now", "there", "here", "its", "have", "has", "will", "just", "so", "if", "then", "than",
+            "into", "out", "up", "down", "all", "no", "not", "yes", "hi", "hello", "use", "using", "current", "let");
+
+    private DemoBrain() {
+    }
+
+    /** The answer to a chat-completions request body. */
+    public static FakeReply answer(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) {
+            return FakeReply.text("Demo mode (offline fake model): there was nothing to answer.");
+        }
+        JsonNode last = messages.get(messages.size() - 1);
+        String role = Json.str(last, "role");
+        if ("tool".equals(role)) {
+            return FakeReply.text(summariseTools(messages));
+        }
+        String userText = contentText(last.get("content"));
+        if ("user".equals(role)) {
+            JsonNode tool = matchingTool(request.path("tools"), userText);
+            if (tool != null) {
+                JsonNode fn = tool.path("function");
+                String args = defaults(fn.path("parameters"), userText).toString();
+                return FakeReply.toolCalls(new ToolCall("call_demo_" + Math.abs(userText.hashCode()),
+                        Json.str(fn, "name"), args));
+            }
+        }
+        return FakeReply.text("Demo mode (offline fake model): you said \"" + userText + "\".");
+    }
+
+    /** "The tool X returned: ...", for every tool message after the last assistant message. */
+    private static String summariseTools(JsonNode messages) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (JsonNode m : messages) {
+            for (JsonNode call : m.path("tool_calls")) {
+                names.put(Json.str(call, "id"), Json.str(call.path("function"), "name"));
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = messages.size() - 1; i >= 0 && "tool".equals(Json.str(messages.get(i), "role")); i--) {
+            JsonNode m = messages.get(i);
+            String name = names.getOrDefault(Json.str(m, "tool_call_id"), "tool");
+            parts.addFirst("The tool " + name + " returned: " + contentText(m.get("content")) + ".");
+        }
+        return String.join(" ", parts);
+    }
+
+    private static JsonNode matchingTool(JsonNode tools, String userText) {
+        Set<String> words = stems(words(userText));
+        if (words.isEmpty()) {
+            return null;
+        }
+        for (JsonNode tool : tools) {
+            JsonNode fn = tool.path("function");
+            Set<String> toolWords = stems(words(Json.str(fn, "name") + " " + Json.str(fn, "description")));
+            for (String w : words) {
+                if (toolWords.contains(w)) {
+                    return tool;
+                }
+            }
+        }
+        return null;
+    }
+
+    static Set<String> words(String text) {
+        Set<String> words = new java.util.LinkedHashSet<>();
+        if (text == null) {
+            return words;
+        }
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (w.length() > 1 && !STOP_WORDS.contains(w) && !w.equals("null")) {
+                words.add(w);
+            }
+        }
+        return words;
+    }
+
+    /** Crude plural folding so "emails" matches "send_email". */
+    private static Set<String> stems(Set<String> words) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String w : words) {
+            out.add(w.length() > 3 && w.endsWith("s") ? w.substring(0, w.length() - 1) : w);
+        }
+        return out;
+    }
+
+    /** An arguments object with simple values for the schema's required properties. */
+    private static ObjectNode defaults(JsonNode schema, String userText) {
+        ObjectNode args = Json.object();
+        JsonNode props = schema.path("properties");
+        List<String> words = new ArrayList<>(words(userText));
+        String word = words.isEmpty() ? "demo" : words.getLast();
+        for (JsonNode req : schema.path("required")) {
+            String name = req.asText();
+            JsonNode p = props.path(name);
+            JsonNode en = p.get("enum");
+            if (en != null && en.isArray() && !en.isEmpty()) {
+                args.set(name, en.get(0));
+                continue;
+            }
+            String type = p.path("type").isArray() ? p.path("type").get(0).asText() : p.path("type").asText("string");
+            switch (type) {
+                case "number", "integer" -> args.put(name, 1);
+                case "boolean" -> args.put(name, true);
+                case "array" -> args.putArray(name);
+                case "object" -> args.putObject(name);
+                default -> args.put(name, word);
+            }
+        }
+        return args;
+    }
+
+    /** Text of a message content: a string, or the text parts of an array. */
+    public static String contentText(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : content) {
+            String t = Json.str(part, "text");
+            if (t != null) {
+                sb.append(t);
+            }
+        }
+        return sb.isEmpty() ? content.toString() : sb.toString();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.berth.model.fake.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.berth.model.fake.FakeReply;
+import dev.berth.model.fake.RecordedRequest;
+import dev.berth.model.internal.Json;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Routes the fake server's requests: control endpoints, the token endpoint and the model API. */
+public final class FakeHandler {
+    private static final Pattern V1 = Pattern.compile("(/openai/v1|/v1)/(chat/completions|responses|embeddings)");
+    private static final Pattern CLASSIC = Pattern.compile("/openai/deployments/([^/]+)/(chat/completions|embeddings)");
+    private static final Pattern TOKEN = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
+
+    private final Vertx vertx;
+    private final FakeState state;
+
+    public FakeHandler(Vertx vertx, FakeState state) {
+        this.vertx = vertx;
+        this.state = state;
+    }
+
+    public void handle(HttpServerRequest req) {
+        req.body().onSuccess(buf -> dispatch(req, buf)).onFailure(t -> req.response().reset());
+    }
+
+    private void dispatch(HttpServerRequest req, Buffer buf) {
+        String path = req.path();
+        if (path.startsWith("/_fake/")) {
+            Control.handle(req, path, buf, state);
+            return;
+        }
+        if (TOKEN.matcher(path).matches() && req.method() == HttpMethod.POST) {
+            Tokens.handle(req, buf, state);
+            return;
+        }
+        JsonNode body = parseBody(buf);
+        state.recorded.add(new RecordedRequest(req.method().name(), path, req.query(), headers(req), body));
+        Matcher v1 = V1.matcher(path);
+        Matcher classic = CLASSIC.matcher(path);
+        String operation;
+        String pathModel = null;
+        if (v1.matches()) {
+            operation = v1.group(2);
+        } else if (classic.matches() && req.getParam("api-version") != null) {
+            operation = classic.group(2);
+            pathModel = classic.group(1);
+        } else if (path.equals("/openai/responses") && req.getParam("api-version") != null) {
+            operation = "responses";
+        } else {
+            // Azure answers unknown routes, and classic routes without api-version, with 404
+            Control.notFound(req);
+            return;
+        }
+        if (req.method() != HttpMethod.POST) {
+            Control.notFound(req);
+            return;
+        }
+        String model = pathModel != null ? pathModel : Json.str(body, "model");
+        Exchange ex = new Exchange(vertx, body, path.startsWith("/openai/"), model == null ? "unknown" : model,
+                req.response());
+        if (!authorised(req)) {
+            ex.json(401, ChatCompletions.error("401", "Access denied due to invalid subscription key or wrong API "
+                    + "endpoint. Make sure to provide a valid key for an active subscription.", 401));
+            return;
+        }
+        String invalid = validate(operation, body);
+        if (invalid != null) {
+            ex.json(400, ChatCompletions.error("invalid_request_error", invalid, 400));
+            return;
+        }
+        FakeReply reply = nextReply(operation, body);
+        ex.after(reply.latency() != null ? reply.latency() : state.options.latency(), () -> answer(ex, operation, reply));
+    }
+
+    private static String validate(String operation, JsonNode body) {
+        if (!body.isObject()) {
+            return "the body must be a JSON object";
+        }
+        return switch (operation) {
+            case "chat/completions" -> body.path("messages").isArray() ? null : "'messages' is a required property";
+            case "responses" -> body.has("input") ? null : "'input' is a required property";
+            default -> {
+                List<String> inputs = Embeddings.inputs(body);
+                yield inputs.isEmpty() ? "'input' is a required property"
+                        : inputs.size() > Embeddings.MAX_INPUTS ? "Too many inputs. The max number of inputs is 2048."
+                        : null;
+            }
+        };
+    }
+
+    private FakeReply nextReply(String operation, JsonNode body) {
+        FakeReply head = state.script.peek();
+        boolean modelReply = head instanceof FakeReply.Text || head instanceof FakeReply.ToolCalls;
+        // embeddings have no text answer: leave scripted model answers for the next chat call
+        if (head != null && !(operation.equals("embeddings") && modelReply)) {
+            FakeReply polled = state.script.poll();
+            if (polled != null) {
+                return polled;
+            }
+        }
+        return switch (operation) {
+            case "responses" -> DemoBrain.answer(Responses.asChat(body));
+            case "embeddings" -> FakeReply.text("");
+            default -> DemoBrain.answer(body);
+        };
+    }
+
+    private void answer(Exchange ex, String operation, FakeReply reply) {
+        if (ex.writeNonCompletion(reply)) {
+            return;
+        }
+        boolean stream = ex.request().path("stream").asBoolean(false);
+        int dropAfter = -1;
+        int malformedAt = -1;
+        FakeReply inner = reply;
+        if (reply instanceof FakeReply.DropMidStream d) {
+            inner = d.reply();
+            dropAfter = d.afterChunks();
+            if (!stream) {
+                ex.response().reset();
+                return;
+            }
+        } else if (reply instanceof FakeReply.MalformedChunk m) {
+            inner = m.reply();
+            malformedAt = m.afterChunks();
+            if (!stream) {
+                ex.response().setStatusCode(200).putHeader("content-type", "application/json").end("{\"id\": \"x\", [");
+                return;
+            }
+        }
+        switch (operation) {
+            case "embeddings" -> ex.json(200, Embeddings.response(ex.request(), ex.model(), Embeddings.inputs(ex.request())));
+            case "responses" -> {
+                if (stream) {
+                    new StreamWriter(ex, Responses.events(ex.request(), ex.model(), inner), state.options.chunkDelay(),
+                            dropAfter, malformedAt).start();
+                } else {
+                    ex.json(200, Responses.response(ex.request(), ex.model(), inner));
+                }
+            }
+            default -> {
+                if (stream) {
+                    new StreamWriter(ex, ChatCompletions.chunks(ex.request(), ex.model(), inner, ex.azure()),
+                            state.options.chunkDelay(), dropAfter, malformedAt).start();
+                } else {
+                    ex.json(200, ChatCompletions.completion(ex.request(), ex.model(), inner, ex.azure()));
+                }
+            }
+        }
+    }
+
+    private boolean authorised(HttpServerRequest req) {
+        String key = state.options.apiKey();
+        if (key == null) {
+            return true;
+        }
+        String auth = req.getHeader("authorization");
+        String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
+        return key.equals(req.getHeader("api-key")) || key.equals(bearer)
+                || (bearer != null && state.issuedTokens.contains(bearer));
+    }
+
+    private static JsonNode parseBody(Buffer buf) {
+        if (buf == null || buf.length() == 0) {
+            return Json.object();
+        }
+        try {
+            return Json.parse(buf.getBytes());
+        } catch (IllegalArgumentException e) {
+            return TextNode.valueOf(buf.toString());
+        }
+    }
+
+    static Map<String, String> headers(HttpServerRequest req) {
+        Map<String, String> h = new LinkedHashMap<>();
+        req.headers().forEach(e -> h.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        return h;
+    }
+
+    /** Encodes the recorded requests for {@code GET /_fake/requests}. */
+    static ArrayNode recordedJson(FakeState state) {
+        ArrayNode arr = Json.array();
+        state.recorded.forEach(r -> arr.add(ScriptCodec.recorded(r)));
+        return arr;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.berth.model.fake.internal;
+
+import dev.berth.model.fake.FakeOptions;
+import dev.berth.model.fake.FakeReply;
+import dev.berth.model.fake.RecordedRequest;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The mutable state of a fake server, shared by its handler and its public API. Thread safe. */
+public final class FakeState {
+    public final FakeOptions options;
+    public final ConcurrentLinkedQueue<FakeReply> script = new ConcurrentLinkedQueue<>();
+    public final ConcurrentLinkedQueue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
+    public final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
+    public final AtomicInteger tokenRequests = new AtomicInteger();
+
+    public FakeState(FakeOptions options) {
+        this.options = options;
+    }
+
+    public void reset() {
+        script.clear();
+        recorded.clear();
+        tokenRequests.set(0);
+    }
+}
