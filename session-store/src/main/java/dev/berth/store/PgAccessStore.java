@@ -81,7 +81,7 @@ public class PgAccessStore implements AccessStore {
 
     @Override
     public Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix) {
-        return pool.preparedQuery("insert into api_keys k (id, tenant_id, name, key_hash, key_prefix, admin)"
+        return pool.preparedQuery("insert into api_keys as k (id, tenant_id, name, key_hash, key_prefix, admin)"
                         + " values ($1, $2, $3, $4, $5, $6) returning " + KEY_COLUMNS)
                 .execute(Tuple.tuple().addValue(UUID.randomUUID()).addValue(tenant.value()).addValue(name)
                         .addValue(io.vertx.core.buffer.Buffer.buffer(keyHash)).addValue(keyPrefix)

@@ -1,0 +1,57 @@
+package dev.berth.deploy;
+
+import dev.berth.model.fake.FakeModelServer;
+import dev.berth.model.fake.FakeOptions;
+import dev.berth.testsupport.PostgresDatabase;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.mutiny.core.Vertx;
+import java.util.Map;
+
+/**
+ * Starts what a Berth under test talks to, for real: a PostgreSQL database of its own
+ * (dropped afterwards) and the fake model server over HTTP.
+ */
+public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
+    public static final String ADMIN_KEY = "brt_test_admin_key_for_quarkus_tests";
+
+    private static volatile FakeModelServer fake;
+    private static volatile PostgresDatabase database;
+    private Vertx vertx;
+
+    /** The fake model the application under test calls. */
+    public static FakeModelServer fake() {
+        return fake;
+    }
+
+    public static PostgresDatabase database() {
+        return database;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        database = PostgresDatabase.create();
+        vertx = Vertx.vertx();
+        fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults());
+        return Map.of(
+                "berth.db.url", database.url(),
+                "berth.model.endpoint", fake.openAiBaseUrl(),
+                "berth.model.flavour", "openai",
+                "berth.bootstrap-key", ADMIN_KEY,
+                "berth.engine.poll-interval", "200ms",
+                "berth.engine.heartbeat-interval", "1s",
+                "berth.engine.lease-ttl", "5s");
+    }
+
+    @Override
+    public void stop() {
+        if (fake != null) {
+            fake.close();
+        }
+        if (vertx != null) {
+            vertx.closeAndAwait();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+}
