@@ -28,13 +28,28 @@ public final class BerthProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final int port;
     private final Path log;
+    private final Path workDir;
     private Process process;
 
-    private BerthProcess(Path jar, Map<String, String> env, int port, Path log) {
+    private BerthProcess(Path jar, Map<String, String> env, int port, Path log, Path workDir) {
         this.jar = jar;
         this.env = env;
         this.port = port;
         this.log = log;
+        this.workDir = workDir;
+    }
+
+    /**
+     * Berth as a newcomer runs it: no database and no model configured, so it starts an
+     * embedded PostgreSQL with its data under {@code workDir} and the offline demo model.
+     */
+    public static BerthProcess standalone(String name, Path workDir) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BERTH_BOOTSTRAP_KEY", ADMIN_KEY);
+        int port = freePort();
+        env.put("BERTH_HTTP_PORT", Integer.toString(port));
+        Path jar = locateJar();
+        return new BerthProcess(jar, env, port, jar.getParent().getParent().resolve("berth-" + name + ".log"), workDir);
     }
 
     /**
@@ -53,7 +68,7 @@ public final class BerthProcess implements AutoCloseable {
         env.put("BERTH_HTTP_PORT", Integer.toString(port));
         Path jar = locateJar();
         Path log = jar.getParent().getParent().resolve("berth-" + name + ".log");
-        return new BerthProcess(jar, env, port, log);
+        return new BerthProcess(jar, env, port, log, null);
     }
 
     /** Starts the process and waits until it is ready (at most 90 s). */
@@ -63,7 +78,12 @@ public final class BerthProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The child sees only what the test chose, not database or model settings of the caller.
+        builder.environment().keySet().removeIf(key -> key.startsWith("BERTH_"));
         builder.environment().putAll(env);
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
         try {
             process = builder.start();
         } catch (IOException e) {
