@@ -1,0 +1,115 @@
+package dev.berth.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alerts come with runbooks, the dashboard is well formed, and every planned metric name
+ * used anywhere is listed (as provisional) in k8s/observability/README.md.
+ */
+class ObservabilityTest {
+    private static final Pattern METRIC = Pattern.compile("\\bberth_[a-z_]+\\b");
+
+    @Test
+    void everyAlertHasASeverityASummaryAndARunbookInTheOperatorGuide() {
+        // Given the alert rules and the operator guide
+        List<JsonNode> alerts = alerts();
+        String guide = Manifests.read(Manifests.ROOT.resolve("../docs/operations.md"));
+        Set<String> anchors = anchors(guide);
+
+        // When each alert's runbook link is resolved to a heading of the guide
+        SoftAssertions softly = new SoftAssertions();
+        for (JsonNode alert : alerts) {
+            String name = alert.path("alert").asText();
+            softly.assertThat(alert.at("/labels/severity").asText()).as(name + " severity").isIn("critical", "warning", "info");
+            softly.assertThat(alert.at("/annotations/summary").asText()).as(name + " summary").isNotBlank();
+            String runbook = alert.at("/annotations/runbook_url").asText();
+            softly.assertThat(runbook).as(name + " runbook link").startsWith("docs/operations.md#");
+            softly.assertThat(anchors).as(name + " runbook heading").contains(runbook.substring(runbook.indexOf('#') + 1));
+        }
+
+        // Then every alert leads to its runbook
+        assertThat(alerts).hasSizeGreaterThanOrEqualTo(5);
+        softly.assertAll();
+    }
+
+    @Test
+    void everyPlannedMetricUsedIsListedAsProvisional() throws IOException {
+        // Given every place a berth_* metric name appears: rules, dashboard, HPA alternative
+        String used = Manifests.read(Manifests.ROOT.resolve("observability/60-prometheusrule.yaml"))
+                + Manifests.read(Manifests.ROOT.resolve("observability/grafana-dashboard.json"))
+                + Manifests.read(Manifests.ROOT.resolve("components/autoscaling-hpa/50-horizontalpodautoscaler.yaml"));
+        String readme = Manifests.read(Manifests.ROOT.resolve("observability/README.md"));
+
+        // When the names are collected (histogram series reduced to their metric)
+        Set<String> metrics = new TreeSet<>();
+        Matcher matcher = METRIC.matcher(used);
+        while (matcher.find()) {
+            metrics.add(matcher.group().replaceAll("_(bucket|sum|count)$", ""));
+        }
+
+        // Then each one is in the README's table, which says they are not implemented yet
+        assertThat(metrics).isNotEmpty();
+        assertThat(readme).contains("PROVISIONAL");
+        assertThat(metrics).allSatisfy(metric -> assertThat(readme).contains("`" + metric + "`"));
+    }
+
+    @Test
+    void dashboardPanelsAreUniqueAndUseTheDatasourceVariable() throws IOException {
+        // Given the Grafana dashboard
+        JsonNode dashboard = JsonMapper.builder().build()
+                .readTree(Manifests.ROOT.resolve("observability/grafana-dashboard.json").toFile());
+
+        // When its panels are read
+        List<Integer> ids = new ArrayList<>();
+        List<String> datasources = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            ids.add(panel.path("id").asInt());
+            panel.path("targets").forEach(t -> datasources.add(t.at("/datasource/uid").asText()));
+        }
+
+        // Then ids are unique, every query has an expression and uses the selectable datasource
+        assertThat(dashboard.path("uid").asText()).isNotBlank();
+        assertThat(ids).isNotEmpty().doesNotHaveDuplicates();
+        assertThat(dashboard.findValuesAsText("expr")).allSatisfy(expr -> assertThat(expr).isNotBlank());
+        assertThat(datasources).containsOnly("${datasource}");
+    }
+
+    private static List<JsonNode> alerts() {
+        List<JsonNode> alerts = new ArrayList<>();
+        for (RenderedObject rule : Manifests.ofKind(Manifests.render("observability"), "PrometheusRule")) {
+            for (JsonNode group : rule.object().at("/spec/groups")) {
+                group.path("rules").forEach(r -> {
+                    if (r.has("alert")) {
+                        alerts.add(r);
+                    }
+                });
+            }
+        }
+        return alerts;
+    }
+
+    /** GitHub-style anchors of the Markdown headings. */
+    private static Set<String> anchors(String markdown) {
+        Set<String> anchors = new TreeSet<>();
+        for (String line : markdown.split("\n")) {
+            if (line.startsWith("#")) {
+                String heading = line.replaceFirst("^#+\\s*", "").trim().toLowerCase(Locale.ROOT);
+                anchors.add(heading.replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
+    }
+}
