@@ -19,7 +19,12 @@ import io.vertx.mutiny.core.Vertx;
  *
  * <p>The client is thread safe, shared by the whole application, and never blocks: results
  * arrive on a Vert.x event loop of the given {@code vertx} (in Quarkus, inject
- * {@code io.vertx.mutiny.core.Vertx}). It owns an HTTP connection pool; close it on shutdown.
+ * {@code io.vertx.mutiny.core.Vertx}); a call made from a Vert.x worker context completes on that
+ * worker context. It owns an HTTP connection pool; close it on shutdown.
+ *
+ * <p>Configuration errors (a classic deployment without api-version, a blank key, ...) throw
+ * {@link IllegalArgumentException} when the config records are built; an unknown logical model
+ * name fails the call with {@link ModelException.BadRequest}.
  */
 public final class ModelClients {
     private ModelClients() {

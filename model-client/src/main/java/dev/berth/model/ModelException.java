@@ -76,8 +76,21 @@ public abstract sealed class ModelException extends RuntimeException
 
     /** The provider is down, timed out or the connection failed, after the client's own retries. */
     public static final class Unavailable extends ModelException {
+        private final java.time.Duration retryAfter;
+
         public Unavailable(String message, int status, Throwable cause) {
+            this(message, status, cause, null);
+        }
+
+        /** With the provider's wait hint ({@code retry-after-ms} or {@code Retry-After} on a 503, say). */
+        public Unavailable(String message, int status, Throwable cause, java.time.Duration retryAfter) {
             super(message, status, cause);
+            this.retryAfter = retryAfter;
+        }
+
+        /** The provider's hint, or null. */
+        public java.time.Duration retryAfter() {
+            return retryAfter;
         }
 
         @Override

@@ -9,6 +9,10 @@ public sealed interface ResponseStreamEvent {
     record TextDelta(int outputIndex, String text) implements ResponseStreamEvent {
     }
 
+    /** The model started a function call; its arguments follow as {@link FunctionCallArgumentsDelta}s with the same {@code itemId}. */
+    record FunctionCallStarted(int outputIndex, String itemId, String callId, String name) implements ResponseStreamEvent {
+    }
+
     /** A piece of a function call's arguments. */
     record FunctionCallArgumentsDelta(int outputIndex, String itemId, String delta) implements ResponseStreamEvent {
     }

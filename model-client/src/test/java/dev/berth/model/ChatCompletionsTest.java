@@ -53,6 +53,14 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void results_arrive_on_a_vertx_event_loop() {
+        String thread = await(client.chat(ChatRequest.of("chat", List.of(new ChatMessage.User("hi")), List.of()))
+                .map(r -> Thread.currentThread().getName()));
+
+        assertThat(thread).startsWith("vert.x-eventloop");
+    }
+
+    @Test
     void request_carries_tools_choice_parallel_max_tokens_and_json_schema() {
         ObjectNode schema = Json.object().put("type", "object");
         schema.putObject("properties").putObject("answer").put("type", "string");

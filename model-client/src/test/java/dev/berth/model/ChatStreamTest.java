@@ -127,6 +127,29 @@ class ChatStreamTest {
     }
 
     @Test
+    void a_stream_longer_than_the_total_timeout_fails_and_a_cancelled_stream_frees_its_connection() {
+        try (FakeServerExtension slow = new FakeServerExtension(FakeOptions.defaults().withChunkDelay(Duration.ofMillis(100)));
+                ModelClient c = slow.client(ModelClientConfig.single(slow.azureV1("k"))
+                        .withRetry(dev.berth.model.config.RetryPolicy.NONE).withMaxConnectionsPerHost(1)
+                        .withTimeouts(new dev.berth.model.config.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                                Duration.ofMillis(1500))))) {
+            slow.fake.enqueue(FakeReply.text(String.join(" ", java.util.Collections.nCopies(30, "word"))));
+            Throwable t = catchThrowable(() -> collect(c, hi()));
+            assertThat(t).isInstanceOf(ModelException.Unavailable.class).hasMessageContaining("total timeout");
+
+            // a consumer that stops after two deltas
+            slow.fake.enqueue(FakeReply.text("alpha beta gamma delta epsilon zeta eta theta"));
+            List<ChatStreamEvent> firstTwo = c.chatStream(hi()).select().first(2).collect().asList()
+                    .await().atMost(Duration.ofSeconds(5));
+            assertThat(firstTwo).hasSize(2);
+
+            // the only pooled connection was released: the next call goes through
+            slow.fake.enqueue(FakeReply.text("ok"));
+            assertThat(((ChatStreamEvent.Completed) collect(c, hi()).getLast()).response().content()).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void content_filter_on_a_stream_is_not_retried() {
         env.fake.enqueue(FakeReply.raw(400, "{\"error\":{\"code\":\"content_filter\",\"message\":\"filtered\","
                 + "\"innererror\":{\"code\":\"ResponsibleAIPolicyViolation\",\"content_filter_result\":"

@@ -53,6 +53,18 @@ class EmbeddingsTest {
     }
 
     @Test
+    void classic_route_puts_the_deployment_in_the_path() {
+        try (ModelClient classic = env.noRetryClient(dev.berth.model.config.Deployment.azureClassic(env.fake.origin(),
+                "ada-002", "2024-10-21", "k"))) {
+            await(classic.embed(EmbeddingRequest.of("emb", List.of("x"))));
+        }
+
+        assertThat(env.fake.recordedRequests().getFirst().path()).isEqualTo("/openai/deployments/ada-002/embeddings");
+        assertThat(env.fake.recordedRequests().getFirst().query()).isEqualTo("api-version=2024-10-21");
+        assertThat(env.fake.requests().getFirst().has("model")).isFalse();
+    }
+
+    @Test
     void a_throttled_batch_is_retried() {
         env.fake.enqueue(FakeReply.throttled(java.time.Duration.ofMillis(100)));
 

@@ -56,15 +56,18 @@ class FailoverTest {
     void single_deployment_retries_honouring_retry_after_ms() {
         ModelClient client = env.client(ModelClientConfig.single(env.azureV1("k")));
         env.fake.enqueue(FakeReply.error(429, "429", "slow").withHeader("retry-after-ms", "1500")
-                .withHeader("Retry-After", "2"), FakeReply.error(503, "503", "down"), FakeReply.text("ok"));
+                .withHeader("Retry-After", "2"), FakeReply.error(503, "503", "down"),
+                FakeReply.error(503, "503", "down").withHeader("Retry-After", "3"), FakeReply.text("ok"));
 
         ChatResponse r = await(client.chat(hi("m")));
 
         assertThat(r.content()).isEqualTo("ok");
-        assertThat(r.call().attempts()).isEqualTo(3);
+        assertThat(r.call().attempts()).isEqualTo(4);
         assertThat(env.waits.get(0)).isEqualTo(Duration.ofMillis(1500));
         // the second wait is exponential backoff: 1 s with up to 25 % jitter
         assertThat(env.waits.get(1)).isBetween(Duration.ofMillis(750), Duration.ofMillis(1000));
+        // a 503's Retry-After is honoured too
+        assertThat(env.waits.get(2)).isEqualTo(Duration.ofSeconds(3));
         client.close();
     }
 

@@ -64,6 +64,22 @@ class ResilienceTest {
     }
 
     @Test
+    void open_breaker_lets_a_probe_through_after_its_delay() {
+        ModelClient client = env.client(ModelClientConfig.single(dep("p")).withRetry(RetryPolicy.NONE)
+                .withCircuitBreaker(new CircuitBreakerPolicy(2, 0.5, Duration.ofMillis(200))));
+        env.fake.enqueue(FakeReply.error(500, "x", "x"), FakeReply.error(500, "x", "x"));
+        catchThrowable(() -> await(client.chat(hi())));
+        catchThrowable(() -> await(client.chat(hi())));
+        assertThat(catchThrowable(() -> await(client.chat(hi())))).hasMessageContaining("circuit breaker");
+
+        // the breaker's own timer (SmallRye's) half-opens it; the next call is a probe that closes it
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(await(client.chat(hi())).content()).startsWith("Demo mode"));
+        assertThat(await(client.chat(hi())).content()).startsWith("Demo mode");
+        client.close();
+    }
+
+    @Test
     void open_breaker_fails_over_to_the_backup() {
         ModelClient client = env.client(ModelClientConfig.single(dep("p"))
                 .withModel("m", dep("p"), dep("b").withPriority(1))
@@ -193,7 +209,7 @@ class ResilienceTest {
     @Test
     void first_byte_timeout_is_unavailable_and_retried() {
         ModelClient client = env.client(ModelClientConfig.single(dep("p"))
-                .withTimeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(150), Duration.ofSeconds(5))));
+                .withTimeouts(new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(5))));
         env.fake.enqueue(FakeReply.text("too slow").withLatency(Duration.ofSeconds(2)), FakeReply.text("fast"));
 
         ChatResponse r = await(client.chat(hi()));

@@ -117,6 +117,12 @@ class ResponsesTest {
         String joined = events.stream().filter(ResponseStreamEvent.FunctionCallArgumentsDelta.class::isInstance)
                 .map(e -> ((ResponseStreamEvent.FunctionCallArgumentsDelta) e).delta()).reduce("", String::concat);
         assertThat(joined).isEqualTo("{\"city\":\"Bergen\"}");
+        assertThat(events).filteredOn(ResponseStreamEvent.FunctionCallStarted.class::isInstance).singleElement()
+                .satisfies(e -> {
+                    var started = (ResponseStreamEvent.FunctionCallStarted) e;
+                    assertThat(started.callId()).isEqualTo("call_1");
+                    assertThat(started.name()).isEqualTo("weather");
+                });
         assertThat(((ResponseStreamEvent.Completed) events.getLast()).result().functionCalls().getFirst().callId())
                 .isEqualTo("call_1");
     }
@@ -130,6 +136,37 @@ class ResponsesTest {
                 .collect().asList().await().atMost(Duration.ofSeconds(10)));
 
         assertThat(t).isInstanceOf(ModelException.Unavailable.class);
+    }
+
+    @Test
+    void a_response_failed_event_surfaces_the_provider_error() {
+        env.fake.enqueue(new FakeReply.Raw(200, "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0}\n\n"
+                + "event: response.failed\ndata: {\"type\":\"response.failed\",\"sequence_number\":1,\"response\":"
+                + "{\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"The model had a hiccup\"}}}\n\n",
+                java.util.Map.of("content-type", "text/event-stream"), null));
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> env.noRetryClient(env.azureV1("k"))
+                .respondStream(ResponseRequest.of("m", null, List.of(ResponseItem.Message.user("x")), List.of()))
+                .collect().asList().await().atMost(Duration.ofSeconds(10)));
+
+        assertThat(t).isInstanceOf(ModelException.Unavailable.class).hasMessageContaining("The model had a hiccup");
+    }
+
+    @Test
+    void an_incomplete_response_reports_why() {
+        env.fake.enqueue(FakeReply.raw(200, """
+                {"id":"resp_1","object":"response","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},
+                 "output":[{"type":"message","id":"msg_1","role":"assistant","status":"incomplete",
+                 "content":[{"type":"output_text","text":"Partial","annotations":[]}]}],
+                 "usage":{"input_tokens":5,"input_tokens_details":{"cached_tokens":2},"output_tokens":1,
+                 "output_tokens_details":{"reasoning_tokens":0},"total_tokens":6}}"""));
+
+        ResponseResult r = await(client.respond(ResponseRequest.of("m", null, List.of(ResponseItem.Message.user("x")), List.of())));
+
+        assertThat(r.status()).isEqualTo("incomplete");
+        assertThat(r.incompleteReason()).isEqualTo("max_output_tokens");
+        assertThat(r.outputText()).isEqualTo("Partial");
+        assertThat(r.usage()).isEqualTo(new Usage(5, 1, 2, 0));
     }
 
     @Test

@@ -74,6 +74,23 @@ public sealed interface Auth {
             Objects.requireNonNull(tokenFile, "tokenFile");
             scope = scope == null ? COGNITIVE_SERVICES_SCOPE : scope;
         }
+
+        /**
+         * From the variables the Azure workload-identity webhook injects into a pod:
+         * {@code AZURE_TENANT_ID}, {@code AZURE_CLIENT_ID}, {@code AZURE_FEDERATED_TOKEN_FILE} and
+         * optionally {@code AZURE_AUTHORITY_HOST}; empty when any required one is missing.
+         */
+        public static java.util.Optional<WorkloadIdentity> fromEnvironment(java.util.Map<String, String> env) {
+            String tenant = env.get("AZURE_TENANT_ID");
+            String client = env.get("AZURE_CLIENT_ID");
+            String file = env.get("AZURE_FEDERATED_TOKEN_FILE");
+            if (tenant == null || tenant.isBlank() || client == null || client.isBlank() || file == null || file.isBlank()) {
+                return java.util.Optional.empty();
+            }
+            String authority = env.getOrDefault("AZURE_AUTHORITY_HOST", ENTRA_AUTHORITY);
+            return java.util.Optional.of(new WorkloadIdentity(authority.isBlank() ? ENTRA_AUTHORITY : authority, tenant,
+                    client, Path.of(file), null));
+        }
     }
 
     /** The Entra ID scope of Azure OpenAI. */

@@ -25,7 +25,7 @@ import java.util.Objects;
  *
  * <p>Control routes: {@code POST /_fake/script} appends replies (JSON described in
  * {@code ScriptCodec}), {@code GET /_fake/requests} lists recorded requests (secrets masked),
- * {@code POST /_fake/reset} forgets both.
+ * {@code POST /_fake/reset} forgets both, {@code POST /_fake/strict} turns strict mode on or off.
  *
  * <p>Scripted replies ({@link #enqueue}) are consumed one per model request, in order; with none
  * left the server answers with a deterministic "demo brain": it summarises tool output, calls a
@@ -105,7 +105,24 @@ public final class FakeModelServer implements AutoCloseable {
         return state.tokenRequests.get();
     }
 
-    /** Forgets the script, the recorded requests and the token-request count. */
+    /**
+     * Strict mode, like a scripted model double should be: a model request that finds the script
+     * empty gets a 500 ({@code fake_script_exhausted}) instead of a demo answer. Off by default.
+     */
+    public FakeModelServer strict(boolean enabled) {
+        state.strict = enabled;
+        return this;
+    }
+
+    /** Throws {@link AssertionError} when scripted replies were left unconsumed (a test expected more calls). */
+    public void assertScriptConsumed() {
+        int left = state.script.size();
+        if (left > 0) {
+            throw new AssertionError(left + " scripted replies were not consumed: " + List.copyOf(state.script));
+        }
+    }
+
+    /** Forgets the script, the recorded requests and the token-request count (strict mode stays as set). */
     public void reset() {
         state.reset();
     }
@@ -127,6 +144,7 @@ public final class FakeModelServer implements AutoCloseable {
      * [--chunk-delay-ms MS] [--api-key K]}.
      */
     public static void main(String[] args) throws InterruptedException {
+        useJBossLogManagerIfPresent();
         FakeOptions opts = FakeOptions.defaults().withPort(8089);
         for (int i = 0; i + 1 < args.length; i += 2) {
             String value = args[i + 1];
@@ -145,5 +163,17 @@ public final class FakeModelServer implements AutoCloseable {
                 + fake.openAiBaseUrl() + ", classic " + fake.origin() + "/openai/deployments/{d}");
         Runtime.getRuntime().addShutdownHook(new Thread(vertx::closeAndAwait));
         Thread.currentThread().join();
+    }
+
+    /** JBoss Logging complains when the JBoss log manager is on the class path but not installed. */
+    public static void useJBossLogManagerIfPresent() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            try {
+                Class.forName("org.jboss.logmanager.LogManager", false, FakeModelServer.class.getClassLoader());
+                System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+            } catch (ClassNotFoundException absent) {
+                // plain JUL then
+            }
+        }
     }
 }

@@ -130,9 +130,10 @@ public sealed interface FakeReply {
         return new ToolCalls(List.of(calls), null);
     }
 
-    /** One tool call with a generated id {@code call_<n>}. */
+    /** One tool call with a generated id {@code call_...}. */
     static ToolCalls toolCall(String name, String argumentsJson) {
-        return new ToolCalls(List.of(new ToolCall("call_" + Ids.next(), name, argumentsJson)), null);
+        return new ToolCalls(List.of(new ToolCall(dev.berth.model.fake.internal.ChatCompletions.newId("call_"), name,
+                argumentsJson)), null);
     }
 
     static Error error(int status, String code, String message) {
@@ -157,17 +158,5 @@ public sealed interface FakeReply {
     /** {@code reply} streamed, then the connection dropped after {@code afterChunks} events. */
     static DropMidStream dropMidStream(FakeReply reply, int afterChunks) {
         return new DropMidStream(reply, afterChunks, null);
-    }
-
-    /** Short unique ids for generated tool calls. */
-    final class Ids {
-        private static final java.util.concurrent.atomic.AtomicLong NEXT = new java.util.concurrent.atomic.AtomicLong(1);
-
-        private Ids() {
-        }
-
-        static String next() {
-            return Long.toString(NEXT.getAndIncrement(), 36) + Long.toString(System.nanoTime() & 0xffffff, 36);
-        }
     }
 }

@@ -36,7 +36,7 @@ public final class ErrorMapper {
             return new ModelException.Throttled(text, retryAfter(header));
         }
         if (status == 408 || status == 409 || status >= 500 || status == 0) {
-            return new ModelException.Unavailable(text, status, null);
+            return new ModelException.Unavailable(text, status, null, retryAfter(header));
         }
         if (isContentFilter(error, code)) {
             return new ModelException.ContentFiltered(text, status, filteredCategories(error));

@@ -32,6 +32,7 @@ import java.util.function.Function;
 
 /** {@link ModelClient} over the Vert.x HTTP client. Thread safe; never blocks. */
 public final class HttpModelClient implements ModelClient {
+    private final io.vertx.core.Vertx vertx;
     private final ModelClientConfig config;
     private final ClientEnvironment env;
     private final HttpTransport transport;
@@ -39,6 +40,7 @@ public final class HttpModelClient implements ModelClient {
     private final Map<String, DeploymentGuard> guards = new ConcurrentHashMap<>();
 
     public HttpModelClient(Vertx vertx, ModelClientConfig config, ClientEnvironment env) {
+        this.vertx = vertx.getDelegate();
         this.config = config;
         this.env = env;
         this.transport = new HttpTransport(vertx, config, env.ticker());
@@ -55,7 +57,7 @@ public final class HttpModelClient implements ModelClient {
     @Override
     public Multi<ChatStreamEvent> chatStream(ChatRequest request) {
         return stream(request.model(), a -> Buffer.buffer(Json.bytes(ChatEncoder.encode(request, a.deployment(), true))),
-                request.maxCompletionTokens(), "chat/completions", (a, sse) -> {
+                request.maxCompletionTokens(), "chat/completions", a -> {
                     ChatStreamAssembler assembler = new ChatStreamAssembler();
                     return new StreamSteps<>(e -> assembler.accept(e), () -> assembler.complete(info(a)));
                 });
@@ -71,7 +73,7 @@ public final class HttpModelClient implements ModelClient {
     @Override
     public Multi<ResponseStreamEvent> respondStream(ResponseRequest request) {
         return stream(request.model(), a -> Buffer.buffer(Json.bytes(ResponsesCodec.encode(request, a.deployment(), true))),
-                request.maxOutputTokens(), "responses", (a, sse) -> {
+                request.maxOutputTokens(), "responses", a -> {
                     ResponsesStreamAssembler assembler = new ResponsesStreamAssembler();
                     return new StreamSteps<>(e -> assembler.accept(e, info(a)), () -> assembler.complete(info(a)));
                 });
@@ -117,25 +119,25 @@ public final class HttpModelClient implements ModelClient {
 
     private <T> Uni<T> call(String model, Function<Attempt, Buffer> encode, Integer maxOutput,
             BiFunction<Attempt, Buffer, Uni<T>> send, Function<T, Usage> usageOf) {
-        return Uni.createFrom().deferred(() -> loop.run(deployments(model), a -> {
+        return onEventLoop(Uni.createFrom().deferred(() -> loop.run(deployments(model), a -> {
             Buffer body = encode.apply(a);
             long estimate = estimateTokens(body, maxOutput);
             DeploymentGuard guard = guard(a.deployment());
             return guard.call(estimate, () -> send.apply(a, body))
                     .invoke(r -> guard.recordUsage(estimate, usageOf.apply(r).totalTokens()));
-        }));
+        })));
     }
 
     private <E> Multi<E> stream(String model, Function<Attempt, Buffer> encode, Integer maxOutput, String operation,
-            BiFunction<Attempt, SseParser, StreamSteps<E>> steps) {
-        return Multi.createFrom().deferred(() -> loop.runStream(deployments(model), a -> {
+            Function<Attempt, StreamSteps<E>> steps) {
+        Multi<E> multi = Multi.createFrom().deferred(() -> loop.runStream(deployments(model), a -> {
             Buffer body = encode.apply(a);
             long estimate = estimateTokens(body, maxOutput);
             Deployment d = a.deployment();
             // the guard covers opening the stream; the body is read outside it (guards do not apply to Multi)
             return guard(d).call(estimate, () -> transport.openStream(d, operation, body)).onItem().transformToMulti(resp -> {
                 SseParser parser = new SseParser();
-                StreamSteps<E> s = steps.apply(a, parser);
+                StreamSteps<E> s = steps.apply(a);
                 Multi<E> items = transport.body(d, resp).onItem().transformToIterable(buf -> {
                     List<E> out = new ArrayList<>();
                     for (SseEvent e : parser.feed(buf.getBytes())) {
@@ -152,6 +154,24 @@ public final class HttpModelClient implements ModelClient {
                 return Multi.createBy().concatenating().streams(items, end);
             });
         }));
+        return multi.runSubscriptionOn(this::runOnEventLoop);
+    }
+
+    /**
+     * Starts the call on a Vert.x event loop when the caller is elsewhere (a worker, a virtual
+     * thread, a test): every callback then runs on that loop, even when an answer is already
+     * complete by the time a handler is registered, so results always arrive on an event loop.
+     */
+    private <T> Uni<T> onEventLoop(Uni<T> uni) {
+        return uni.runSubscriptionOn(this::runOnEventLoop);
+    }
+
+    private void runOnEventLoop(Runnable task) {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            task.run();
+        } else {
+            vertx.getOrCreateContext().runOnContext(v -> task.run());
+        }
     }
 
     /** The deployments of a logical model; fails the call with a bad request when none is configured. */

@@ -96,11 +96,32 @@ public final class HttpTransport implements AutoCloseable {
                 .onFailure(f -> !(f instanceof ModelException)).transform(f -> transportFailure(d, f));
     }
 
-    /** The body of an opened stream; transport failures midway become {@link ModelException.Unavailable}. */
+    /**
+     * The body of an opened stream; transport failures midway become {@link ModelException.Unavailable}.
+     * When the total timeout passes, the request is reset and the body fails. Cancelling the
+     * subscription also resets the request, so an abandoned stream neither keeps its connection
+     * nor leaves unread bytes in the pool.
+     */
     public Multi<Buffer> body(Deployment d, HttpClientResponse response) {
-        return response.toMulti().onFailure(f -> !(f instanceof ModelException))
-                .transform(f -> new ModelException.Unavailable("stream from " + d.id() + " broke: "
-                        + f.getClass().getSimpleName() + ": " + f.getMessage(), 0, f));
+        return Multi.createFrom().deferred(() -> {
+            java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+            long timer = vertx.setTimer(Math.max(1, timeouts.total().toMillis()), id -> {
+                timedOut.set(true);
+                response.request().reset();
+            });
+            return response.toMulti()
+                    .onFailure().transform(f -> timedOut.get()
+                            ? new ModelException.Unavailable("stream from " + d.id() + " exceeded the total timeout of "
+                                    + timeouts.total(), 0, f)
+                            : f instanceof ModelException ? f : new ModelException.Unavailable("stream from " + d.id()
+                                    + " broke: " + f.getClass().getSimpleName() + ": " + f.getMessage(), 0, f))
+                    .onTermination().invoke(() -> vertx.cancelTimer(timer))
+                    .onCancellation().invoke(() -> {
+                        // the subscriber is gone: swallow the reset's own error instead of having Mutiny log it as dropped
+                        response.getDelegate().exceptionHandler(ignored -> { });
+                        response.request().reset();
+                    });
+        });
     }
 
     private HttpRequest<Buffer> request(Deployment d, String operation, AuthHeader header) {

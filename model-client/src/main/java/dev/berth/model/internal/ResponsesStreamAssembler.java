@@ -31,6 +31,13 @@ public final class ResponsesStreamAssembler {
                     data.path("output_index").asInt(), data.path("delta").asText()));
             case "response.function_call_arguments.delta" -> List.of(new ResponseStreamEvent.FunctionCallArgumentsDelta(
                     data.path("output_index").asInt(), Json.str(data, "item_id"), data.path("delta").asText()));
+            case "response.output_item.added" -> {
+                JsonNode item = data.path("item");
+                yield "function_call".equals(Json.str(item, "type"))
+                        ? List.of(new ResponseStreamEvent.FunctionCallStarted(data.path("output_index").asInt(),
+                                Json.str(item, "id"), Json.str(item, "call_id"), Json.str(item, "name")))
+                        : List.of();
+            }
             case "response.completed", "response.incomplete" -> {
                 finalResponse = data.path("response");
                 yield List.of();

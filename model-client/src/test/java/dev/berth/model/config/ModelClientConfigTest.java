@@ -40,6 +40,18 @@ class ModelClientConfigTest {
     }
 
     @Test
+    void workload_identity_from_the_webhook_variables() {
+        assertThat(Auth.WorkloadIdentity.fromEnvironment(Map.of("AZURE_TENANT_ID", "t", "AZURE_CLIENT_ID", "c",
+                "AZURE_FEDERATED_TOKEN_FILE", "/var/run/secrets/azure/tokens/azure-identity-token")))
+                .hasValueSatisfying(w -> {
+                    assertThat(w.authorityHost()).isEqualTo(Auth.ENTRA_AUTHORITY);
+                    assertThat(w.tokenFile().toString()).endsWith("azure-identity-token");
+                    assertThat(w.scope()).isEqualTo(Auth.COGNITIVE_SERVICES_SCOPE);
+                });
+        assertThat(Auth.WorkloadIdentity.fromEnvironment(Map.of("AZURE_TENANT_ID", "t"))).isEmpty();
+    }
+
+    @Test
     void id_defaults_to_host_and_deployment() {
         assertThat(Deployment.azureV1("https://res.openai.azure.com/openai/v1", "gpt-4o", "k").id())
                 .isEqualTo("res.openai.azure.com/gpt-4o");

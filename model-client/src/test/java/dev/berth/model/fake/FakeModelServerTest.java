@@ -98,6 +98,22 @@ class FakeModelServerTest {
     }
 
     @Test
+    void demo_brain_honours_tool_choice() {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"clock\",\"description\":\"time\",\"parameters\":{}}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"mail\",\"description\":\"send\",\"parameters\":{}}}]";
+        String none = chat("/v1/chat/completions", "{\"model\":\"m\",\"tool_choice\":\"none\",\"messages\":[{\"role\":\"user\",\"content\":\"time?\"}]," + tools + "}")
+                .at("/choices/0/message/content").asText();
+        String forced = chat("/v1/chat/completions", "{\"model\":\"m\",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"mail\"}},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"time?\"}]," + tools + "}").at("/choices/0/message/tool_calls/0/function/name").asText();
+        String required = chat("/v1/chat/completions", "{\"model\":\"m\",\"tool_choice\":\"required\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]," + tools + "}").at("/choices/0/message/tool_calls/0/function/name").asText();
+
+        assertThat(none).startsWith("Demo mode");
+        assertThat(forced).isEqualTo("mail");
+        assertThat(required).isEqualTo("clock");
+    }
+
+    @Test
     void demo_brain_summarises_tool_output() {
         JsonNode r = chat("/v1/chat/completions", """
                 {"model":"m","messages":[{"role":"user","content":"time?"},
@@ -140,6 +156,48 @@ class FakeModelServerTest {
 
         JsonNode ok = chat("/openai/deployments/dep1/chat/completions?api-version=2024-10-21", req);
         assertThat(ok.get("model").asText()).isEqualTo("dep1");
+    }
+
+    @Test
+    void chaos_scripted_over_http_drops_a_stream_midway() {
+        post("/_fake/script", "[{\"dropMidStream\":{\"afterChunks\":2,\"reply\":{\"text\":\"a b c d\"}}}]");
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> post("/v1/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+
+        assertThat(t).isNotNull();
+        assertThat(fake.pendingReplies()).isZero();
+    }
+
+    @Test
+    void recorded_requests_over_http_mask_credentials() {
+        http.postAbs(fake.origin() + "/v1/chat/completions").putHeader("api-key", "top-secret")
+                .putHeader("authorization", "Bearer top-secret")
+                .sendBuffer(Buffer.buffer("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                .await().atMost(Duration.ofSeconds(5));
+
+        String recorded = http.getAbs(fake.origin() + "/_fake/requests").send().await().atMost(Duration.ofSeconds(5))
+                .bodyAsString();
+
+        assertThat(recorded).doesNotContain("top-secret").contains("\"api-key\":\"***\"");
+    }
+
+    @Test
+    void strict_mode_refuses_unscripted_calls_and_reports_unconsumed_replies() {
+        String req = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        post("/_fake/strict", "{\"enabled\":true}");
+        try {
+            HttpResponse<Buffer> refused = post("/v1/chat/completions", req);
+            assertThat(refused.statusCode()).isEqualTo(500);
+            assertThat(refused.bodyAsString()).contains("fake_script_exhausted");
+
+            fake.enqueue(FakeReply.text("one"), FakeReply.text("two"));
+            assertThat(chat("/v1/chat/completions", req).at("/choices/0/message/content").asText()).isEqualTo("one");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(fake::assertScriptConsumed))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("1 scripted");
+        } finally {
+            fake.strict(false);
+        }
     }
 
     @Test

@@ -6,7 +6,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
-/** The fake's control endpoints: {@code POST /_fake/script}, {@code GET /_fake/requests}, {@code POST /_fake/reset}. */
+/**
+ * The fake's control endpoints: {@code POST /_fake/script}, {@code GET /_fake/requests},
+ * {@code POST /_fake/reset}, {@code POST /_fake/strict} ({@code {"enabled": true|false}}).
+ */
 final class Control {
     private Control() {
     }
@@ -20,6 +23,10 @@ final class Control {
                     state.script.addAll(replies);
                     response.end(Json.object().put("queued", replies.size()).put("pending", state.script.size())
                             .toString());
+                }
+                case "/_fake/strict" -> {
+                    state.strict = buf.length() == 0 || Json.parse(buf.getBytes()).path("enabled").asBoolean(true);
+                    response.end(Json.object().put("strict", state.strict).toString());
                 }
                 case "/_fake/requests" -> response.end(FakeHandler.recordedJson(state).toString());
                 case "/_fake/reset" -> {

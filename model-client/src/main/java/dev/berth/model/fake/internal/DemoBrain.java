@@ -41,7 +41,7 @@ public final class DemoBrain {
         }
         String userText = contentText(last.get("content"));
         if ("user".equals(role)) {
-            JsonNode tool = matchingTool(request.path("tools"), userText);
+            JsonNode tool = chooseTool(request, userText);
             if (tool != null) {
                 JsonNode fn = tool.path("function");
                 String args = defaults(fn.path("parameters"), userText).toString();
@@ -50,6 +50,26 @@ public final class DemoBrain {
             }
         }
         return FakeReply.text("Demo mode (offline fake model): you said \"" + userText + "\".");
+    }
+
+    /** Honours {@code tool_choice}: none, a forced function, required (first tool if no word matches), auto. */
+    private static JsonNode chooseTool(JsonNode request, String userText) {
+        JsonNode tools = request.path("tools");
+        JsonNode choice = request.path("tool_choice");
+        if ("none".equals(choice.asText()) || !tools.isArray() || tools.isEmpty()) {
+            return null;
+        }
+        // chat completions nest the forced name under "function"; the Responses API does not
+        String forced = choice.isObject() ? Json.str(choice.has("function") ? choice.get("function") : choice, "name") : null;
+        if (forced != null) {
+            for (JsonNode t : tools) {
+                if (forced.equals(Json.str(t.path("function"), "name"))) {
+                    return t;
+                }
+            }
+        }
+        JsonNode matched = matchingTool(tools, userText);
+        return matched == null && "required".equals(choice.asText()) ? tools.get(0) : matched;
     }
 
     /** "The tool X returned: ...", for every tool message after the last assistant message. */
@@ -122,6 +142,11 @@ public final class DemoBrain {
                 args.set(name, en.get(0));
                 continue;
             }
+            if (nullable(p)) {
+                // An optional parameter: leave it out as a person would, rather than guess a value.
+                args.putNull(name);
+                continue;
+            }
             String type = p.path("type").isArray() ? p.path("type").get(0).asText() : p.path("type").asText("string");
             switch (type) {
                 case "number", "integer" -> args.put(name, 1);
@@ -132,6 +157,15 @@ public final class DemoBrain {
             }
         }
         return args;
+    }
+
+    private static boolean nullable(JsonNode property) {
+        for (JsonNode type : property.path("type")) {
+            if ("null".equals(type.asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Text of a message content: a string, or the text parts of an array. */

@@ -101,6 +101,10 @@ public final class FakeHandler {
     }
 
     private FakeReply nextReply(String operation, JsonNode body) {
+        if (state.strict && state.script.isEmpty()) {
+            return new FakeReply.Error(500, "fake_script_exhausted",
+                    "strict fake: no scripted reply left for this " + operation + " request", null, null);
+        }
         FakeReply head = state.script.peek();
         boolean modelReply = head instanceof FakeReply.Text || head instanceof FakeReply.ToolCalls;
         // embeddings have no text answer: leave scripted model answers for the next chat call

@@ -15,6 +15,8 @@ public final class FakeState {
     public final ConcurrentLinkedQueue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
     public final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     public final AtomicInteger tokenRequests = new AtomicInteger();
+    /** When set, a model request finding the script empty is an error, not a demo answer. */
+    public volatile boolean strict;
 
     public FakeState(FakeOptions options) {
         this.options = options;

@@ -42,6 +42,9 @@ public final class Responses {
                         .put("content", Json.str(item, "output"));
             }
         }
+        if (request.has("tool_choice")) {
+            chat.set("tool_choice", request.get("tool_choice"));
+        }
         ArrayNode tools = chat.putArray("tools");
         for (JsonNode t : request.path("tools")) {
             ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
@@ -59,9 +62,10 @@ public final class Responses {
             output.add(item);
         }
         long in = ChatCompletions.promptTokens(request);
-        long out = ChatCompletions.tokens(output.toString());
+        long out = 8 + ChatCompletions.tokens(reply instanceof FakeReply.Text t ? t.content()
+                : reply instanceof FakeReply.ToolCalls tc ? ChatCompletions.toolCalls(tc.calls()).toString() : "");
         ObjectNode usage = r.putObject("usage").put("input_tokens", in);
-        usage.putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         usage.put("output_tokens", out);
         usage.putObject("output_tokens_details").put("reasoning_tokens", 8);
         usage.put("total_tokens", in + out);
@@ -127,7 +131,6 @@ public final class Responses {
         ObjectNode done = response(request, model, reply);
         ObjectNode inProgress = skeleton(request, model, "in_progress");
         inProgress.set("id", done.get("id"));
-        inProgress.putNull("usage");
         Sequence seq = new Sequence();
         seq.add("response.created", Json.object().set("response", inProgress));
         seq.add("response.in_progress", Json.object().set("response", inProgress));
@@ -149,6 +152,7 @@ public final class Responses {
                 String text = item.at("/content/0/text").asText();
                 ObjectNode emptyPart = Json.object().put("type", "output_text").put("text", "");
                 emptyPart.putArray("annotations");
+                emptyPart.putArray("logprobs");
                 seq.add("response.content_part.added", Json.object().put("item_id", id).put("output_index", index)
                         .put("content_index", 0).set("part", emptyPart));
                 for (String piece : ChatCompletions.pieces(text)) {

@@ -54,6 +54,10 @@ public final class StreamWriter {
 
     private void next(int i) {
         HttpServerResponse r = ex.response();
+        if (r.closed() || r.ended()) {
+            // the client went away (or cancelled): stop writing
+            return;
+        }
         if (i == dropAfter) {
             r.reset();
             return;
@@ -63,11 +67,13 @@ public final class StreamWriter {
             return;
         }
         String e = i == malformedAt ? "data: {\"id\": \"chatcmpl-broken\", \"choices\": [ {\"delta\": \n\n" : events.get(i);
-        r.write(Buffer.buffer(e));
-        if (delay.isZero()) {
-            next(i + 1);
-        } else {
-            ex.vertx().setTimer(Math.max(1, delay.toMillis()), id -> next(i + 1));
-        }
+        // continue once the bytes are on the socket, so a following drop cannot discard them
+        r.write(Buffer.buffer(e)).onComplete(ar -> {
+            if (delay.isZero()) {
+                next(i + 1);
+            } else {
+                ex.vertx().setTimer(Math.max(1, delay.toMillis()), id -> next(i + 1));
+            }
+        });
     }
 }

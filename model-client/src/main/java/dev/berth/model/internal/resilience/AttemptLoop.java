@@ -88,7 +88,11 @@ public final class AttemptLoop {
             return null;
         }
         boolean untriedLeft = index + 1 < deployments.size();
-        Duration hint = error instanceof ModelException.Throttled t ? t.retryAfter() : null;
+        Duration hint = switch (error) {
+            case ModelException.Throttled t -> t.retryAfter();
+            case ModelException.Unavailable u -> u.retryAfter();
+            default -> null;
+        };
         if (hint != null && hint.compareTo(policy.maxRetryAfter()) > 0 && !untriedLeft) {
             return null;
         }

@@ -61,9 +61,13 @@ public final class DeploymentGuard {
                         "too many calls in flight on deployment " + deployment.id(), null));
     }
 
-    /** Tells the TPM budget how many tokens a call really used. */
+    /**
+     * Tells the TPM budget how many tokens a call really used. Only overruns are charged: Azure
+     * counts a request's TPM by the same up-front estimate (prompt plus output allowance) and
+     * does not refund unused output, so neither do we.
+     */
     public void recordUsage(long estimatedTokens, long actualTokens) {
-        if (rate != null) {
+        if (rate != null && actualTokens > estimatedTokens) {
             rate.adjustTokens(actualTokens - estimatedTokens);
         }
     }
