@@ -3,18 +3,22 @@ package dev.berth.deploy.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The model endpoint every logical model name is served by. With no endpoint, Berth runs in
+ * Where model calls go. {@code berth.model.endpoint} is the default deployment, serving
+ * every logical model name; {@code berth.model.deployments.<id>.*} add named deployments for
+ * some logical names, tried in priority order with failover. With neither, Berth runs in
  * demo mode against the offline fake model.
  */
 @ConfigMapping(prefix = "berth.model")
 public interface ModelConfig {
 
     /**
-     * Base URL: Azure v1 {@code https://{resource}.openai.azure.com/openai/v1}, Azure classic
-     * {@code https://{resource}.openai.azure.com}, or an OpenAI-compatible {@code https://host/v1}.
+     * Base URL of the default deployment: Azure v1 {@code https://{resource}.openai.azure.com/openai/v1},
+     * Azure classic {@code https://{resource}.openai.azure.com}, or an OpenAI-compatible {@code https://host/v1}.
      */
     Optional<String> endpoint();
 
@@ -24,6 +28,14 @@ public interface ModelConfig {
     /** The key: sent as {@code api-key} to Azure, as a bearer token to OpenAI-compatible endpoints. */
     Optional<String> apiKey();
 
+    /**
+     * {@code api-key}, {@code bearer}, {@code workload-identity} (Entra ID through the Kubernetes
+     * federated token file: {@code AZURE_TENANT_ID}, {@code AZURE_CLIENT_ID},
+     * {@code AZURE_FEDERATED_TOKEN_FILE}) or {@code none}; by default the flavour's key header
+     * when a key is set, else none.
+     */
+    Optional<String> auth();
+
     /** The deployment (Azure) or model (OpenAI) to call; unset sends the agent's model name unchanged. */
     Optional<String> deployment();
 
@@ -31,7 +43,34 @@ public interface ModelConfig {
     @WithDefault("2024-10-21")
     String apiVersion();
 
+    /** Named deployments for some logical model names, with failover between them. */
+    Map<String, DeploymentConfig> deployments();
+
     /** Latency of the offline fake model in demo mode, to make concurrency visible. */
     @WithDefault("0s")
     Duration demoLatency();
+
+    /** One named deployment. */
+    interface DeploymentConfig {
+        /** Base URL, as for {@code berth.model.endpoint}. */
+        String endpoint();
+
+        Optional<String> flavour();
+
+        Optional<String> apiKey();
+
+        Optional<String> auth();
+
+        Optional<String> deployment();
+
+        @WithDefault("2024-10-21")
+        String apiVersion();
+
+        /** Lower is tried first; equal priorities keep their order. */
+        @WithDefault("0")
+        int priority();
+
+        /** The logical model names (an agent's {@code model}) this deployment serves. */
+        List<String> models();
+    }
 }

@@ -41,6 +41,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
     private final SessionService sessions;
     private final RunService runs;
     private final EventService events;
@@ -137,7 +139,7 @@ public class SessionResource {
             @QueryParam("after") Long after) {
         UUID sessionId = Ids.parse(id, "session");
         long from = resumePoint(lastEventId, after);
-        return Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
+        Multi<OutboundSseEvent> committed = Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
                 .onItem().transformToMultiAndConcatenate(followed -> followed)
                 .map(event -> sse.newEventBuilder()
                         .id(Long.toString(event.seq()))
@@ -145,6 +147,10 @@ public class SessionResource {
                         .mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(toJson(ApiMapper.event(event)))
                         .build());
+        // Comments keep idle connections open through proxies; clients ignore them.
+        Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
+                .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
+        return Multi.createBy().merging().streams(committed, keepAlive);
     }
 
     private String toJson(EventView event) {

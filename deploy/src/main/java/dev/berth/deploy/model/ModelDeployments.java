@@ -1,0 +1,92 @@
+package dev.berth.deploy.model;
+
+import dev.berth.deploy.config.ModelConfig;
+import dev.berth.model.config.Auth;
+import dev.berth.model.config.Deployment;
+import dev.berth.model.config.Flavour;
+import dev.berth.model.config.ModelClientConfig;
+import dev.berth.model.config.RetryPolicy;
+import dev.berth.model.config.Timeouts;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns Berth's model configuration into the model client's, refusing what does not make sense. */
+public final class ModelDeployments {
+    private ModelDeployments() {
+    }
+
+    /** Whether nothing is configured, so Berth runs against the offline fake model. */
+    public static boolean demo(ModelConfig config) {
+        return config.endpoint().isEmpty() && config.deployments().isEmpty();
+    }
+
+    /** The client configuration; {@code env} supplies workload-identity settings. */
+    public static ModelClientConfig clientConfig(ModelConfig config, Map<String, String> env) {
+        Deployment fallback = config.endpoint()
+                .map(endpoint -> deployment("default", endpoint, config.flavour(), config.auth(), config.apiKey(),
+                        config.deployment(), config.apiVersion(), 0, env))
+                .orElse(null);
+        Map<String, List<Deployment>> models = new LinkedHashMap<>();
+        config.deployments().forEach((id, named) -> {
+            Deployment deployment = deployment(id, named.endpoint(), named.flavour(), named.auth(), named.apiKey(),
+                    named.deployment(), named.apiVersion(), named.priority(), env);
+            named.models().forEach(model -> models.computeIfAbsent(model, m -> new ArrayList<>()).add(deployment));
+        });
+        return new ModelClientConfig(models, fallback, Timeouts.DEFAULTS, RetryPolicy.DEFAULTS, 1000);
+    }
+
+    /** {@code azure-v1}, {@code azure-classic} or {@code openai}, given or guessed from the endpoint's host. */
+    public static String flavour(String endpoint, Optional<String> configured) {
+        if (configured.isPresent()) {
+            return configured.get().toLowerCase(Locale.ROOT);
+        }
+        String host = URI.create(endpoint).getHost();
+        boolean azure = host != null && (host.endsWith(".openai.azure.com") || host.endsWith(".services.ai.azure.com")
+                || host.endsWith(".azure-api.net") || host.endsWith(".cognitiveservices.azure.com"));
+        if (!azure) {
+            return "openai";
+        }
+        return endpoint.contains("/openai/v1") ? "azure-v1" : "azure-classic";
+    }
+
+    private static Deployment deployment(String id, String endpoint, Optional<String> flavourName,
+            Optional<String> authName, Optional<String> apiKey, Optional<String> deploymentName, String apiVersion,
+            int priority, Map<String, String> env) {
+        Flavour flavour = switch (flavour(endpoint, flavourName)) {
+            case "azure-v1" -> Flavour.AZURE_V1;
+            case "azure-classic" -> Flavour.AZURE_CLASSIC;
+            case "openai" -> Flavour.OPENAI;
+            default -> throw new IllegalArgumentException(
+                    "the flavour of model deployment '" + id + "' must be azure-v1, azure-classic or openai");
+        };
+        Auth auth = auth(id, flavour, authName, apiKey, env);
+        return new Deployment(id, URI.create(endpoint), flavour, deploymentName.orElse(null),
+                flavour == Flavour.AZURE_CLASSIC ? apiVersion : null, auth, priority, null);
+    }
+
+    private static Auth auth(String id, Flavour flavour, Optional<String> authName, Optional<String> apiKey,
+            Map<String, String> env) {
+        String kind = authName.map(a -> a.toLowerCase(Locale.ROOT))
+                .orElse(apiKey.isEmpty() ? "none" : flavour == Flavour.OPENAI ? "bearer" : "api-key");
+        return switch (kind) {
+            case "none" -> new Auth.None();
+            case "api-key" -> new Auth.ApiKey(required(apiKey, id));
+            case "bearer" -> new Auth.Bearer(required(apiKey, id));
+            case "workload-identity" -> Auth.WorkloadIdentity.fromEnvironment(env).orElseThrow(() ->
+                    new IllegalArgumentException("model deployment '" + id + "' uses workload identity, but"
+                            + " AZURE_TENANT_ID, AZURE_CLIENT_ID or AZURE_FEDERATED_TOKEN_FILE is not set"));
+            default -> throw new IllegalArgumentException("the auth of model deployment '" + id
+                    + "' must be api-key, bearer, workload-identity or none");
+        };
+    }
+
+    private static String required(Optional<String> apiKey, String id) {
+        return apiKey.orElseThrow(() -> new IllegalArgumentException(
+                "model deployment '" + id + "' needs an api-key"));
+    }
+}
