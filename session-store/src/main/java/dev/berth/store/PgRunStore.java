@@ -13,6 +13,7 @@ import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.internal.Json;
 import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.tools.ToolInvocation;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +27,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -48,7 +50,7 @@ public class PgRunStore implements RunStore {
                         .execute(Tuple.of(submission.sessionId(), submission.tenant().value()))
                         .chain(rows -> {
                             if (rows.size() == 0) {
-                                throw new NotFoundException("session", submission.sessionId());
+                                return whyClosed(conn, submission);
                             }
                             Row session = rows.iterator().next();
                             InputPolicy policy = InputPolicy.fromWire(session.getString("input_policy"));
@@ -56,6 +58,20 @@ public class PgRunStore implements RunStore {
                                     .chain(() -> insertInputAndRun(conn, submission, session));
                         }))
                 .onFailure().transform(DbErrors::translate);
+    }
+
+    /** Fails with what a client should hear about a session that takes no input: missing or expired. */
+    private static Uni<Run> whyClosed(SqlConnection conn, Submission submission) {
+        return conn.preparedQuery(RunSql.SESSION_STATE)
+                .execute(Tuple.of(submission.sessionId(), submission.tenant().value()))
+                .map(rows -> {
+                    Row row = rows.size() == 0 ? null : rows.iterator().next();
+                    if (row != null && ("expired".equals(row.getString("status"))
+                            || Boolean.TRUE.equals(row.getBoolean("due")) && "active".equals(row.getString("status")))) {
+                        throw new ConflictException("session-expired", "the session has expired and takes no more input");
+                    }
+                    throw new NotFoundException("session", submission.sessionId());
+                });
     }
 
     private Uni<Void> applyPolicy(SqlConnection conn, UUID sessionId, InputPolicy policy) {
@@ -173,8 +189,44 @@ public class PgRunStore implements RunStore {
     }
 
     @Override
-    public Uni<List<LeaseState>> heartbeat(String owner, Duration leaseTtl) {
-        return pool.preparedQuery(RunSql.HEARTBEAT).execute(Tuple.of(owner, seconds(leaseTtl)))
+    public Uni<Void> startTools(Lease lease, Map<String, Integer> attempts, Duration leaseTtl) {
+        List<String> ids = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        attempts.forEach((callId, attempt) -> {
+            if (attempt > 0) {
+                ids.add(callId);
+                numbers.add(attempt);
+                keys.add(ToolInvocation.idempotencyKey(lease.runId(), callId));
+            }
+        });
+        Tuple params = Tuple.tuple()
+                .addValue(lease.runId())
+                .addValue(lease.epoch())
+                .addValue(Json.write(attempts))
+                .addValue(lease.owner())
+                .addArrayOfString(ids.toArray(String[]::new))
+                .addArrayOfInteger(numbers.toArray(Integer[]::new))
+                .addValue(seconds(leaseTtl))
+                .addArrayOfString(keys.toArray(String[]::new));
+        return pool.preparedQuery(RunSql.START_TOOLS).execute(params)
+                .invoke(rows -> {
+                    if (rows.iterator().next().getLong("fenced") == 0) {
+                        throw new FencedOutException(lease.runId(), lease.epoch());
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<List<LeaseState>> heartbeat(List<Lease> leases, Duration leaseTtl) {
+        Tuple params = Tuple.tuple()
+                .addArrayOfUUID(leases.stream().map(Lease::runId).toArray(UUID[]::new))
+                .addArrayOfLong(leases.stream().map(Lease::epoch).toArray(Long[]::new))
+                .addArrayOfString(leases.stream().map(Lease::owner).toArray(String[]::new))
+                .addValue(seconds(leaseTtl));
+        return pool.preparedQuery(RunSql.HEARTBEAT).execute(params)
                 .map(rows -> {
                     List<LeaseState> held = new ArrayList<>();
                     for (Row row : rows) {
@@ -198,6 +250,13 @@ public class PgRunStore implements RunStore {
         return pool.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value()))
                 .map(PgRunStore::firstRun)
                 .chain(cancelled -> cancelled.isPresent() ? Uni.createFrom().item(cancelled) : find(tenant, runId))
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<Integer> expireSessions(int limit) {
+        return pool.preparedQuery(RunSql.EXPIRE_SESSIONS).execute(Tuple.of(limit))
+                .map(rows -> (int) (long) rows.iterator().next().getLong("sessions"))
                 .onFailure().transform(DbErrors::translate);
     }
 

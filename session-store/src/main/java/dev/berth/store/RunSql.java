@@ -18,8 +18,12 @@ final class RunSql {
     /** Locks the session row and takes the next sequence number; serialises appends per session. */
     static final String SUBMIT_SEQUENCE = """
             update sessions set last_seq = last_seq + 1, updated_at = now()
-             where id = $1 and tenant_id = $2 and status = 'active'
+             where id = $1 and tenant_id = $2 and status = 'active' and (expires_at is null or expires_at > now())
             returning last_seq, input_policy, agent_name, agent_version""";
+
+    /** Why a submission found no open session: missing (no row) or expired. */
+    static final String SESSION_STATE = """
+            select status, expires_at <= now() as due from sessions where id = $1 and tenant_id = $2""";
 
     static final String ACTIVE_RUN = """
             select 1 from runs where session_id = $1 and status in ('queued', 'running', 'requires_action') limit 1""";
@@ -50,8 +54,8 @@ final class RunSql {
 
     /**
      * Claims the oldest claimable run: queued with no earlier unfinished run in its session, or
-     * running with an expired lease (a takeover, which counts another attempt for each tool
-     * call its previous owner had started).
+     * running with an expired lease (a takeover). The tool calls a previous owner started are
+     * already counted in pending_tools (see START_TOOLS).
      */
     static final String CLAIM = """
             with candidate as (
@@ -65,11 +69,7 @@ final class RunSql {
                  for update of r skip locked)
             update runs r set status = 'running', lease_owner = $1, lease_epoch = r.lease_epoch + 1,
                    lease_expires_at = now() + make_interval(secs => $2),
-                   started_at = coalesce(r.started_at, now()), updated_at = now(),
-                   pending_tools = case when c.previous = 'running'
-                       then coalesce((select jsonb_object_agg(key, value::int + 1)
-                                        from jsonb_each_text(r.pending_tools)), '{}'::jsonb)
-                       else r.pending_tools end
+                   started_at = coalesce(r.started_at, now()), updated_at = now()
               from candidate c
              where r.id = c.id
             returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous"""
@@ -101,12 +101,34 @@ final class RunSql {
                 select $1, $2, $3 + x.ord, $4, x.type, x.payload::jsonb
                   from unnest($5::text[], $6::text[]) with ordinality as x(type, payload, ord))
             select pg_notify('berth_events', $2::text || ':' || $7::bigint::text),
-                   case when $8 then pg_notify('berth_runs', $4::text) end""";
+                   case when $8 then pg_notify('berth_runs', $4::text) end,
+                   case when $8 then pg_notify('berth_work', '') end""";
 
+    /**
+     * Records the start of tool calls before they run: the attempts in pending_tools, and one
+     * row per call started now in tool_calls. Fenced like FENCED_UPDATE: with a stale lease,
+     * neither happens. $5/$6/$8: the ids, attempts and idempotency keys of the calls started now.
+     */
+    static final String START_TOOLS = """
+            with fenced as (
+                update runs set pending_tools = $3::text::jsonb, updated_at = now(),
+                       lease_expires_at = now() + make_interval(secs => $7)
+                 where id = $1 and lease_epoch = $2 and lease_owner = $4 and status = 'running'
+                returning id, tenant_id, session_id),
+            started as (
+                insert into tool_calls (run_id, call_id, attempt, tenant_id, session_id, idempotency_key, lease_owner,
+                                        lease_epoch)
+                select f.id, x.call_id, x.attempt, f.tenant_id, f.session_id, x.idempotency_key, $4, $2
+                  from fenced f, unnest($5::text[], $6::int[], $8::text[]) as x(call_id, attempt, idempotency_key)
+                on conflict do nothing)
+            select count(*) as fenced from fenced""";
+
+    /** Renews the given leases ($1 ids, $2 epochs, $3 owners), each only while its epoch is current. */
     static final String HEARTBEAT = """
-            update runs set lease_expires_at = now() + make_interval(secs => $2)
-             where lease_owner = $1 and status = 'running'
-            returning id, lease_epoch, cancel_requested""";
+            update runs r set lease_expires_at = now() + make_interval(secs => $4)
+              from unnest($1::uuid[], $2::bigint[], $3::text[]) as h(id, epoch, owner)
+             where r.id = h.id and r.lease_epoch = h.epoch and r.lease_owner = h.owner and r.status = 'running'
+            returning r.id, r.lease_epoch, r.cancel_requested""";
 
     /** Gives a run up: its lease expires now, so any process claims it at once. */
     static final String RELEASE = """
@@ -126,4 +148,27 @@ final class RunSql {
                 returning *)
             select %s, pg_notify('berth_runs', r.id::text), pg_notify('berth_work', '') from target r"""
             .formatted(Rows.runColumns("r"));
+
+    /**
+     * Expires due sessions in one batch, and their unfinished runs; rows another sweeper holds
+     * are skipped. Owners of expired running runs are fenced out (status is no longer
+     * 'running') and hear of it through berth_runs, as do clients waiting for those runs.
+     */
+    static final String EXPIRE_SESSIONS = """
+            with due as (
+                select id from sessions
+                 where status = 'active' and expires_at is not null and expires_at <= now()
+                 order by expires_at limit $1
+                 for update skip locked),
+            expired as (
+                update sessions s set status = 'expired', updated_at = now() from due where s.id = due.id
+                returning s.id),
+            runs_expired as (
+                update runs r set status = 'expired', finished_at = now(), updated_at = now(),
+                       lease_owner = null, lease_expires_at = null
+                  from expired e
+                 where r.session_id = e.id and r.status in ('queued', 'running', 'requires_action')
+                returning r.id)
+            select (select count(*) from expired) as sessions,
+                   (select count(pg_notify('berth_runs', id::text)) from runs_expired) as runs""";
 }

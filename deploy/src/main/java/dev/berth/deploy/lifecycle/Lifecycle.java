@@ -4,8 +4,10 @@ import dev.berth.deploy.auth.ApiKeys;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.engine.RunEngine;
 import dev.berth.runtime.port.AccessStore;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -27,6 +29,7 @@ public class Lifecycle {
     private final EngineConfig engineConfig;
     private final Optional<String> bootstrapKey;
     private volatile boolean draining;
+    private Uni<Void> drained;
 
     @Inject
     public Lifecycle(AccessStore access, RunEngine engine, EngineConfig engineConfig,
@@ -51,9 +54,28 @@ public class Lifecycle {
         engine.start();
     }
 
+    /**
+     * First phase of a SIGTERM (the shutdown delay, while HTTP still serves): readiness goes
+     * down so traffic moves away, and the engine stops claiming and hands its runs over at
+     * their next step boundary.
+     */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        beginDrain();
+    }
+
     void onStop(@Observes ShutdownEvent event) {
-        draining = true;
-        engine.drain().await().atMost(engineConfig.drainGrace().plusSeconds(5));
+        beginDrain().await().atMost(engineConfig.drainGrace().plusSeconds(5));
+    }
+
+    private synchronized Uni<Void> beginDrain() {
+        if (drained == null) {
+            draining = true;
+            LOG.info("Draining: readiness is down, no new runs are claimed, running ones are handed over");
+            // Memoized and subscribed now, so the drain proceeds while the shutdown delay runs.
+            drained = engine.drain().memoize().indefinitely();
+            drained.subscribe().with(ignored -> { }, failure -> LOG.warnf("Drain failed: %s", failure.toString()));
+        }
+        return drained;
     }
 
     public boolean draining() {

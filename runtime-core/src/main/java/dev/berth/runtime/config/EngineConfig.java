@@ -36,6 +36,13 @@ public interface EngineConfig {
     @WithDefault("10s")
     Duration drainGrace();
 
+    /**
+     * How often this process looks for expired sessions. Every process sweeps; concurrent
+     * sweeps skip each other's rows, so running it everywhere is safe.
+     */
+    @WithDefault("10s")
+    Duration sweepInterval();
+
     /** The most events read to build a model call's context (a bounded window). */
     @WithDefault("200")
     int contextMaxEvents();

@@ -9,6 +9,7 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.RunError;
 import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.tools.ToolInvocation;
 import dev.berth.runtime.tools.ToolOutcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +41,10 @@ public final class EventPayloads {
         return new NewEvent(EventType.ASSISTANT_MESSAGE, data);
     }
 
-    static NewEvent toolResult(ToolOutcome outcome) {
+    static NewEvent toolResult(ToolOutcome outcome, java.util.UUID runId) {
         ObjectNode data = Json.object()
                 .put("callId", outcome.callId())
+                .put("idempotencyKey", ToolInvocation.idempotencyKey(runId, outcome.callId()))
                 .put("name", outcome.name())
                 .put("output", outcome.output())
                 .put("error", outcome.error())

@@ -4,6 +4,7 @@ import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.error.NotFoundException;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,7 @@ public class RunEngine {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean accepting;
     private volatile boolean claimAgain;
+    private final SessionSweeper sweeper;
     private Cancellable poller;
     private Cancellable heartbeat;
 
@@ -68,6 +71,7 @@ public class RunEngine {
         this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), config,
                 Clock.systemUTC());
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
+        this.sweeper = new SessionSweeper(runs, config.sweepInterval());
     }
 
     public String ownerId() {
@@ -93,6 +97,7 @@ public class RunEngine {
         heartbeat = Multi.createFrom().ticks().every(config.heartbeatInterval())
                 .onOverflow().drop()
                 .subscribe().with(tick -> renewLeases());
+        sweeper.start();
         LOG.infof("Run engine %s started: up to %d runs at once, lease TTL %s", owner, config.maxConcurrentRuns(),
                 config.leaseTtl());
         claim();
@@ -111,6 +116,7 @@ public class RunEngine {
             if (poller != null) {
                 poller.cancel();
             }
+            sweeper.stop();
         }
         LOG.infof("Draining %d runs", active.size());
         active.values().forEach(RunExecution::drain);
@@ -167,7 +173,13 @@ public class RunEngine {
                     claimed.lease().epoch());
         }
         agent(run).map(agent -> new RunExecution(parts, claimed, agent))
-                .invoke(execution -> active.put(run.id(), execution))
+                .invoke(execution -> {
+                    active.put(run.id(), execution);
+                    // Claimed while drain() began: hand it back at once (drain() flags what it sees in active).
+                    if (!accepting) {
+                        execution.drain();
+                    }
+                })
                 .chain(RunExecution::execute)
                 .onFailure().invoke(failure -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id()))
                 .onTermination().invoke(() -> {
@@ -190,14 +202,21 @@ public class RunEngine {
     }
 
     private void renewLeases() {
-        if (active.isEmpty()) {
+        Map<UUID, Lease> leases = new HashMap<>();
+        active.forEach((runId, execution) -> leases.put(runId, execution.lease()));
+        if (leases.isEmpty()) {
             return;
         }
-        runs.heartbeat(owner, config.leaseTtl()).subscribe().with(this::reconcile,
+        runs.heartbeat(List.copyOf(leases.values()), config.leaseTtl()).subscribe().with(
+                held -> reconcile(leases, held),
                 failure -> LOG.warnf("Could not renew leases: %s", failure.toString()));
     }
 
-    private void reconcile(List<LeaseState> held) {
+    /**
+     * Delivers cancellation requests and stops the executions whose lease is gone. Only the
+     * leases that were asked about are judged: a run claimed meanwhile was not in the question.
+     */
+    private void reconcile(Map<UUID, Lease> asked, List<LeaseState> held) {
         Set<UUID> stillHeld = new HashSet<>();
         for (LeaseState lease : held) {
             stillHeld.add(lease.runId());
@@ -206,8 +225,9 @@ public class RunEngine {
                 execution.cancel();
             }
         }
-        active.forEach((runId, execution) -> {
-            if (!stillHeld.contains(runId)) {
+        asked.forEach((runId, lease) -> {
+            RunExecution execution = active.get(runId);
+            if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()) {
                 LOG.infof("Lost the lease of run %s", runId);
                 execution.lose();
             }
@@ -215,9 +235,12 @@ public class RunEngine {
     }
 
     private void onRunChange(UUID runId) {
-        if (active.containsKey(runId)) {
+        RunExecution execution = active.get(runId);
+        if (execution != null) {
             // A cancellation may have been requested on another process: look now, not at the next heartbeat.
-            runs.heartbeat(owner, config.leaseTtl()).subscribe().with(this::reconcile, failure -> { });
+            Map<UUID, Lease> asked = Map.of(runId, execution.lease());
+            runs.heartbeat(List.of(execution.lease()), config.leaseTtl())
+                    .subscribe().with(held -> reconcile(asked, held), failure -> { });
         }
     }
 

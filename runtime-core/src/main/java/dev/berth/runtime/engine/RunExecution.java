@@ -108,14 +108,24 @@ final class RunExecution {
         if (cancelRequested) {
             return settle(RunStatus.CANCELLED, List.of(EventPayloads.runCancelled("cancel requested")), null, null);
         }
-        if (parts.clock().instant().isAfter(deadline)) {
-            return fail(new RunError("run_timeout", "the run exceeded its time limit of "
-                    + agent.spec().limits().runTimeout().toSeconds() + " s"));
+        if (!parts.clock().instant().isBefore(deadline)) {
+            return fail(timedOut());
         }
         return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
+                .map(this::ownHistory)
                 .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
                 .invoke(done -> consecutiveFailures = 0)
                 .onFailure().recoverWithUni(this::onStepFailure);
+    }
+
+    /**
+     * The window as this run may see it: input queued after this run's own (enqueue policy)
+     * belongs to later runs, which answer it in order; this run must not answer it first.
+     */
+    private List<Event> ownHistory(List<Event> window) {
+        return window.stream()
+                .filter(event -> event.seq() <= claimed.run().inputSeq() || claimed.run().id().equals(event.runId()))
+                .toList();
     }
 
     private Uni<Boolean> modelStep(List<Event> window) {
@@ -126,8 +136,11 @@ final class RunExecution {
         ChatRequest request = parts.context().assemble(agent, window);
         // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
         Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
-        return Uni.combine().any().of(parts.model().chat(request), stopped)
+        // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
+        Uni<ChatResponse> answer = parts.model().chat(request).ifNoItem().after(remaining()).failWith(RunTimedOut::new);
+        return Uni.combine().any().of(answer, stopped)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
+                .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
                 .onFailure(ModelException.class).recoverWithUni(e -> fail(modelError((ModelException) e)));
     }
 
@@ -150,25 +163,34 @@ final class RunExecution {
         if (calls.isEmpty()) {
             return fail(new RunError("internal_error", "the pending tool calls are not in the context window"));
         }
-        return parts.sessions().find(claimed.run().tenant(), claimed.run().sessionId())
+        // The attempt of each call is how often it was started before, plus this one. The start is
+        // committed before the tools run, so a successor knows a call may have run and marks it a retry.
+        Map<String, Integer> attempts = new LinkedHashMap<>(pending);
+        calls.forEach(call -> attempts.put(call.id(), pending.getOrDefault(call.id(), 0) + 1));
+        return parts.runs().startTools(claimed.lease(), attempts, parts.config().leaseTtl())
+                .invoke(() -> pending = attempts)
+                .chain(() -> parts.sessions().find(claimed.run().tenant(), claimed.run().sessionId()))
                 .chain(session -> {
                     Map<String, Object> state = session.map(s -> s.state()).orElse(Map.of());
                     String actor = session.map(s -> s.actorId()).orElse("");
                     List<ToolInvocation> invocations = calls.stream()
                             .map(call -> new ToolInvocation(claimed.run().tenant().toString(), claimed.run().sessionId(),
-                                    claimed.run().id(), actor, call, pending.getOrDefault(call.id(), 0) + 1, state))
+                                    claimed.run().id(), actor, call, attempts.get(call.id()), state))
                             .toList();
                     return parts.tools().executeAll(invocations, new HashSet<>(agent.spec().tools()),
                             () -> cancelRequested);
                 })
-                .chain(this::commitToolResults);
+                // The wall-clock limit cuts tools short too; their results, if they come, are not committed.
+                .ifNoItem().after(remaining()).failWith(RunTimedOut::new)
+                .chain(this::commitToolResults)
+                .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()));
     }
 
     private Uni<Boolean> commitToolResults(List<ToolOutcome> outcomes) {
         List<NewEvent> events = new ArrayList<>();
         Map<String, Object> statePatch = new HashMap<>();
         for (ToolOutcome outcome : outcomes) {
-            events.add(EventPayloads.toolResult(outcome));
+            events.add(EventPayloads.toolResult(outcome, claimed.run().id()));
             statePatch.putAll(outcome.statePatch());
         }
         StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null, null,
@@ -220,6 +242,24 @@ final class RunExecution {
         LOG.warnf("Step of run %s failed (%s); trying again", claimed.run().id(), failure.toString());
         // The uncommitted step is simply made again after a pause; nothing of it was written.
         return Uni.createFrom().item(false).onItem().delayIt().by(Duration.ofMillis(500L * consecutiveFailures));
+    }
+
+    /** Time left before the wall-clock limit; at least a millisecond, as timers need a positive delay. */
+    private Duration remaining() {
+        Duration left = Duration.between(parts.clock().instant(), deadline);
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+    }
+
+    private RunError timedOut() {
+        return new RunError("run_timeout", "the run exceeded its time limit of "
+                + agent.spec().limits().runTimeout().toSeconds() + " s");
+    }
+
+    /** The run's wall-clock limit was reached during a model call or a tool call. */
+    private static final class RunTimedOut extends RuntimeException {
+        RunTimedOut() {
+            super("run timed out", null, false, false);
+        }
     }
 
     private static RunError modelError(ModelException e) {

@@ -10,6 +10,7 @@ import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -44,8 +45,21 @@ public interface RunStore {
     /** Commits one step and extends the lease; fails with FencedOutException if the lease is stale. */
     Uni<Void> commit(Lease lease, StepCommit step, Duration leaseTtl);
 
-    /** Extends every lease the owner holds; returns the leases still held. */
-    Uni<List<LeaseState>> heartbeat(String owner, Duration leaseTtl);
+    /**
+     * Records that the tool calls of a step are about to be executed, with their attempt
+     * numbers, so that a successor knows they may have run and marks its re-execution as a
+     * retry. Fenced like {@link #commit}; the record also keeps the idempotency key each
+     * execution was given.
+     */
+    Uni<Void> startTools(Lease lease, Map<String, Integer> attempts, Duration leaseTtl);
+
+    /**
+     * Extends the given leases, each only if its epoch is still current (an owner id reused by a
+     * restarted process never renews the leases of the process that died).
+     *
+     * @return the leases still held, with whether cancellation was requested meanwhile
+     */
+    Uni<List<LeaseState>> heartbeat(List<Lease> leases, Duration leaseTtl);
 
     /** Gives the run up so another process claims it at once (drain); no effect if the lease is stale. */
     Uni<Void> release(Lease lease);
@@ -56,4 +70,13 @@ public interface RunStore {
      * @return the run after the request; empty when there is no such run
      */
     Uni<Optional<Run>> requestCancel(TenantId tenant, UUID runId);
+
+    /**
+     * Expires up to {@code limit} sessions whose expiry time has passed, with their unfinished
+     * runs (a running run's owner is fenced out at its next write). Safe to call from every
+     * process at once: rows another sweeper holds are skipped.
+     *
+     * @return how many sessions were expired
+     */
+    Uni<Integer> expireSessions(int limit);
 }

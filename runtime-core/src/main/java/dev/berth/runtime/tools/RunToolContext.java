@@ -45,6 +45,11 @@ final class RunToolContext implements ToolContext {
     }
 
     @Override
+    public String idempotencyKey() {
+        return invocation.idempotencyKey();
+    }
+
+    @Override
     public int attempt() {
         return invocation.attempt();
     }

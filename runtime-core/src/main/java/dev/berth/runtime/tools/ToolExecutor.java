@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -63,10 +64,14 @@ public class ToolExecutor {
         }
         RunToolContext context = new RunToolContext(invocation, cancelled);
         // invokeJson validates the model's arguments against the schema before the tool is called.
-        Uni<String> call = Uni.createFrom().completionStage(() -> handle.invokeJson(invocation.call().arguments(), context));
-        if (handle.blocking()) {
-            call = call.runSubscriptionOn(virtualThreads);
-        }
+        String arguments = invocation.call().arguments();
+        // A blocking tool is started on a virtual thread and awaited as a future, so that the timeout
+        // below runs while the tool does (runSubscriptionOn would start the clock only after it returned).
+        Uni<String> call = handle.blocking()
+                ? Uni.createFrom().completionStage(() -> CompletableFuture
+                        .supplyAsync(() -> handle.invokeJson(arguments, context), virtualThreads)
+                        .thenCompose(stage -> stage))
+                : Uni.createFrom().completionStage(() -> handle.invokeJson(arguments, context));
         return call.ifNoItem().after(timeout).fail()
                 .map(output -> new ToolOutcome(invocation.call().id(), name, truncate(output), false,
                         invocation.attempt(), context.statePatch()))

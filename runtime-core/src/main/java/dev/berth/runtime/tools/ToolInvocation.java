@@ -17,4 +17,13 @@ public record ToolInvocation(String tenantId, UUID sessionId, UUID runId, String
         Objects.requireNonNull(call, "call");
         state = state == null ? Map.of() : state;
     }
+
+    /** The key every execution of this call gets, whichever process runs it: {@code runId:callId}. */
+    public String idempotencyKey() {
+        return idempotencyKey(runId, call.id());
+    }
+
+    public static String idempotencyKey(UUID runId, String callId) {
+        return runId + ":" + callId;
+    }
 }

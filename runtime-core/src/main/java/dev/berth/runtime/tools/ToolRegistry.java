@@ -17,20 +17,28 @@ import org.jboss.logging.Logger;
 
 /**
  * The tools this process can execute, by name: every {@link ToolProvider} bean's
- * {@code @Tool} methods. Built once at start; immutable and thread safe afterwards.
+ * {@code @Tool} methods (built once at start, immutable), then the tools of every
+ * {@link ToolSource} bean (plugin jars, MCP servers), whose lists may change. An in-process
+ * tool wins over a source's tool of the same name. Thread safe.
  */
 @ApplicationScoped
 public class ToolRegistry {
     private static final Logger LOG = Logger.getLogger(ToolRegistry.class);
 
     private final Map<String, ToolHandle> tools;
+    private final List<ToolSource> sources;
 
     @Inject
-    public ToolRegistry(@Any Instance<ToolProvider> providers) {
-        this(providers.stream().toList());
+    public ToolRegistry(@Any Instance<ToolProvider> providers, @Any Instance<ToolSource> sources) {
+        this(providers.stream().toList(), sources.stream().toList());
     }
 
     public ToolRegistry(Collection<ToolProvider> providers) {
+        this(providers, List.of());
+    }
+
+    public ToolRegistry(Collection<ToolProvider> providers, Collection<ToolSource> sources) {
+        this.sources = List.copyOf(sources);
         Map<String, ToolHandle> byName = new TreeMap<>();
         for (ToolProvider provider : providers) {
             for (Object toolObject : provider.tools()) {
@@ -47,23 +55,31 @@ public class ToolRegistry {
     }
 
     public Optional<ToolHandle> find(String name) {
-        return Optional.ofNullable(tools.get(name));
+        ToolHandle local = tools.get(name);
+        if (local != null || sources.isEmpty()) {
+            return Optional.ofNullable(local);
+        }
+        return sources.stream().map(source -> source.find(name)).flatMap(Optional::stream).findFirst();
     }
 
+    /** Whether agents may name this tool: it is offered now, or its source is temporarily away. */
     public boolean exists(String name) {
-        return tools.containsKey(name);
+        return find(name).isPresent() || sources.stream().anyMatch(source -> source.mayProvide(name));
     }
 
     /** The definitions the model sees for the named tools, skipping unknown names. */
     public List<ToolDefinition> definitions(List<String> names) {
         return names.stream()
-                .map(tools::get)
-                .filter(java.util.Objects::nonNull)
+                .map(this::find)
+                .flatMap(Optional::stream)
                 .map(h -> new ToolDefinition(h.name(), h.description(), h.parametersSchema(), h.strict()))
                 .toList();
     }
 
     public Collection<ToolHandle> all() {
-        return tools.values();
+        Map<String, ToolHandle> all = new TreeMap<>();
+        sources.forEach(source -> source.tools().forEach(handle -> all.putIfAbsent(handle.name(), handle)));
+        all.putAll(tools);
+        return List.copyOf(all.values());
     }
 }

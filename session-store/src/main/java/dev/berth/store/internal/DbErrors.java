@@ -18,16 +18,26 @@ public final class DbErrors {
         if (failure instanceof BerthException || failure instanceof FencedOutException) {
             return failure;
         }
-        if (failure instanceof PgException pg && !isConnectionState(pg.getSqlState())) {
-            return failure;
-        }
-        if (failure instanceof PgException || failure instanceof java.io.IOException
-                || failure instanceof io.vertx.core.VertxException
-                || failure.getClass().getName().startsWith("io.netty.channel")
-                || failure.getClass().getName().contains("ConnectException")) {
-            return new UnavailableException("the database is unavailable; retry the request", failure);
+        // Hibernate Reactive and CompletionStages wrap the pool's failure: look down the chain.
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (isConnectionFailure(cause)) {
+                return new UnavailableException("the database is unavailable; retry the request", cause);
+            }
         }
         return failure;
+    }
+
+    private static boolean isConnectionFailure(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            return isConnectionState(pg.getSqlState());
+        }
+        // The pool reports a connection it lost or could not get as a bare NoStackTraceThrowable
+        // ("Connection is not active now", "Timeout"): the database is what is missing.
+        return failure instanceof java.io.IOException
+                || failure instanceof io.vertx.core.VertxException
+                || failure.getClass().getName().startsWith("io.vertx.core.impl.NoStackTrace")
+                || failure.getClass().getName().startsWith("io.netty.channel")
+                || failure.getClass().getName().contains("ConnectException");
     }
 
     /** Connection exceptions (08), shutdown (57P), and too many connections (53300). */

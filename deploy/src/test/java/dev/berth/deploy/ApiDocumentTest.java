@@ -1,0 +1,39 @@
+package dev.berth.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** What a newcomer looks at first: the OpenAPI document, the info endpoint, health. */
+@QuarkusTest
+@QuarkusTestResource(value = BerthTestResource.class, restrictToAnnotatedClass = false)
+class ApiDocumentTest {
+
+    @Test
+    void theOpenApiDocumentDescribesTheV1Api() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body(containsString("/v1/sessions/{id}/messages"))
+                .body(containsString("/v1/agents/{name}"))
+                .body(containsString("/v1/runs/{id}"));
+    }
+
+    @Test
+    void infoSaysWhatTheProcessRunsAgainstWithoutAKey() {
+        given().get("/v1/info").then().statusCode(200)
+                .body("demoMode", equalTo(false))
+                .body("modelFlavour", equalTo("openai"))
+                .body("database", equalTo("external"));
+    }
+
+    @Test
+    void readinessIncludesTheDatabaseAndTheEngine() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(containsString("berth-engine"))
+                .body(containsString("Reactive PostgreSQL connections health check"));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.berth.deploy.recovery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.testsupport.BerthProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drives one Berth process's HTTP API as a client would, with the admin key. No retries: the
+ * caller decides what a failed request means (the recovery driver retries on another process).
+ */
+final class BerthClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String base;
+
+    BerthClient(String base) {
+        this.base = base;
+    }
+
+    /** A status and a JSON body (null when the body is not JSON). */
+    record Reply(int status, String contentType, JsonNode body) {
+        String text(String field) {
+            return body == null ? null : body.path(field).asText(null);
+        }
+    }
+
+    String base() {
+        return base;
+    }
+
+    void defineAgent(String name, String policy, List<String> tools) throws IOException {
+        Map<String, Object> body = Map.of("instructions", "You are a test agent.", "model", "test-model",
+                "tools", tools, "inputPolicy", policy);
+        expect(send("PUT", "/v1/agents/" + name, body, Duration.ofSeconds(10)), 201);
+    }
+
+    String openSession(String agent, String actor) throws IOException {
+        return expect(send("POST", "/v1/sessions", Map.of("agent", agent, "actorId", actor), Duration.ofSeconds(10)),
+                201).text("id");
+    }
+
+    String openSession(String agent, String actor, long ttlSeconds) throws IOException {
+        return expect(send("POST", "/v1/sessions", Map.of("agent", agent, "actorId", actor, "ttlSeconds", ttlSeconds),
+                Duration.ofSeconds(10)), 201).text("id");
+    }
+
+    String openSession(String agent, String actor, String inputPolicy) throws IOException {
+        return expect(send("POST", "/v1/sessions", Map.of("agent", agent, "actorId", actor, "inputPolicy", inputPolicy),
+                Duration.ofSeconds(10)), 201).text("id");
+    }
+
+    void defineAgent(String name, List<String> tools, long runTimeoutSeconds) throws IOException {
+        Map<String, Object> body = Map.of("instructions", "You are a test agent.", "model", "test-model",
+                "tools", tools, "limits", Map.of("runTimeoutSeconds", runTimeoutSeconds));
+        expect(send("PUT", "/v1/agents/" + name, body, Duration.ofSeconds(10)), 201);
+    }
+
+    Reply readiness() throws IOException {
+        return send("GET", "/q/health/ready", null, Duration.ofSeconds(2));
+    }
+
+    Reply submit(String session, String text) throws IOException {
+        return send("POST", "/v1/sessions/" + session + "/messages", Map.of("text", text), Duration.ofSeconds(10));
+    }
+
+    /** The run, once settled or after {@code waitSeconds}. */
+    Reply run(String runId, int waitSeconds) throws IOException {
+        return send("GET", "/v1/runs/" + runId + "?wait=" + waitSeconds, null, Duration.ofSeconds(waitSeconds + 10));
+    }
+
+    Reply cancel(String runId) throws IOException {
+        return send("POST", "/v1/runs/" + runId + "/cancel", null, Duration.ofSeconds(10));
+    }
+
+    /** All committed events of a session, paging through them. */
+    List<JsonNode> events(String session) throws IOException {
+        List<JsonNode> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            Reply page = expect(send("GET", "/v1/sessions/" + session + "/events?limit=500&after=" + after, null,
+                    Duration.ofSeconds(10)), 200);
+            page.body().path("items").forEach(all::add);
+            if (page.body().path("items").size() < 500) {
+                return all;
+            }
+            after = all.getLast().path("seq").asLong();
+        }
+    }
+
+    Reply send(String method, String path, Object body, Duration timeout) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + BerthProcess.ADMIN_KEY);
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
+            return new Reply(response.statusCode(), type, json);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static Reply expect(Reply reply, int status) throws IOException {
+        if (reply.status() != status) {
+            throw new IOException("expected " + status + " but got " + reply.status() + ": " + reply.body());
+        }
+        return reply;
+    }
+}

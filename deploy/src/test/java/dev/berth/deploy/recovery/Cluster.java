@@ -1,0 +1,178 @@
+package dev.berth.deploy.recovery;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.model.fake.FakeModelServer;
+import dev.berth.model.fake.FakeOptions;
+import dev.berth.testsupport.BerthProcess;
+import dev.berth.testsupport.PostgresDatabase;
+import io.vertx.mutiny.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What the cross-process tests run against: an embedded PostgreSQL the test owns (so that it
+ * may restart it), the fake model server with latency in this JVM, and several Berth
+ * processes ({@code java -jar}) on loopback ports, named {@code p0, p1, ...} (their lease
+ * owner ids).
+ */
+final class Cluster implements AutoCloseable {
+    /** Short leases so that takeovers happen within a test; the heartbeat renews well before. */
+    static final Duration LEASE_TTL = Duration.ofSeconds(3);
+
+    private final PostgresDatabase database;
+    private final Vertx vertx;
+    private final FakeModelServer fake;
+    private final List<BerthProcess> processes = new CopyOnWriteArrayList<>();
+    private final Duration leaseTtl;
+    private final Duration heartbeat;
+
+    private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
+            Duration heartbeat) {
+        this.database = database;
+        this.vertx = vertx;
+        this.fake = fake;
+        this.leaseTtl = leaseTtl;
+        this.heartbeat = heartbeat;
+    }
+
+    /** Starts the database, the fake model with {@code modelLatency}, and {@code size} processes in parallel. */
+    static Cluster start(int size, Duration modelLatency) {
+        return start(size, modelLatency, LEASE_TTL, Duration.ofSeconds(1));
+    }
+
+    /** As {@link #start(int, Duration)}, with the processes' lease TTL and heartbeat interval. */
+    static Cluster start(int size, Duration modelLatency, Duration leaseTtl, Duration heartbeat) {
+        PostgresDatabase database;
+        try {
+            database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Vertx vertx = Vertx.vertx();
+        FakeModelServer fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults().withLatency(modelLatency));
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat);
+        for (int i = 0; i < size; i++) {
+            cluster.processes.add(cluster.create("p" + i));
+        }
+        // The first start migrates the schema; start it alone so the others find it migrated.
+        cluster.processes.getFirst().start();
+        cluster.processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
+                .forEach(CompletableFuture::join);
+        return cluster;
+    }
+
+    private BerthProcess create(String name) {
+        return BerthProcess.create(name, database.url(), fake.openAiBaseUrl(), Map.of(
+                "BERTH_ENGINE_LEASE_TTL", leaseTtl.toMillis() + "ms",
+                "BERTH_ENGINE_HEARTBEAT_INTERVAL", heartbeat.toMillis() + "ms",
+                "BERTH_ENGINE_POLL_INTERVAL", "250ms",
+                "BERTH_ENGINE_SWEEP_INTERVAL", "1s",
+                "BERTH_ENGINE_DRAIN_GRACE", "10s",
+                // Quicker JVM starts on a small, shared CI machine (restarts happen while others work).
+                "JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
+    }
+
+    int size() {
+        return processes.size();
+    }
+
+    BerthProcess process(int index) {
+        return processes.get(index);
+    }
+
+    /** The process whose lease owner id is {@code name}. */
+    int indexOf(String name) {
+        return Integer.parseInt(name.substring(1));
+    }
+
+    /** One column of a run, read from the database as text; null when there is no such run. */
+    String runColumn(String runId, String column) {
+        try (Connection sql = sql(); var statement = sql.prepareStatement(
+                "select " + column + "::text from runs where id = ?::uuid")) {
+            statement.setString(1, runId);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The recorded starts of a run's tool calls, oldest first, as "attempt:idempotency key". */
+    List<String> toolStarts(String runId) {
+        try (Connection sql = sql(); var statement = sql.prepareStatement(
+                "select attempt || ':' || idempotency_key from tool_calls where run_id = ?::uuid order by attempt")) {
+            statement.setString(1, runId);
+            List<String> starts = new java.util.ArrayList<>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    starts.add(rows.getString(1));
+                }
+            }
+            return starts;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The run as the API shows it once settled, read from whichever process is alive. */
+    JsonNode settled(String runId) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> anyLiveClient().run(runId, 10).body(),
+                        body -> body != null && !List.of("queued", "running").contains(body.path("status").asText()));
+    }
+
+    BerthClient client(int index) {
+        return new BerthClient(processes.get(index).baseUrl());
+    }
+
+    /** A client of a random live process. */
+    BerthClient anyLiveClient() {
+        List<BerthProcess> live = processes.stream().filter(BerthProcess::alive).toList();
+        return new BerthClient(live.get(ThreadLocalRandom.current().nextInt(live.size())).baseUrl());
+    }
+
+    /** Replaces a stopped or killed process with a new one of the same name (and lease owner id), once it is ready. */
+    BerthProcess restart(int index) {
+        processes.get(index).close();
+        // Listed only once ready: until then the dead process stands in its place, not alive.
+        BerthProcess fresh = create("p" + index).start();
+        processes.set(index, fresh);
+        return fresh;
+    }
+
+    PostgresDatabase database() {
+        return database;
+    }
+
+    FakeModelServer fake() {
+        return fake;
+    }
+
+    Connection sql() {
+        try {
+            return database.connect();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(BerthProcess::close);
+        fake.close();
+        vertx.closeAndAwait();
+        database.close();
+    }
+}

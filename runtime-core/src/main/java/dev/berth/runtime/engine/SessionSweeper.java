@@ -1,0 +1,53 @@
+package dev.berth.runtime.engine;
+
+import dev.berth.runtime.port.RunStore;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.Cancellable;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Expires sessions whose time is up, with their unfinished runs. Every process runs one: the
+ * store skips rows another sweeper holds, so sweeps never block or double-count each other,
+ * and no process is special.
+ *
+ * <p>Lifecycle: {@link #start()} with the engine, {@link #stop()} when it drains. Not thread
+ * safe; the engine calls both under its own lock.
+ */
+final class SessionSweeper {
+    private static final Logger LOG = Logger.getLogger(SessionSweeper.class);
+    /** Sessions expired per statement; a backlog is worked off one batch per tick. */
+    static final int BATCH = 100;
+
+    private final RunStore runs;
+    private final Duration interval;
+    private Cancellable ticks;
+
+    SessionSweeper(RunStore runs, Duration interval) {
+        this.runs = runs;
+        this.interval = interval;
+    }
+
+    void start() {
+        ticks = Multi.createFrom().ticks().every(interval)
+                .onOverflow().drop()
+                // One sweep at a time: the next tick waits until this one is done.
+                .onItem().transformToUniAndConcatenate(tick -> runs.expireSessions(BATCH)
+                        .onFailure().recoverWithItem(failure -> {
+                            LOG.debugf("Could not sweep expired sessions: %s", failure.toString());
+                            return 0;
+                        }))
+                .subscribe().with(expired -> {
+                    if (expired > 0) {
+                        LOG.infof("Expired %d sessions", expired);
+                    }
+                });
+    }
+
+    void stop() {
+        if (ticks != null) {
+            ticks.cancel();
+            ticks = null;
+        }
+    }
+}
