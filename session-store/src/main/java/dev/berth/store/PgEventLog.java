@@ -8,6 +8,7 @@ import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,13 +33,7 @@ public class PgEventLog implements EventLog {
         return pool.preparedQuery("select " + COLUMNS + " from events where session_id = $1 and tenant_id = $2"
                         + " and seq > $3 order by seq limit $4")
                 .execute(Tuple.of(sessionId, tenant.value(), afterSeq, limit))
-                .map(rows -> {
-                    List<Event> events = new ArrayList<>();
-                    for (Row row : rows) {
-                        events.add(Rows.event(row));
-                    }
-                    return events;
-                })
+                .map(PgEventLog::events)
                 .onFailure().transform(DbErrors::translate);
     }
 
@@ -47,13 +42,15 @@ public class PgEventLog implements EventLog {
         return pool.preparedQuery("select " + COLUMNS + " from events where session_id = $1 and tenant_id = $2"
                         + " order by seq desc limit $3")
                 .execute(Tuple.of(sessionId, tenant.value(), limit))
-                .map(rows -> {
-                    List<Event> events = new ArrayList<>();
-                    for (Row row : rows) {
-                        events.add(Rows.event(row));
-                    }
-                    return events.reversed();
-                })
+                .map(rows -> events(rows).reversed())
                 .onFailure().transform(DbErrors::translate);
+    }
+
+    private static List<Event> events(RowSet<Row> rows) {
+        List<Event> events = new ArrayList<>();
+        for (Row row : rows) {
+            events.add(Rows.event(row));
+        }
+        return events;
     }
 }
