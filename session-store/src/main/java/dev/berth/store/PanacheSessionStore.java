@@ -4,6 +4,7 @@ import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.Session;
+import dev.berth.runtime.domain.SessionStatus;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.internal.Json;
@@ -112,6 +113,7 @@ public class PanacheSessionStore implements SessionStore {
 
         static Session toDomain(SessionEntity e) {
             return new Session(e.id, new TenantId(e.tenantId), e.agentName, e.agentVersion, e.actorId,
+                    SessionStatus.fromWire(e.status),
                     InputPolicy.fromWire(e.inputPolicy), Json.readMap(e.state), Json.readMap(e.metadata), e.lastSeq,
                     e.createdAt, e.updatedAt, e.expiresAt);
         }

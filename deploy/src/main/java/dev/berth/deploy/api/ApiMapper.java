@@ -67,7 +67,7 @@ public final class ApiMapper {
 
     public static SessionView session(Session s) {
         return new SessionView(s.id().toString(), new SessionView.AgentRef(s.agentName(), s.agentVersion()),
-                s.actorId(), s.inputPolicy().wire(), s.state(), s.metadata(), s.lastSeq(), s.createdAt(),
+                s.actorId(), s.status().wire(), s.inputPolicy().wire(), s.state(), s.metadata(), s.lastSeq(), s.createdAt(),
                 s.updatedAt(), s.expiresAt());
     }
 

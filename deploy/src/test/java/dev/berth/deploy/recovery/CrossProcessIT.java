@@ -168,6 +168,10 @@ class CrossProcessIT {
         BerthClient.Reply refused = cluster.client(1).submit(session, "Still there?");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.text("type")).isEqualTo(PROBLEMS + "session-expired");
+        // and the session is still there to read, saying it expired
+        BerthClient.Reply read = cluster.client(0).send("GET", "/v1/sessions/" + session, null, Duration.ofSeconds(5));
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.text("status")).isEqualTo("expired");
     }
 
     @Test

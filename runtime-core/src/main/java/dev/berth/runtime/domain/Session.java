@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** The long-lived state of one actor with one agent. */
 public record Session(UUID id, TenantId tenant, String agentName, int agentVersion, String actorId,
-        InputPolicy inputPolicy, Map<String, Object> state, Map<String, Object> metadata, long lastSeq,
+        SessionStatus status, InputPolicy inputPolicy, Map<String, Object> state, Map<String, Object> metadata, long lastSeq,
         Instant createdAt, Instant updatedAt, Instant expiresAt) {
     public Session {
         // JSON objects may hold null values, which Map.copyOf refuses.

@@ -13,14 +13,14 @@ import java.util.UUID;
 public class SessionRepository implements PanacheRepositoryBase<SessionEntity, UUID> {
 
     public Uni<SessionEntity> findScoped(UUID tenantId, UUID id) {
-        return find("id = ?1 and tenantId = ?2 and status = 'active'", id, tenantId)
+        return find("id = ?1 and tenantId = ?2", id, tenantId)
                 .firstResult();
     }
 
     /** Newest first, by (createdAt, id), starting strictly after the cursor position when given. */
     public Uni<List<SessionEntity>> page(UUID tenantId, String actorId, Instant afterCreated, UUID afterId,
             int limit) {
-        StringBuilder query = new StringBuilder("tenantId = :tenant and status = 'active'");
+        StringBuilder query = new StringBuilder("tenantId = :tenant");
         io.quarkus.panache.common.Parameters params = io.quarkus.panache.common.Parameters.with("tenant", tenantId);
         if (actorId != null) {
             query.append(" and actorId = :actor");
