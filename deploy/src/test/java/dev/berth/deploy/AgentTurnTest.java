@@ -78,6 +78,7 @@ class AgentTurnTest {
         // When a client resumes the stream after event 2
         List<String> ids = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
         HttpURLConnection connection = (HttpURLConnection) new URL(base, "/v1/sessions/" + session + "/stream")
                 .openConnection();
         connection.setRequestProperty("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY);
@@ -88,6 +89,9 @@ class AgentTurnTest {
                 new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((ids.size() < 2 || names.size() < 2) && (line = reader.readLine()) != null) {
+                if (!line.startsWith(":")) {
+                    fields.add(line.contains(":") ? line.substring(0, line.indexOf(':')) : line);
+                }
                 if (line.startsWith("id:")) {
                     ids.add(line.substring(3).trim());
                 } else if (line.startsWith("event:")) {
@@ -102,6 +106,7 @@ class AgentTurnTest {
         assertThat(connection.getContentType()).startsWith("text/event-stream");
         assertThat(ids).containsExactly("3", "4");
         assertThat(names).containsExactly("tool.result", "assistant.message");
+        assertThat(fields).as("only standard SSE fields").allMatch(f -> List.of("id", "event", "data", "").contains(f));
     }
 
     @Test

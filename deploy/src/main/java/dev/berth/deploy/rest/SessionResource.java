@@ -144,7 +144,7 @@ public class SessionResource {
                 .map(event -> sse.newEventBuilder()
                         .id(Long.toString(event.seq()))
                         .name(event.type())
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        // Already JSON text: no per-event media type, which would add a non-standard SSE field.
                         .data(toJson(ApiMapper.event(event)))
                         .build());
         // Comments keep idle connections open through proxies; clients ignore them.
