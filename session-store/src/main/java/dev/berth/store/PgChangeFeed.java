@@ -1,11 +1,16 @@
 package dev.berth.store;
 
+import dev.berth.runtime.domain.AssistantDelta;
 import dev.berth.runtime.port.ChangeFeed;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,8 +34,14 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class PgChangeFeed implements ChangeFeed {
     private static final Logger LOG = Logger.getLogger(PgChangeFeed.class);
+    /**
+     * Characters of delta text per notification: a NOTIFY payload must stay under 8000 bytes,
+     * and JSON escaping may make one character six bytes.
+     */
+    private static final int DELTA_CHARS_PER_NOTIFICATION = 1000;
 
     private final Vertx vertx;
+    private final Pool pool;
     private final String url;
     private final Optional<String> username;
     private final Optional<String> password;
@@ -38,13 +49,15 @@ public class PgChangeFeed implements ChangeFeed {
     private final Map<UUID, List<Waiter>> runWaiters = new ConcurrentHashMap<>();
     private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
+    private final Map<UUID, List<Consumer<AssistantDelta>>> deltaListeners = new ConcurrentHashMap<>();
     private PgSubscriber subscriber;
 
     @Inject
-    public PgChangeFeed(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+    public PgChangeFeed(Vertx vertx, Pool pool, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
+        this.pool = pool;
         this.url = url;
         this.username = username;
         this.password = password;
@@ -57,6 +70,7 @@ public class PgChangeFeed implements ChangeFeed {
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 500L);
         subscriber.channel("berth_events").handler(this::onEvents);
         subscriber.channel("berth_runs").handler(this::onRun);
+        subscriber.channel("berth_deltas").handler(this::onDelta);
         subscriber.channel("berth_work").handler(payload -> workListeners.forEach(Runnable::run));
         subscriber.connect().subscribe().with(
                 ignored -> LOG.debug("Listening for notifications"),
@@ -87,6 +101,54 @@ public class PgChangeFeed implements ChangeFeed {
     @Override
     public void onRunChange(Consumer<UUID> listener) {
         runListeners.add(listener);
+    }
+
+    @Override
+    public Uni<Void> publishDelta(AssistantDelta delta) {
+        // In order: the pieces of a long delta go out one after the other.
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        String text = delta.text();
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + DELTA_CHARS_PER_NOTIFICATION);
+            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--;
+            }
+            String payload = new JsonObject().put("s", delta.sessionId().toString()).put("r", delta.runId().toString())
+                    .put("n", delta.step()).put("o", delta.offset() + start).put("t", text.substring(start, end))
+                    .encode();
+            chain = chain.chain(() -> pool.preparedQuery("select pg_notify('berth_deltas', $1)")
+                    .execute(Tuple.of(payload)).replaceWithVoid());
+            start = end;
+        }
+        return chain;
+    }
+
+    @Override
+    public Multi<AssistantDelta> deltas(UUID sessionId) {
+        return Multi.createFrom().emitter(emitter -> {
+            Consumer<AssistantDelta> listener = emitter::emit;
+            deltaListeners.computeIfAbsent(sessionId, k -> new CopyOnWriteArrayList<>()).add(listener);
+            emitter.onTermination(() -> deltaListeners.computeIfPresent(sessionId, (k, list) -> {
+                list.remove(listener);
+                return list.isEmpty() ? null : list;
+            }));
+        });
+    }
+
+    private void onDelta(String payload) {
+        try {
+            JsonObject json = new JsonObject(payload);
+            UUID session = UUID.fromString(json.getString("s"));
+            List<Consumer<AssistantDelta>> listening = deltaListeners.get(session);
+            if (listening != null) {
+                AssistantDelta delta = new AssistantDelta(session, UUID.fromString(json.getString("r")),
+                        json.getInteger("n"), json.getInteger("o"), json.getString("t"));
+                listening.forEach(listener -> listener.accept(delta));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Ignoring a malformed delta notification: %s", e.toString());
+        }
     }
 
     private Uni<Void> await(Map<UUID, List<Waiter>> waiters, UUID key, long afterSeq, Duration max) {

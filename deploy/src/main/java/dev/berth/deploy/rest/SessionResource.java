@@ -1,6 +1,7 @@
 package dev.berth.deploy.rest;
 
 import dev.berth.deploy.api.ApiMapper;
+import dev.berth.deploy.api.DeltaView;
 import dev.berth.deploy.api.EventPageView;
 import dev.berth.deploy.api.EventView;
 import dev.berth.deploy.api.MessageRequest;
@@ -131,31 +132,43 @@ public class SessionResource {
     /**
      * Server-sent events of the session's committed events, each with its sequence as the
      * event id; resumes after {@code Last-Event-ID} (or {@code after}) without gaps or duplicates.
+     * Unless {@code deltas=false}, answers being generated are previewed as {@code assistant.delta}
+     * events without an id (best effort, from whichever process runs the model call).
      */
     @GET
     @Path("{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-            @QueryParam("after") Long after) {
+            @QueryParam("after") Long after, @QueryParam("deltas") @DefaultValue("true") boolean deltas) {
         UUID sessionId = Ids.parse(id, "session");
         long from = resumePoint(lastEventId, after);
-        Multi<OutboundSseEvent> committed = Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
-                .onItem().transformToMultiAndConcatenate(followed -> followed)
-                .map(event -> sse.newEventBuilder()
-                        .id(Long.toString(event.seq()))
-                        .name(event.type())
-                        // Already JSON text: no per-event media type, which would add a non-standard SSE field.
-                        .data(toJson(ApiMapper.event(event)))
-                        .build());
+        Multi<OutboundSseEvent> live = Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
+                .onItem().transformToMultiAndConcatenate(followed -> {
+                    Multi<OutboundSseEvent> committed = followed.map(event -> sse.newEventBuilder()
+                            .id(Long.toString(event.seq()))
+                            .name(event.type())
+                            // Already JSON text: no per-event media type, which would add a non-standard SSE field.
+                            .data(toJson(ApiMapper.event(event)))
+                            .build());
+                    if (!deltas) {
+                        return committed;
+                    }
+                    Multi<OutboundSseEvent> previews = events.deltas(sessionId).map(delta -> sse.newEventBuilder()
+                            .name("assistant.delta")
+                            .data(toJson(new DeltaView(delta.runId().toString(), delta.step(), delta.offset(),
+                                    delta.text())))
+                            .build());
+                    return Multi.createBy().merging().streams(committed, previews);
+                });
         // Comments keep idle connections open through proxies; clients ignore them.
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
-        return Multi.createBy().merging().streams(committed, keepAlive);
+        return Multi.createBy().merging().streams(live, keepAlive);
     }
 
-    private String toJson(EventView event) {
+    private String toJson(Object view) {
         try {
-            return json.writeValueAsString(event);
+            return json.writeValueAsString(view);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an event could not be written as JSON", e);
         }

@@ -53,6 +53,11 @@ final class Cluster implements AutoCloseable {
 
     /** As {@link #start(int, Duration)}, with the processes' lease TTL and heartbeat interval. */
     static Cluster start(int size, Duration modelLatency, Duration leaseTtl, Duration heartbeat) {
+        return start(size, FakeOptions.defaults().withLatency(modelLatency), leaseTtl, heartbeat);
+    }
+
+    /** As {@link #start(int, Duration, Duration, Duration)}, with the fake model's options. */
+    static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat) {
         PostgresDatabase database;
         try {
             database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
@@ -60,7 +65,7 @@ final class Cluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Vertx vertx = Vertx.vertx();
-        FakeModelServer fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults().withLatency(modelLatency));
+        FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
         Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat);
         for (int i = 0; i < size; i++) {
             cluster.processes.add(cluster.create("p" + i));

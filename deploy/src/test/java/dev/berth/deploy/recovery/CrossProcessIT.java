@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.model.fake.FakeOptions;
 import dev.berth.model.fake.FakeReply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,11 +29,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 class CrossProcessIT {
     static final Duration SLOW = Duration.ofSeconds(30);
     private static final String PROBLEMS = "https://berth.dev/problems/";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static Cluster cluster;
 
     @BeforeAll
     static void startTwoProcesses() throws Exception {
-        cluster = Cluster.start(2, Duration.ofMillis(1000), Duration.ofSeconds(20), Duration.ofSeconds(5));
+        // Streamed answers come a word every 20 ms, so that a long one takes long enough to preview.
+        cluster = Cluster.start(2, FakeOptions.defaults().withLatency(Duration.ofMillis(1000))
+                .withChunkDelay(Duration.ofMillis(20)), Duration.ofSeconds(20), Duration.ofSeconds(5));
         cluster.client(0).defineAgent("clock", "enqueue", List.of("current_time"));
         cluster.client(0).defineAgent("hasty", List.of("current_time"), 2);
     }
@@ -44,6 +51,40 @@ class CrossProcessIT {
     @BeforeEach
     void resetModel() {
         cluster.fake().reset();
+    }
+
+    @Test
+    @Order(0)
+    void previewsOfAnAnswerReachAClientOfAnotherProcessWhileTheModelGenerates() throws Exception {
+        // Given a run whose model streams a long answer, word by word
+        String session = cluster.client(0).openSession("clock", "dora", "enqueue");
+        String answer = IntStream.rangeClosed(1, 60).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+        cluster.fake().enqueue(FakeReply.text(answer));
+        String run = accepted(cluster.client(0).submit(session, "Tell me a long story"));
+        awaitModelCalled(1);
+        int other = 1 - cluster.indexOf(cluster.runColumn(run, "lease_owner"));
+
+        // When a client follows the session on the process that does not run it
+        List<SseReader.Received> got = SseReader.read(cluster.process(other).baseUrl(), session, 1L, () -> { },
+                received -> received.stream().anyMatch(e -> "assistant.message".equals(e.name())),
+                Duration.ofSeconds(30), true);
+
+        // Then previews of the answer arrive before the committed message: in order, without
+        // gaps, tagged with the run and its model call, each the next part of the final text
+        List<SseReader.Received> deltas = got.stream().filter(e -> "assistant.delta".equals(e.name())).toList();
+        assertThat(deltas).hasSizeGreaterThan(1).allMatch(e -> e.id() == -1);
+        assertThat(got.getLast().name()).isEqualTo("assistant.message");
+        StringBuilder previewed = new StringBuilder();
+        for (SseReader.Received delta : deltas) {
+            JsonNode data = JSON.readTree(delta.data());
+            assertThat(data.path("runId").asText()).isEqualTo(run);
+            assertThat(data.path("step").asInt()).isEqualTo(1);
+            assertThat(data.path("offset").asInt()).isEqualTo(previewed.length());
+            previewed.append(data.path("text").asText());
+        }
+        assertThat(answer).startsWith(previewed.toString());
+        assertThat(JSON.readTree(got.getLast().data()).path("data").path("text").asText()).isEqualTo(answer);
+        assertThat(cluster.settled(run).path("status").asText()).isEqualTo("completed");
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /** Follows a session's SSE stream on one process, as a browser's EventSource would. */
 final class SseReader {
-    /** One received server-sent event. */
+    /** One received server-sent event; {@code id} is -1 for an event without one (a delta). */
     record Received(long id, String name, String data) {
     }
 
@@ -32,6 +32,12 @@ final class SseReader {
      */
     static List<Received> read(String base, String session, Long lastEventId, Runnable whileOpen,
             Predicate<List<Received>> enough, Duration max) throws Exception {
+        return read(base, session, lastEventId, whileOpen, enough, max, false);
+    }
+
+    /** As {@link #read(String, String, Long, Runnable, Predicate, Duration)}; with {@code unnumbered}, keeps events without an id too. */
+    static List<Received> read(String base, String session, Long lastEventId, Runnable whileOpen,
+            Predicate<List<Received>> enough, Duration max, boolean unnumbered) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + session + "/stream"))
                 .header("Authorization", "Bearer " + BerthProcess.ADMIN_KEY)
                 .header("Accept", "text/event-stream");
@@ -45,20 +51,21 @@ final class SseReader {
         List<Received> received = new ArrayList<>();
         try (Stream<String> lines = response.body()) {
             whileOpen.run();
-            CompletableFuture.runAsync(() -> collect(lines.iterator(), received, enough))
+            CompletableFuture.runAsync(() -> collect(lines.iterator(), received, enough, unnumbered))
                     .get(max.toMillis(), TimeUnit.MILLISECONDS);
         }
         return received;
     }
 
-    private static void collect(Iterator<String> lines, List<Received> received, Predicate<List<Received>> enough) {
+    private static void collect(Iterator<String> lines, List<Received> received, Predicate<List<Received>> enough,
+            boolean unnumbered) {
         long id = -1;
         String name = null;
         StringBuilder data = new StringBuilder();
         while (!enough.test(received) && lines.hasNext()) {
             String line = lines.next();
             if (line.isEmpty()) {
-                if (id >= 0) {
+                if (id >= 0 || (unnumbered && name != null)) {
                     synchronized (received) {
                         received.add(new Received(id, name, data.toString()));
                     }

@@ -54,4 +54,18 @@ public interface EngineConfig {
     /** Tool output longer than this many characters is truncated with a marker. */
     @WithDefault("65536")
     int toolMaxOutputChars();
+
+    /**
+     * Whether model calls are streamed so that answer deltas reach SSE clients on any process
+     * while the model is still generating (best effort, via NOTIFY).
+     */
+    @WithDefault("true")
+    boolean streamDeltas();
+
+    /**
+     * Deltas are gathered and published at most this often; an answer that arrives whole
+     * within the interval is not published as deltas at all (its committed message follows at once).
+     */
+    @WithDefault("50ms")
+    Duration deltaInterval();
 }

@@ -68,7 +68,7 @@ public class RunEngine {
         this.agents = agents;
         this.feed = feed;
         this.config = config;
-        this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), config,
+        this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), feed, config,
                 Clock.systemUTC());
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, config.sweepInterval());

@@ -2,6 +2,7 @@ package dev.berth.runtime.engine;
 
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
+import dev.berth.model.ChatStreamEvent;
 import dev.berth.model.ModelException;
 import dev.berth.model.ToolCall;
 import dev.berth.model.Usage;
@@ -137,11 +138,34 @@ final class RunExecution {
         // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
         Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
-        Uni<ChatResponse> answer = parts.model().chat(request).ifNoItem().after(remaining()).failWith(RunTimedOut::new);
+        Uni<ChatResponse> answer = answer(request).ifNoItem().after(remaining()).failWith(RunTimedOut::new);
         return Uni.combine().any().of(answer, stopped)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
                 .onFailure(ModelException.class).recoverWithUni(e -> fail(modelError((ModelException) e)));
+    }
+
+    /**
+     * The model's answer; streamed when deltas are on, so that clients see it while it is
+     * generated. Either way only the complete answer is committed.
+     */
+    private Uni<ChatResponse> answer(ChatRequest request) {
+        if (!parts.config().streamDeltas()) {
+            return parts.model().chat(request);
+        }
+        DeltaPublisher deltas = new DeltaPublisher(parts.feed(), claimed.run(), modelCalls + 1,
+                parts.config().deltaInterval(), parts.clock());
+        return parts.model().chatStream(request)
+                .invoke(event -> {
+                    if (event instanceof ChatStreamEvent.TextDelta delta) {
+                        deltas.accept(delta.text());
+                    }
+                })
+                .filter(ChatStreamEvent.Completed.class::isInstance)
+                .map(event -> ((ChatStreamEvent.Completed) event).response())
+                .toUni()
+                // A stream that ends without its answer is a failed step, made again; null would mean "stopped".
+                .onItem().ifNull().failWith(() -> new IllegalStateException("the model's stream ended without an answer"));
     }
 
     private Uni<Boolean> commitAnswer(ChatResponse response) {

@@ -1,5 +1,7 @@
 package dev.berth.runtime.port;
 
+import dev.berth.runtime.domain.AssistantDelta;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.UUID;
@@ -25,4 +27,13 @@ public interface ChangeFeed {
 
     /** Registers a listener for run changes (status, cancellation requests) from any process. */
     void onRunChange(Consumer<UUID> listener);
+
+    /**
+     * Publishes a piece of an answer being generated to the streams of the session on every
+     * process. Best effort: it may be lost, and is never stored.
+     */
+    Uni<Void> publishDelta(AssistantDelta delta);
+
+    /** The deltas published for a session from now on. Never completes; the subscriber cancels. */
+    Multi<AssistantDelta> deltas(UUID sessionId);
 }

@@ -1,5 +1,6 @@
 package dev.berth.runtime.service;
 
+import dev.berth.runtime.domain.AssistantDelta;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
@@ -62,6 +63,14 @@ public class EventService {
                     .indefinitely()
                     .onItem().transformToIterable(batch -> batch);
         });
+    }
+
+    /**
+     * Previews of answers being generated in the session, from now on (best effort; not
+     * checked against the tenant: call it only after {@link #follow} found the session).
+     */
+    public Multi<AssistantDelta> deltas(UUID sessionId) {
+        return feed.deltas(sessionId);
     }
 
     private static void validate(long afterSeq, int limit) {
