@@ -48,7 +48,7 @@ public class PgChangeFeed implements ChangeFeed {
     private final Map<UUID, List<Waiter>> sessionWaiters = new ConcurrentHashMap<>();
     private final Map<UUID, List<Waiter>> runWaiters = new ConcurrentHashMap<>();
     private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<UUID>> runListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<UUID>> stopListeners = new CopyOnWriteArrayList<>();
     private final Map<UUID, List<Consumer<AssistantDelta>>> deltaListeners = new ConcurrentHashMap<>();
     private PgSubscriber subscriber;
 
@@ -99,8 +99,8 @@ public class PgChangeFeed implements ChangeFeed {
     }
 
     @Override
-    public void onRunChange(Consumer<UUID> listener) {
-        runListeners.add(listener);
+    public void onStopRequested(Consumer<UUID> listener) {
+        stopListeners.add(listener);
     }
 
     @Override
@@ -175,13 +175,17 @@ public class PgChangeFeed implements ChangeFeed {
         }
     }
 
+    /** Payload: the run's id, with {@code :stop} when its owner is asked to stop it (cancel, expiry). */
     private void onRun(String payload) {
-        UUID run = UUID.fromString(payload);
+        int colon = payload.indexOf(':');
+        UUID run = UUID.fromString(colon < 0 ? payload : payload.substring(0, colon));
         List<Waiter> waiting = runWaiters.get(run);
         if (waiting != null) {
             waiting.forEach(w -> w.wake().run());
         }
-        runListeners.forEach(listener -> listener.accept(run));
+        if (colon >= 0) {
+            stopListeners.forEach(listener -> listener.accept(run));
+        }
     }
 
     private record Waiter(long afterSeq, Runnable wake) {

@@ -1,7 +1,6 @@
 package dev.berth.store;
 
 import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
 import dev.berth.runtime.domain.Run;
@@ -20,7 +19,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,8 +30,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@link RunStore} on the reactive pg client. Each method is one transaction of a few
- * statements; see the SQL in {@link RunSql}.
+ * {@link RunStore} on the reactive pg client. Each method is one statement (so one
+ * transaction and one round trip); see the SQL in {@link RunSql} and the functions it calls
+ * in the V7 migration.
  */
 @ApplicationScoped
 public class PgRunStore implements RunStore {
@@ -46,59 +45,22 @@ public class PgRunStore implements RunStore {
 
     @Override
     public Uni<Run> submit(Submission submission) {
-        return pool.withTransaction(conn -> conn.preparedQuery(RunSql.SUBMIT_SEQUENCE)
-                        .execute(Tuple.of(submission.sessionId(), submission.tenant().value()))
-                        .chain(rows -> {
-                            if (rows.size() == 0) {
-                                return whyClosed(conn, submission);
-                            }
-                            Row session = rows.iterator().next();
-                            InputPolicy policy = InputPolicy.fromWire(session.getString("input_policy"));
-                            return applyPolicy(conn, submission.sessionId(), policy)
-                                    .chain(() -> insertInputAndRun(conn, submission, session));
-                        }))
-                .onFailure().transform(DbErrors::translate);
+        Tuple params = Tuple.of(submission.sessionId(), submission.tenant().value(), submission.runId(),
+                submission.input().type(), Json.write(submission.input().data()));
+        return pool.preparedQuery(RunSql.SUBMIT).execute(params)
+                .map(rows -> Rows.run(rows.iterator().next()))
+                .onFailure().transform(failure -> submitFailure(failure, submission));
     }
 
-    /** Fails with what a client should hear about a session that takes no input: missing or expired. */
-    private static Uni<Run> whyClosed(SqlConnection conn, Submission submission) {
-        return conn.preparedQuery(RunSql.SESSION_STATE)
-                .execute(Tuple.of(submission.sessionId(), submission.tenant().value()))
-                .map(rows -> {
-                    Row row = rows.size() == 0 ? null : rows.iterator().next();
-                    if (row != null && ("expired".equals(row.getString("status"))
-                            || Boolean.TRUE.equals(row.getBoolean("due")) && "active".equals(row.getString("status")))) {
-                        throw new ConflictException("session-expired", "the session has expired and takes no more input");
-                    }
-                    throw new NotFoundException("session", submission.sessionId());
-                });
-    }
-
-    private Uni<Void> applyPolicy(SqlConnection conn, UUID sessionId, InputPolicy policy) {
-        return switch (policy) {
-            case ENQUEUE -> Uni.createFrom().voidItem();
-            case REJECT -> conn.preparedQuery(RunSql.ACTIVE_RUN).execute(Tuple.of(sessionId)).invoke(rows -> {
-                if (rows.size() > 0) {
-                    throw new ConflictException("session-busy",
-                            "a run of this session is still active and the session's input policy is 'reject'");
-                }
-            }).replaceWithVoid();
-            case INTERRUPT -> conn.preparedQuery(RunSql.INTERRUPT).execute(Tuple.of(sessionId)).replaceWithVoid();
+    /** What a client should hear about input its session does not take. */
+    private static Throwable submitFailure(Throwable failure, Submission submission) {
+        return switch (DbErrors.berthCode(failure)) {
+            case "BR002" -> new ConflictException("session-busy",
+                    "a run of this session is still active and the session's input policy is 'reject'");
+            case "BR003" -> new ConflictException("session-expired", "the session has expired and takes no more input");
+            case "BR004" -> new NotFoundException("session", submission.sessionId());
+            default -> DbErrors.translate(failure);
         };
-    }
-
-    private Uni<Run> insertInputAndRun(SqlConnection conn, Submission submission, Row session) {
-        Tuple params = Tuple.tuple()
-                .addValue(submission.sessionId())
-                .addValue(submission.tenant().value())
-                .addValue(session.getLong("last_seq"))
-                .addValue(submission.runId())
-                .addValue(submission.input().type())
-                .addValue(Json.write(submission.input().data()))
-                .addValue(session.getString("agent_name"))
-                .addValue(session.getInteger("agent_version"));
-        return conn.preparedQuery(RunSql.INSERT_INPUT_AND_RUN).execute(params)
-                .map(rows -> Rows.run(rows.iterator().next()));
     }
 
     @Override
@@ -109,51 +71,46 @@ public class PgRunStore implements RunStore {
     }
 
     @Override
-    public Uni<Optional<ClaimedRun>> claimNext(String owner, Duration leaseTtl) {
-        return pool.preparedQuery(RunSql.CLAIM).execute(Tuple.of(owner, seconds(leaseTtl)))
+    public Uni<List<ClaimedRun>> claim(String owner, Duration leaseTtl, int max) {
+        return pool.preparedQuery(RunSql.CLAIM).execute(Tuple.of(owner, seconds(leaseTtl), max))
                 .map(rows -> {
-                    if (rows.size() == 0) {
-                        return Optional.<ClaimedRun>empty();
+                    List<ClaimedRun> claimed = new ArrayList<>();
+                    for (Row row : rows) {
+                        Run run = Rows.run(row);
+                        Lease lease = new Lease(run.id(), run.sessionId(), run.tenant(), owner, row.getLong("lease_epoch"));
+                        claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
+                                row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
+                                row.getString("actor_id"), Json.readMap(row.getString("session_state"))));
                     }
-                    Row row = rows.iterator().next();
-                    Run run = Rows.run(row);
-                    Lease lease = new Lease(run.id(), run.sessionId(), run.tenant(), owner, row.getLong("lease_epoch"));
-                    return Optional.of(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
-                            row.getBoolean("cancel_requested"), "running".equals(row.getString("previous"))));
+                    return claimed;
                 })
                 // Two claimers raced for two runs of one session: the unique index stopped one; it tries again later.
-                .onFailure(DbErrors::isUniqueViolation).recoverWithItem(Optional.empty())
+                .onFailure(DbErrors::isUniqueViolation).recoverWithItem(List.of())
                 .onFailure().transform(DbErrors::translate);
     }
 
     @Override
-    public Uni<Void> commit(Lease lease, StepCommit step, Duration leaseTtl) {
-        boolean settled = step.status().settled();
-        return pool.withTransaction(conn -> conn.preparedQuery(RunSql.APPEND_SEQUENCE)
-                        .execute(Tuple.of(lease.sessionId(), lease.tenant().value(), step.events().size(),
-                                step.statePatch().isEmpty() ? null : Json.write(step.statePatch())))
-                        .chain(rows -> {
-                            if (rows.size() == 0) {
-                                // The session was deleted under the run: nothing more may be written for it.
-                                throw new FencedOutException(lease.runId(), lease.epoch());
-                            }
-                            long lastSeq = rows.iterator().next().getLong("last_seq");
-                            return conn.preparedQuery(RunSql.FENCED_UPDATE).execute(runUpdate(lease, step, leaseTtl))
-                                    .chain(updated -> {
-                                        if (updated.rowCount() == 0) {
-                                            throw new FencedOutException(lease.runId(), lease.epoch());
-                                        }
-                                        return insertEvents(conn, lease, step, lastSeq, settled);
-                                    });
-                        }))
-                .replaceWithVoid()
-                .onFailure().transform(DbErrors::translate);
+    public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
+        return pool.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .onFailure().transform(failure -> "BR001".equals(DbErrors.berthCode(failure))
+                        ? new FencedOutException(lease.runId(), lease.epoch())
+                        : DbErrors.translate(failure));
     }
 
-    private static Tuple runUpdate(Lease lease, StepCommit step, Duration leaseTtl) {
+    private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {
+        String[] types = new String[step.events().size()];
+        String[] payloads = new String[step.events().size()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = step.events().get(i).type();
+            payloads[i] = Json.write(step.events().get(i).data());
+        }
         return Tuple.tuple()
                 .addValue(lease.runId())
                 .addValue(lease.epoch())
+                .addValue(lease.owner())
+                .addValue(lease.tenant().value())
+                .addValue(lease.sessionId())
                 .addValue(step.status().wire())
                 .addValue(Json.write(step.pendingTools()))
                 .addValue(step.usage().inputTokens())
@@ -164,28 +121,11 @@ public class PgRunStore implements RunStore {
                 .addValue(step.output())
                 .addValue(step.error() == null ? null : Json.write(step.error()))
                 .addValue(step.status().terminal())
+                .addValue(step.status().settled())
                 .addValue(seconds(leaseTtl))
-                .addValue(lease.owner())
-                .addValue(step.status().settled());
-    }
-
-    private static Uni<RowSet<Row>> insertEvents(SqlConnection conn, Lease lease, StepCommit step, long lastSeq,
-            boolean settled) {
-        String[] types = new String[step.events().size()];
-        String[] payloads = new String[step.events().size()];
-        for (int i = 0; i < types.length; i++) {
-            types[i] = step.events().get(i).type();
-            payloads[i] = Json.write(step.events().get(i).data());
-        }
-        return conn.preparedQuery(RunSql.INSERT_EVENTS).execute(Tuple.tuple()
-                .addValue(lease.tenant().value())
-                .addValue(lease.sessionId())
-                .addValue(lastSeq - types.length)
-                .addValue(lease.runId())
-                .addValue(types)
-                .addValue(payloads)
-                .addValue(lastSeq)
-                .addValue(settled));
+                .addValue(step.statePatch().isEmpty() ? null : Json.write(step.statePatch()))
+                .addArrayOfString(types)
+                .addArrayOfString(payloads);
     }
 
     @Override

@@ -5,8 +5,9 @@ import dev.berth.store.internal.Rows;
 /**
  * The SQL of {@link PgRunStore}. Notifications ({@code pg_notify}) are sent in the same
  * transactions, so listeners hear of a change only once it is committed:
- * {@code berth_work} (a run may be claimable), {@code berth_runs} (a run settled or was
- * asked to cancel; payload: run id), {@code berth_events} (payload: session id and last sequence).
+ * {@code berth_work} (a run may be claimable), {@code berth_runs} (a run settled, payload: run
+ * id; or its owner is asked to stop it, payload: run id and {@code :stop}), {@code berth_events}
+ * (payload: session id and last sequence).
  *
  * <p>JSON parameters are sent as text and cast ({@code $n::text::jsonb}), because the pg
  * client would encode a Java string for a {@code jsonb} parameter as a JSON string literal.
@@ -15,45 +16,13 @@ final class RunSql {
     private RunSql() {
     }
 
-    /** Locks the session row and takes the next sequence number; serialises appends per session. */
-    static final String SUBMIT_SEQUENCE = """
-            update sessions set last_seq = last_seq + 1, updated_at = now()
-             where id = $1 and tenant_id = $2 and status = 'active' and (expires_at is null or expires_at > now())
-            returning last_seq, input_policy, agent_name, agent_version""";
-
-    /** Why a submission found no open session: missing (no row) or expired. */
-    static final String SESSION_STATE = """
-            select status, expires_at <= now() as due from sessions where id = $1 and tenant_id = $2""";
-
-    static final String ACTIVE_RUN = """
-            select 1 from runs where session_id = $1 and status in ('queued', 'running', 'requires_action') limit 1""";
-
-    /** Cancels waiting runs at once and asks the running one to stop at its next step boundary. */
-    static final String INTERRUPT = """
-            with cancelled as (
-                update runs set status = 'cancelled', finished_at = now(), updated_at = now(),
-                       lease_owner = null, lease_expires_at = null
-                 where session_id = $1 and status in ('queued', 'requires_action') returning id),
-            flagged as (
-                update runs set cancel_requested = true, updated_at = now()
-                 where session_id = $1 and status = 'running' returning id)
-            select pg_notify('berth_runs', id::text) from (select id from cancelled union all select id from flagged) x""";
-
-    static final String INSERT_INPUT_AND_RUN = """
-            with input as (
-                insert into events (tenant_id, session_id, seq, run_id, type, payload)
-                values ($2, $1, $3, $4, $5, $6::text::jsonb)),
-            run as (
-                insert into runs (id, tenant_id, session_id, input_seq, status, agent_name, agent_version)
-                values ($4, $2, $1, $3, 'queued', $7, $8)
-                returning *)
-            select %s, pg_notify('berth_work', ''), pg_notify('berth_events', $1::text || ':' || $3::bigint::text)
-              from run r""".formatted(Rows.runColumns("r"));
+    /** Appends input and queues its run, following the session's input policy (function in V7). */
+    static final String SUBMIT = "select " + Rows.runColumns("r") + " from berth_submit($1, $2, $3, $4, $5) r";
 
     static final String FIND = "select " + Rows.runColumns("r") + " from runs r where r.id = $1 and r.tenant_id = $2";
 
     /**
-     * Claims the oldest claimable run: queued with no earlier unfinished run in its session, or
+     * Claims the oldest claimable runs, up to $3: queued with no earlier unfinished run in its session, or
      * running with an expired lease (a takeover). The tool calls a previous owner started are
      * already counted in pending_tools (see START_TOOLS).
      */
@@ -65,44 +34,25 @@ final class RunSql {
                                and o.status in ('queued', 'running', 'requires_action')))
                     or (r.status = 'running' and r.lease_expires_at < now())
                  order by r.created_at
-                 limit 1
+                 limit $3
                  for update of r skip locked)
             update runs r set status = 'running', lease_owner = $1, lease_epoch = r.lease_epoch + 1,
                    lease_expires_at = now() + make_interval(secs => $2),
                    started_at = coalesce(r.started_at, now()), updated_at = now()
-              from candidate c
-             where r.id = c.id
-            returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous"""
+              from candidate c, sessions s
+             where r.id = c.id and s.id = r.session_id
+            returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous,
+                      s.actor_id, s.state::text as session_state"""
             .formatted(Rows.runColumns("r"));
 
-    /** Takes as many sequence numbers as events are appended, and applies a state patch (null values remove keys). */
-    static final String APPEND_SEQUENCE = """
-            update sessions set last_seq = last_seq + $3, updated_at = now(),
-                   state = case when $4::text is null then state else jsonb_strip_nulls(state || $4::text::jsonb) end
-             where id = $1 and tenant_id = $2
-            returning last_seq""";
-
-    /** Moves the run, only if the lease epoch and owner are still current. */
-    static final String FENCED_UPDATE = """
-            update runs set step = step + 1, status = $3, pending_tools = $4::text::jsonb,
-                   input_tokens = input_tokens + $5, output_tokens = output_tokens + $6,
-                   cached_tokens = cached_tokens + $7, reasoning_tokens = reasoning_tokens + $8,
-                   model_calls = model_calls + $9, output = coalesce($10::text, output),
-                   error = coalesce($11::text::jsonb, error),
-                   finished_at = case when $12 then now() else finished_at end,
-                   lease_owner = case when $15 then null else lease_owner end,
-                   lease_expires_at = case when $15 then null else now() + make_interval(secs => $13) end,
-                   updated_at = now()
-             where id = $1 and lease_epoch = $2 and lease_owner = $14 and status = 'running'""";
-
-    static final String INSERT_EVENTS = """
-            with appended as (
-                insert into events (tenant_id, session_id, seq, run_id, type, payload)
-                select $1, $2, $3 + x.ord, $4, x.type, x.payload::jsonb
-                  from unnest($5::text[], $6::text[]) with ordinality as x(type, payload, ord))
-            select pg_notify('berth_events', $2::text || ':' || $7::bigint::text),
-                   case when $8 then pg_notify('berth_runs', $4::text) end,
-                   case when $8 then pg_notify('berth_work', '') end""";
+    /**
+     * Commits a step, fenced by the lease epoch: the new events with their sequence numbers,
+     * the session's state patch and the run's update (function in V7); returns the session's
+     * last sequence number.
+     */
+    static final String COMMIT_STEP = """
+            select berth_commit_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                                     $18, $19, $20)""";
 
     /**
      * Records the start of tool calls before they run: the attempts in pending_tools, and one
@@ -146,7 +96,9 @@ final class RunSql {
                        updated_at = now()
                  where id = $1 and tenant_id = $2 and status in ('queued', 'running', 'requires_action')
                 returning *)
-            select %s, pg_notify('berth_runs', r.id::text), pg_notify('berth_work', '') from target r"""
+            select %s, pg_notify('berth_runs', r.id::text || case when r.status = 'running' then ':stop' else '' end),
+                   pg_notify('berth_work', '')
+              from target r"""
             .formatted(Rows.runColumns("r"));
 
     /**
@@ -170,5 +122,5 @@ final class RunSql {
                  where r.session_id = e.id and r.status in ('queued', 'running', 'requires_action')
                 returning r.id)
             select (select count(*) from expired) as sessions,
-                   (select count(pg_notify('berth_runs', id::text)) from runs_expired) as runs""";
+                   (select count(pg_notify('berth_runs', id::text || ':stop')) from runs_expired) as runs""";
 }

@@ -18,11 +18,13 @@ public class ApiKeyFilter {
     private static final String BEARER = "Bearer ";
 
     private final AccessStore access;
+    private final KeyCache cache;
     private final RequestPrincipal principal;
 
     @Inject
-    public ApiKeyFilter(AccessStore access, RequestPrincipal principal) {
+    public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal) {
         this.access = access;
+        this.cache = cache;
         this.principal = principal;
     }
 
@@ -37,7 +39,8 @@ public class ApiKeyFilter {
             return Uni.createFrom().item(unauthorized("an API key is required: Authorization: Bearer <key>"));
         }
         String key = header.substring(BEARER.length()).trim();
-        return access.authenticate(ApiKeys.hash(key)).map(found -> {
+        byte[] hash = ApiKeys.hash(key);
+        return cache.get(hash, () -> access.authenticate(hash)).map(found -> {
             if (found.isEmpty()) {
                 return unauthorized("the API key is unknown or revoked");
             }

@@ -13,6 +13,7 @@ import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.port.AccessStore;
 import io.smallrye.mutiny.Uni;
+import dev.berth.deploy.auth.KeyCache;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -36,11 +37,13 @@ public class AccessResource {
     private static final int MAX_NAME = 200;
 
     private final AccessStore access;
+    private final KeyCache keys;
     private final RequestPrincipal principal;
 
     @Inject
-    public AccessResource(AccessStore access, RequestPrincipal principal) {
+    public AccessResource(AccessStore access, KeyCache keys, RequestPrincipal principal) {
         this.access = access;
+        this.keys = keys;
         this.principal = principal;
     }
 
@@ -64,7 +67,7 @@ public class AccessResource {
     @Path("api-keys/{id}")
     public Uni<Response> revokeKey(@PathParam("id") String id) {
         TenantId tenant = principal.requireAdmin().tenant();
-        return access.revokeKey(tenant, Ids.parse(id, "api key")).map(revoked -> {
+        return access.revokeKey(tenant, Ids.parse(id, "api key")).invoke(keys::clear).map(revoked -> {
             if (!revoked) {
                 throw new NotFoundException("api key", id);
             }

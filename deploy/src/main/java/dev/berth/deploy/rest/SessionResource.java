@@ -113,7 +113,7 @@ public class SessionResource {
         }
         return runs.submit(principal.tenant(), sessionId, request.text())
                 .chain(run -> waitSeconds == 0 ? Uni.createFrom().item(run)
-                        : runs.await(principal.tenant(), run.id(), Duration.ofSeconds(waitSeconds)))
+                        : runs.await(principal.tenant(), run, Duration.ofSeconds(waitSeconds)))
                 .map(run -> Response.status(run.status().settled() ? 200 : 202)
                         .location(URI.create("/v1/runs/" + run.id()))
                         .entity(ApiMapper.run(run)).build());

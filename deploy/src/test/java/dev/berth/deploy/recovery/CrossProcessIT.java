@@ -273,12 +273,14 @@ class CrossProcessIT {
     @Test
     @Order(9)
     void aToolCallCutShortByAKillIsExecutedAgainWithTheSameKeyAndMarkedAsARetry() throws Exception {
-        // Given a database that holds back the first commit of a tool result (test instrumentation: the
-        // tool has run, its start is recorded, its result is not committed yet), and a run reaching it
+        // Given a database that holds back the first commit of a tool result and then fails it (test
+        // instrumentation: the tool has run, its start is recorded, its result never commits; a step
+        // commit is one statement, which the server would otherwise finish even for a killed client),
+        // and a run reaching it
         try (var sql = cluster.sql(); var statement = sql.createStatement()) {
             statement.execute("""
                     create or replace function hold_first_result() returns trigger language plpgsql as $$
-                    begin perform pg_sleep(6); return new; end $$;
+                    begin perform pg_sleep(6); raise exception 'test: the first tool result is not committed'; end $$;
                     create trigger hold_first_result before insert on events for each row
                     when (new.type = 'tool.result' and (new.payload->>'attempt')::int = 1)
                     execute function hold_first_result();""");

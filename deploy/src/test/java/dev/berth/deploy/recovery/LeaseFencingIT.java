@@ -24,7 +24,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -75,10 +74,10 @@ class LeaseFencingIT {
         UUID runId = UUID.randomUUID();
         store.submit(new Submission(tenant, session, runId, new NewEvent(EventType.USER_MESSAGE,
                 JsonNodeFactory.instance.objectNode().put("text", "hi")))).await().atMost(WAIT);
-        ClaimedRun a = store.claimNext("owner-a", Duration.ofMillis(300)).await().atMost(WAIT).orElseThrow();
+        ClaimedRun a = store.claim("owner-a", Duration.ofMillis(300), 1).await().atMost(WAIT).getFirst();
         ClaimedRun b = await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> store.claimNext("owner-b", Duration.ofSeconds(30)).await().atMost(WAIT),
-                        Optional::isPresent).orElseThrow();
+                .until(() -> store.claim("owner-b", Duration.ofSeconds(30), 1).await().atMost(WAIT),
+                        claimed -> !claimed.isEmpty()).getFirst();
 
         // When A, unaware, commits a step, records a tool start, renews and releases its lease
         Throwable commit = catchFailure(() -> store.commit(a.lease(), step("stale answer"), Duration.ofSeconds(30))

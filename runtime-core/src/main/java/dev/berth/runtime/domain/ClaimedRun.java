@@ -8,10 +8,14 @@ import java.util.Map;
  * @param pendingTools tool calls committed but not answered, with how often each was started;
  *                     non-empty when the run is resumed after its previous owner died mid-call
  * @param takeover     whether the run had been running under another lease before
+ * @param actorId      the session's actor
+ * @param sessionState the session's key-value state when the run was claimed; while it holds
+ *                     the lease, only this run changes it
  */
 public record ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools, boolean cancelRequested,
-        boolean takeover) {
+        boolean takeover, String actorId, Map<String, Object> sessionState) {
     public ClaimedRun {
         pendingTools = Map.copyOf(pendingTools);
+        sessionState = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sessionState));
     }
 }

@@ -45,6 +45,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunEngine {
     private static final Logger LOG = Logger.getLogger(RunEngine.class);
+    /** The most runs one claim statement takes, so that one process does not grab a whole backlog at once. */
+    private static final int MAX_CLAIM_BATCH = 16;
 
     private final RunStore runs;
     private final AgentStore agents;
@@ -57,6 +59,7 @@ public class RunEngine {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean accepting;
     private volatile boolean claimAgain;
+    private volatile boolean starved;
     private final SessionSweeper sweeper;
     private Cancellable poller;
     private Cancellable heartbeat;
@@ -92,7 +95,7 @@ public class RunEngine {
         }
         accepting = true;
         feed.onWorkAvailable(this::claim);
-        feed.onRunChange(this::onRunChange);
+        feed.onStopRequested(this::onStopRequested);
         poller = Multi.createFrom().ticks().every(config.pollInterval()).subscribe().with(tick -> claim());
         heartbeat = Multi.createFrom().ticks().every(config.heartbeatInterval())
                 .onOverflow().drop()
@@ -142,9 +145,19 @@ public class RunEngine {
                 .replaceWithVoid();
     }
 
-    /** Claims runs until the limit is reached or none is claimable. Reentrant calls coalesce. */
+    /**
+     * Claims as many runs as there are free slots, in one statement; again only if that filled
+     * every slot it asked for or a notification came meanwhile, so an idle check costs one
+     * statement. Reentrant calls coalesce.
+     */
     void claim() {
-        if (!accepting || active.size() >= config.maxConcurrentRuns()) {
+        if (!accepting) {
+            return;
+        }
+        int free = config.maxConcurrentRuns() - active.size();
+        if (free <= 0) {
+            // Full: the next run to end claims again (see begin()).
+            starved = true;
             return;
         }
         if (!claiming.compareAndSet(false, true)) {
@@ -152,11 +165,12 @@ public class RunEngine {
             return;
         }
         claimAgain = false;
-        runs.claimNext(owner, config.leaseTtl()).subscribe().with(
+        int asked = Math.min(free, MAX_CLAIM_BATCH);
+        runs.claim(owner, config.leaseTtl(), asked).subscribe().with(
                 claimed -> {
                     claiming.set(false);
-                    claimed.ifPresent(this::begin);
-                    if (claimed.isPresent() || claimAgain) {
+                    claimed.forEach(this::begin);
+                    if (claimed.size() == asked || claimAgain) {
                         claim();
                     }
                 },
@@ -184,7 +198,11 @@ public class RunEngine {
                 .onFailure().invoke(failure -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id()))
                 .onTermination().invoke(() -> {
                     active.remove(run.id());
-                    claim();
+                    // Work refused while full may be waiting; otherwise notifications and the poll bring new work.
+                    if (starved) {
+                        starved = false;
+                        claim();
+                    }
                 })
                 .subscribe().with(ignored -> { }, ignored -> { });
     }
@@ -234,7 +252,7 @@ public class RunEngine {
         });
     }
 
-    private void onRunChange(UUID runId) {
+    private void onStopRequested(UUID runId) {
         RunExecution execution = active.get(runId);
         if (execution != null) {
             // A cancellation may have been requested on another process: look now, not at the next heartbeat.

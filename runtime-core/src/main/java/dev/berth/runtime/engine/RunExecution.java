@@ -51,6 +51,10 @@ final class RunExecution {
     private volatile boolean lost;
     private volatile boolean draining;
     private Map<String, Integer> pending;
+    /** The run's view of the session's newest events: read once, then grown by its own commits. */
+    private List<Event> window;
+    /** The session's state; while this run holds the lease only its own commits change it. */
+    private Map<String, Object> state;
     private int modelCalls;
     private int consecutiveFailures;
 
@@ -60,6 +64,7 @@ final class RunExecution {
         this.agent = agent;
         this.pending = new LinkedHashMap<>(claimed.pendingTools());
         this.modelCalls = claimed.run().modelCalls();
+        this.state = claimed.sessionState();
         this.cancelRequested = claimed.cancelRequested();
         Instant started = claimed.run().startedAt() == null ? parts.clock().instant() : claimed.run().startedAt();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
@@ -112,11 +117,54 @@ final class RunExecution {
         if (!parts.clock().instant().isBefore(deadline)) {
             return fail(timedOut());
         }
-        return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
-                .map(this::ownHistory)
+        return window()
                 .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
                 .invoke(done -> consecutiveFailures = 0)
                 .onFailure().recoverWithUni(this::onStepFailure);
+    }
+
+    /**
+     * The newest events as this run may see them, read from the database only for the first
+     * step of this execution: one writer per session means later steps only add their own.
+     */
+    private Uni<List<Event>> window() {
+        if (window != null) {
+            return Uni.createFrom().item(window);
+        }
+        return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
+                .map(this::ownHistory)
+                .invoke(read -> window = read);
+    }
+
+    /** Adds a committed step's events to the window, numbered up to {@code lastSeq}, keeping it bounded. */
+    private void remember(List<NewEvent> events, long lastSeq) {
+        if (window == null) {
+            return;
+        }
+        List<Event> grown = new ArrayList<>(window);
+        long seq = lastSeq - events.size();
+        Instant now = parts.clock().instant();
+        for (NewEvent event : events) {
+            grown.add(new Event(claimed.run().sessionId(), ++seq, claimed.run().id(), event.type(), event.data(), now));
+        }
+        int excess = grown.size() - parts.config().contextMaxEvents();
+        window = excess > 0 ? List.copyOf(grown.subList(excess, grown.size())) : grown;
+    }
+
+    /** The session's state after a committed patch: null values remove keys, as in the database. */
+    private void applyState(Map<String, Object> patch) {
+        if (patch == null || patch.isEmpty()) {
+            return;
+        }
+        Map<String, Object> next = new LinkedHashMap<>(state);
+        patch.forEach((key, value) -> {
+            if (value == null) {
+                next.remove(key);
+            } else {
+                next.put(key, value);
+            }
+        });
+        state = next;
     }
 
     /**
@@ -193,10 +241,8 @@ final class RunExecution {
         calls.forEach(call -> attempts.put(call.id(), pending.getOrDefault(call.id(), 0) + 1));
         return parts.runs().startTools(claimed.lease(), attempts, parts.config().leaseTtl())
                 .invoke(() -> pending = attempts)
-                .chain(() -> parts.sessions().find(claimed.run().tenant(), claimed.run().sessionId()))
-                .chain(session -> {
-                    Map<String, Object> state = session.map(s -> s.state()).orElse(Map.of());
-                    String actor = session.map(s -> s.actorId()).orElse("");
+                .chain(() -> {
+                    String actor = claimed.actorId() == null ? "" : claimed.actorId();
                     List<ToolInvocation> invocations = calls.stream()
                             .map(call -> new ToolInvocation(claimed.run().tenant().toString(), claimed.run().sessionId(),
                                     claimed.run().id(), actor, call, attempts.get(call.id()), state))
@@ -248,7 +294,12 @@ final class RunExecution {
     }
 
     private Uni<Void> commit(StepCommit commit) {
-        return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl());
+        return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
+                .invoke(lastSeq -> {
+                    remember(commit.events(), lastSeq);
+                    applyState(commit.statePatch());
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Boolean> onStepFailure(Throwable failure) {
@@ -258,6 +309,8 @@ final class RunExecution {
             return Uni.createFrom().item(true);
         }
         consecutiveFailures++;
+        // A commit whose answer was lost may have happened after all: read the window afresh.
+        window = null;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
             LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up", claimed.run().id(),
                     consecutiveFailures);

@@ -25,8 +25,11 @@ public interface ChangeFeed {
     /** Registers a listener called when a run may have become claimable. */
     void onWorkAvailable(Runnable listener);
 
-    /** Registers a listener for run changes (status, cancellation requests) from any process. */
-    void onRunChange(Consumer<UUID> listener);
+    /**
+     * Registers a listener for requests, from any process, that the owner of a run stop it
+     * (a cancellation, an interrupt, the session's expiry); not for a run's own progress.
+     */
+    void onStopRequested(Consumer<UUID> listener);
 
     /**
      * Publishes a piece of an answer being generated to the streams of the session on every

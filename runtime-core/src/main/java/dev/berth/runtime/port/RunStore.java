@@ -37,13 +37,18 @@ public interface RunStore {
     Uni<Optional<Run>> find(TenantId tenant, UUID runId);
 
     /**
-     * Claims the oldest claimable run: a queued run with no earlier unfinished run in its
-     * session, or a running run whose lease expired. Skips rows other claimers hold.
+     * Claims the oldest claimable runs, at most {@code max}, in one statement: queued runs with
+     * no earlier unfinished run in their session, or running runs whose lease expired. Skips
+     * rows other claimers hold; an empty list when there is nothing to claim.
      */
-    Uni<Optional<ClaimedRun>> claimNext(String owner, Duration leaseTtl);
+    Uni<List<ClaimedRun>> claim(String owner, Duration leaseTtl, int max);
 
-    /** Commits one step and extends the lease; fails with FencedOutException if the lease is stale. */
-    Uni<Void> commit(Lease lease, StepCommit step, Duration leaseTtl);
+    /**
+     * Commits one step and extends the lease, atomically; fails with FencedOutException if the
+     * lease is stale. Returns the session's last event sequence number after the commit (the
+     * step's events are numbered up to it).
+     */
+    Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl);
 
     /**
      * Records that the tool calls of a step are about to be executed, with their attempt

@@ -53,15 +53,23 @@ public class RunService {
         return awaitUntil(tenant, runId, Instant.now().plus(bounded));
     }
 
+    /** As {@link #await(TenantId, UUID, Duration)}, for a run as just read or submitted: no need to read it again first. */
+    public Uni<Run> await(TenantId tenant, Run run, Duration wait) {
+        Duration bounded = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+        return awaitFrom(tenant, run, Instant.now().plus(bounded));
+    }
+
     private Uni<Run> awaitUntil(TenantId tenant, UUID runId, Instant deadline) {
-        return get(tenant, runId).chain(run -> {
-            Duration left = Duration.between(Instant.now(), deadline);
-            if (run.status().settled() || left.isNegative() || left.isZero()) {
-                return Uni.createFrom().item(run);
-            }
-            Duration slice = left.compareTo(POLL_BOUND) < 0 ? left : POLL_BOUND;
-            return feed.awaitRunChange(runId, slice).chain(() -> awaitUntil(tenant, runId, deadline));
-        });
+        return get(tenant, runId).chain(run -> awaitFrom(tenant, run, deadline));
+    }
+
+    private Uni<Run> awaitFrom(TenantId tenant, Run run, Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (run.status().settled() || left.isNegative() || left.isZero()) {
+            return Uni.createFrom().item(run);
+        }
+        Duration slice = left.compareTo(POLL_BOUND) < 0 ? left : POLL_BOUND;
+        return feed.awaitRunChange(run.id(), slice).chain(() -> awaitUntil(tenant, run.id(), deadline));
     }
 
     public Uni<Run> cancel(TenantId tenant, UUID runId) {

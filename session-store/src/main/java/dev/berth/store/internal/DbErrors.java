@@ -45,6 +45,12 @@ public final class DbErrors {
         return state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"));
     }
 
+    /** The SQLSTATE of an error Berth's own database functions raise (class BR), or "" for any other failure. */
+    public static String berthCode(Throwable failure) {
+        return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("BR")
+                ? pg.getSqlState() : "";
+    }
+
     public static boolean isUniqueViolation(Throwable failure) {
         return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
     }

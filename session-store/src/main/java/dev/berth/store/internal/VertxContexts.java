@@ -10,9 +10,11 @@ import jakarta.inject.Inject;
 import java.util.function.Supplier;
 
 /**
- * Hibernate Reactive must run on a safe, duplicated Vert.x context. REST calls are on one
- * already; the run engine's timers and tool threads are not, so their calls are moved onto a
- * fresh duplicated context here.
+ * Hibernate Reactive must run on a safe, duplicated Vert.x context, and Panache keeps the open
+ * session in that context. Every store call therefore gets a fresh duplicated context of its
+ * own: reusing the caller's would let concurrent callers that happen to share one (runs of the
+ * engine resumed on the same context, say) share a session, so that one closes it under the
+ * other and connections leak from the pool.
  */
 @ApplicationScoped
 public class VertxContexts {
@@ -24,12 +26,11 @@ public class VertxContexts {
     }
 
     public <T> Uni<T> onContext(Supplier<Uni<? extends T>> work) {
-        Context current = Vertx.currentContext();
-        if (current != null && VertxContext.isDuplicatedContext(current)) {
-            return Uni.createFrom().deferred(work);
-        }
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        return Uni.createFrom().deferred(work).runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
+        return Uni.createFrom().deferred(() -> {
+            Context current = Vertx.currentContext();
+            Context context = VertxContext.createNewDuplicatedContext(current != null ? current : vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            return Uni.createFrom().<T>deferred(work).runSubscriptionOn(task -> context.runOnContext(ignored -> task.run()));
+        });
     }
 }
