@@ -59,7 +59,8 @@ class CrossProcessIT {
         // Given a run whose model streams a long answer, word by word
         String session = cluster.client(0).openSession("clock", "dora", "enqueue");
         String answer = IntStream.rangeClosed(1, 60).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
-        cluster.fake().enqueue(FakeReply.text(answer));
+        // (it starts streaming 4 s after the call, time enough for the client to connect on a busy machine)
+        cluster.fake().enqueue(FakeReply.text(answer).withLatency(Duration.ofSeconds(4)));
         String run = accepted(cluster.client(0).submit(session, "Tell me a long story"));
         awaitModelCalled(1);
         int other = 1 - cluster.indexOf(cluster.runColumn(run, "lease_owner"));
