@@ -1,10 +1,13 @@
 package dev.berth.store;
 
+import dev.berth.runtime.domain.ActionAnswer;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
+import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
@@ -38,10 +41,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class PgRunStore implements RunStore {
     private final Pool pool;
+    private final PgRunActions actions;
 
     @Inject
     public PgRunStore(Pool pool) {
         this.pool = pool;
+        this.actions = new PgRunActions(pool);
     }
 
     @Override
@@ -119,7 +124,8 @@ public class PgRunStore implements RunStore {
                     Run run = Rows.run(row);
                     Lease lease = new Lease(run.id(), run.sessionId(), run.tenant(), owner, row.getLong("lease_epoch"));
                     return Optional.of(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
-                            row.getBoolean("cancel_requested"), "running".equals(row.getString("previous"))));
+                            row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
+                            Rows.instant(row, "active_since")));
                 })
                 // Two claimers raced for two runs of one session: the unique index stopped one; it tries again later.
                 .onFailure(DbErrors::isUniqueViolation).recoverWithItem(Optional.empty())
@@ -128,6 +134,28 @@ public class PgRunStore implements RunStore {
 
     @Override
     public Uni<Void> commit(Lease lease, StepCommit step, Duration leaseTtl) {
+        return commit(lease, step, leaseTtl, List.of());
+    }
+
+    @Override
+    public Uni<Void> pause(Lease lease, StepCommit step, List<PendingAction> awaited, Duration leaseTtl) {
+        if (step.status() != RunStatus.REQUIRES_ACTION || awaited.isEmpty()) {
+            throw new IllegalArgumentException("a pause moves the run to requires_action and awaits something");
+        }
+        return commit(lease, step, leaseTtl, awaited);
+    }
+
+    @Override
+    public Uni<List<PendingAction>> pendingActions(TenantId tenant, UUID runId) {
+        return actions.find(pool, tenant, runId).onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<Run> answerActions(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
+        return actions.answer(tenant, runId, answers, maxOutputChars).onFailure().transform(DbErrors::translate);
+    }
+
+    private Uni<Void> commit(Lease lease, StepCommit step, Duration leaseTtl, List<PendingAction> awaited) {
         boolean settled = step.status().settled();
         return pool.withTransaction(conn -> conn.preparedQuery(RunSql.APPEND_SEQUENCE)
                         .execute(Tuple.of(lease.sessionId(), lease.tenant().value(), step.events().size(),
@@ -143,7 +171,8 @@ public class PgRunStore implements RunStore {
                                         if (updated.rowCount() == 0) {
                                             throw new FencedOutException(lease.runId(), lease.epoch());
                                         }
-                                        return insertEvents(conn, lease, step, lastSeq, settled);
+                                        return insertEvents(conn, lease, step, lastSeq, settled)
+                                                .chain(() -> actions.insert(conn, lease, awaited));
                                     });
                         }))
                 .replaceWithVoid()

@@ -72,7 +72,8 @@ final class RunSql {
                    started_at = coalesce(r.started_at, now()), updated_at = now()
               from candidate c
              where r.id = c.id
-            returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous"""
+            returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous,
+                   coalesce(r.resumed_at, r.started_at) as active_since"""
             .formatted(Rows.runColumns("r"));
 
     /** Takes as many sequence numbers as events are appended, and applies a state patch (null values remove keys). */
