@@ -38,7 +38,9 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
      */
     static Uni<ToolTurn> plan(List<ToolCall> calls, AgentSpec spec, Predicate<String> toolNeedsApproval,
             Supplier<Uni<List<PendingAction>>> decisions) {
-        Predicate<String> needsApproval = name -> spec.approvalRequired().contains(name) || toolNeedsApproval.test(name);
+        // A tool's own mark counts only for the agent's tools: a call to any other name is refused as unknown.
+        Predicate<String> needsApproval = name -> spec.approvalRequired().contains(name)
+                || spec.tools().contains(name) && toolNeedsApproval.test(name);
         boolean anyApproval = calls.stream().anyMatch(call -> spec.clientTool(call.name()).isEmpty()
                 && needsApproval.test(call.name()));
         Uni<List<PendingAction>> known = anyApproval ? decisions.get() : Uni.createFrom().item(List.of());

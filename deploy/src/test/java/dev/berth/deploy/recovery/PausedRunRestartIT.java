@@ -1,4 +1,4 @@
-package dev.berth.deploy;
+package dev.berth.deploy.recovery;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +14,7 @@ import dev.berth.testsupport.PostgresDatabase;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +46,7 @@ class PausedRunRestartIT {
     }
 
     @Test
-    void aPausedRunSurvivesARestartOfEveryProcessAndResumesOnTheAnswers() {
+    void aPausedRunSurvivesARestartOfEveryProcessAndResumesOnTheAnswers() throws Exception {
         // Given a run paused for a client-side tool and an approval, on a Berth that is then killed
         String session;
         String run;
@@ -78,12 +79,19 @@ class PausedRunRestartIT {
             assertThat(waiting.get("status").asText()).isEqualTo("requires_action");
             assertThat(waiting.at("/requiredAction/calls").findValuesAsText("callId")).containsExactly("r_time", "r_loc");
 
-            // When one process gets the client's output and the other the approval
-            api(second).body(Map.of("actions", List.of(Map.of("callId", "r_loc", "output", "Oslo"))))
-                    .post("/v1/runs/" + run + "/actions").then().statusCode(200)
-                    .body("status", equalTo("requires_action"));
-            api(third).body(Map.of("actions", List.of(Map.of("callId", "r_time", "approve", true))))
-                    .post("/v1/runs/" + run + "/actions").then().statusCode(200);
+            // When one process gets the client's output and the other the approval, while a client follows the stream
+            String finalRun = run;
+            List<SseReader.Received> streamed = SseReader.read(third.baseUrl(), session, 0L, () -> {
+                api(second).body(Map.of("actions", List.of(Map.of("callId", "r_loc", "output", "Oslo"))))
+                        .post("/v1/runs/" + finalRun + "/actions").then().statusCode(200)
+                        .body("status", equalTo("requires_action"));
+                api(third).body(Map.of("actions", List.of(Map.of("callId", "r_time", "approve", true))))
+                        .post("/v1/runs/" + finalRun + "/actions").then().statusCode(200);
+            }, received -> received.stream().anyMatch(event -> "run.resumed".equals(event.name()))
+                    && "assistant.message".equals(received.get(received.size() - 1).name()), Duration.ofSeconds(60));
+            // Then the stream carried the pause, the answers and the resumption
+            assertThat(streamed).extracting(SseReader.Received::name).containsSubsequence("approval.requested",
+                    "run.requires_action", "tool.result", "approval.decision", "run.resumed", "assistant.message");
 
             // Then the run completes, with the approved call executed and the client's output read by the model
             api(second).get("/v1/runs/" + run + "?wait=30").then().statusCode(200)
