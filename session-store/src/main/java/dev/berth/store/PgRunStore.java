@@ -1,9 +1,12 @@
 package dev.berth.store;
 
+import dev.berth.runtime.domain.ActionAnswer;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
+import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
@@ -37,10 +40,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class PgRunStore implements RunStore {
     private final Pool pool;
+    private final PgRunActions actions;
 
     @Inject
     public PgRunStore(Pool pool) {
         this.pool = pool;
+        this.actions = new PgRunActions(pool);
     }
 
     @Override
@@ -80,7 +85,8 @@ public class PgRunStore implements RunStore {
                         Lease lease = new Lease(run.id(), run.sessionId(), run.tenant(), owner, row.getLong("lease_epoch"));
                         claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
-                                row.getString("actor_id"), Json.readMap(row.getString("session_state"))));
+                                Rows.instant(row, "active_since"), row.getString("actor_id"),
+                                Json.readMap(row.getString("session_state"))));
                     }
                     return claimed;
                 })
@@ -93,9 +99,36 @@ public class PgRunStore implements RunStore {
     public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
         return pool.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
                 .map(rows -> rows.iterator().next().getLong(0))
-                .onFailure().transform(failure -> "BR001".equals(DbErrors.berthCode(failure))
-                        ? new FencedOutException(lease.runId(), lease.epoch())
-                        : DbErrors.translate(failure));
+                .onFailure().transform(failure -> commitFailure(failure, lease));
+    }
+
+    /** A pause is a step commit plus what it waits for, in one transaction (pauses are rare). */
+    @Override
+    public Uni<Void> pause(Lease lease, StepCommit step, List<PendingAction> awaited, Duration leaseTtl) {
+        if (step.status() != RunStatus.REQUIRES_ACTION || awaited.isEmpty()) {
+            throw new IllegalArgumentException("a pause moves the run to requires_action and awaits something");
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery(RunSql.COMMIT_STEP)
+                        .execute(commitParams(lease, step, leaseTtl))
+                        .chain(() -> actions.insert(conn, lease, awaited)))
+                .replaceWithVoid()
+                .onFailure().transform(failure -> commitFailure(failure, lease));
+    }
+
+    private static Throwable commitFailure(Throwable failure, Lease lease) {
+        return "BR001".equals(DbErrors.berthCode(failure))
+                ? new FencedOutException(lease.runId(), lease.epoch())
+                : DbErrors.translate(failure);
+    }
+
+    @Override
+    public Uni<List<PendingAction>> pendingActions(TenantId tenant, UUID runId) {
+        return actions.find(pool, tenant, runId).onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<Run> answerActions(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
+        return actions.answer(tenant, runId, answers, maxOutputChars).onFailure().transform(DbErrors::translate);
     }
 
     private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {

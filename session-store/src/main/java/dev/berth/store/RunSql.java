@@ -42,7 +42,7 @@ final class RunSql {
               from candidate c, sessions s
              where r.id = c.id and s.id = r.session_id
             returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous,
-                      s.actor_id, s.state::text as session_state"""
+                      coalesce(r.resumed_at, r.started_at) as active_since, s.actor_id, s.state::text as session_state"""
             .formatted(Rows.runColumns("r"));
 
     /**

@@ -9,7 +9,15 @@ import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.runtime.domain.ActionAnswer;
+import dev.berth.runtime.domain.ClientTool;
+import dev.berth.runtime.domain.PendingAction;
+import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.internal.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Between the API's JSON shapes and the domain; input is validated on the way in. */
@@ -30,8 +38,44 @@ public final class ApiMapper {
         if (request.tools() != null && request.tools().contains(null)) {
             throw ValidationException.field("tools", "must not contain null");
         }
+        if (request.approvalRequired() != null && request.approvalRequired().contains(null)) {
+            throw ValidationException.field("approvalRequired", "must not contain null");
+        }
         return new AgentSpec(request.instructions(), request.model(), request.tools(), toLimits(request.limits()),
-                request.inputPolicy() == null ? null : policy(request.inputPolicy()));
+                request.inputPolicy() == null ? null : policy(request.inputPolicy()),
+                toClientTools(request.clientTools()), request.approvalRequired());
+    }
+
+    private static List<ClientTool> toClientTools(List<ClientToolView> views) {
+        if (views == null) {
+            return List.of();
+        }
+        List<ClientTool> tools = new ArrayList<>();
+        for (int i = 0; i < views.size(); i++) {
+            ClientToolView view = views.get(i);
+            if (view == null || view.name() == null) {
+                throw ValidationException.field("clientTools[" + i + "].name", "is required");
+            }
+            ObjectNode parameters = view.parameters() == null
+                    ? Json.object().put("type", "object").set("properties", Json.object()) : view.parameters();
+            tools.add(new ClientTool(view.name(), view.description(), parameters));
+        }
+        return tools;
+    }
+
+    public static List<ActionAnswer> toAnswers(ActionsRequest request) {
+        if (request == null || request.actions() == null) {
+            throw ValidationException.field("actions", "is required");
+        }
+        List<ActionAnswer> answers = new ArrayList<>();
+        for (int i = 0; i < request.actions().size(); i++) {
+            ActionsRequest.Action action = request.actions().get(i);
+            if (action == null || action.callId() == null) {
+                throw ValidationException.field("actions[" + i + "].callId", "is required");
+            }
+            answers.add(new ActionAnswer(action.callId(), action.output(), action.approve(), action.reason()));
+        }
+        return answers;
     }
 
     private static AgentLimits toLimits(LimitsView limits) {
@@ -62,7 +106,10 @@ public final class ApiMapper {
         AgentLimits limits = spec.limits();
         return new AgentView(agent.name(), agent.version(), spec.instructions(), spec.model(), spec.tools(),
                 new LimitsView(limits.maxSteps(), limits.maxCompletionTokens(), limits.runTimeout().toSeconds()),
-                spec.inputPolicy().wire(), agent.createdAt());
+                spec.inputPolicy().wire(),
+                spec.clientTools().stream()
+                        .map(tool -> new ClientToolView(tool.name(), tool.description(), tool.parameters())).toList(),
+                spec.approvalRequired(), agent.createdAt());
     }
 
     public static SessionView session(Session s) {
@@ -72,12 +119,21 @@ public final class ApiMapper {
     }
 
     public static RunView run(Run r) {
+        return run(r, List.of());
+    }
+
+    /** The run with what it waits for (the unanswered actions of a run in {@code requires_action}). */
+    public static RunView run(Run r, List<PendingAction> required) {
+        RequiredActionView requiredAction = r.status() != RunStatus.REQUIRES_ACTION ? null
+                : new RequiredActionView(required.stream()
+                        .map(a -> new RequiredActionView.CallView(a.callId(), a.kind().wire(), a.toolName(), a.arguments()))
+                        .toList());
         return new RunView(r.id().toString(), r.sessionId().toString(), r.status().wire(), r.step(), r.modelCalls(),
                 new SessionView.AgentRef(r.agentName(), r.agentVersion()), r.output(),
                 r.error() == null ? null : new RunView.ErrorView(r.error().code(), r.error().message()),
                 new RunView.UsageView(r.usage().inputTokens(), r.usage().outputTokens(), r.usage().cachedTokens(),
                         r.usage().reasoningTokens(), r.usage().totalTokens()),
-                r.createdAt(), r.startedAt(), r.finishedAt());
+                r.createdAt(), r.startedAt(), r.finishedAt(), requiredAction);
     }
 
     public static EventView event(Event e) {

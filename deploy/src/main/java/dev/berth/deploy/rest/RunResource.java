@@ -1,12 +1,16 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.api.ActionsRequest;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.api.RunView;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.service.RunActionService;
 import dev.berth.runtime.service.RunService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,16 +22,21 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.util.UUID;
 
-/** Runs: read (optionally waiting until settled) and cancel, from any process. */
+/**
+ * Runs: read (optionally waiting until settled), cancel, and answer what a paused run waits
+ * for, from any process.
+ */
 @Path("/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     private final RunService runs;
+    private final RunActionService actions;
     private final RequestPrincipal principal;
 
     @Inject
-    public RunResource(RunService runs, RequestPrincipal principal) {
+    public RunResource(RunService runs, RunActionService actions, RequestPrincipal principal) {
         this.runs = runs;
+        this.actions = actions;
         this.principal = principal;
     }
 
@@ -40,7 +49,23 @@ public class RunResource {
             throw ValidationException.field("wait", "must not be negative");
         }
         return (waitSeconds == 0 ? runs.get(principal.tenant(), runId)
-                : runs.await(principal.tenant(), runId, Duration.ofSeconds(waitSeconds))).map(ApiMapper::run);
+                : runs.await(principal.tenant(), runId, Duration.ofSeconds(waitSeconds))).chain(this::view);
+    }
+
+    /**
+     * Answers calls a paused run waits for: client-side tool outputs and approval decisions.
+     * All answers apply or none; once nothing is left unanswered, the run is queued again.
+     */
+    @POST
+    @Path("{id}/actions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RunView> answer(@PathParam("id") String id, ActionsRequest request) {
+        UUID runId = Ids.parse(id, "run");
+        return actions.answer(principal.tenant(), runId, ApiMapper.toAnswers(request)).chain(this::view);
+    }
+
+    private Uni<RunView> view(Run run) {
+        return actions.required(principal.tenant(), run).map(required -> ApiMapper.run(run, required));
     }
 
     /** Cancels a queued or paused run at once, a running one at its next step boundary. */

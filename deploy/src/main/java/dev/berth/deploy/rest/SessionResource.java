@@ -11,6 +11,7 @@ import dev.berth.deploy.api.SessionView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.service.EventService;
+import dev.berth.runtime.service.RunActionService;
 import dev.berth.runtime.service.RunService;
 import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Multi;
@@ -50,10 +51,12 @@ public class SessionResource {
     private final RequestPrincipal principal;
     private final Sse sse;
     private final ObjectMapper json;
+    private final RunActionService actions;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
-            Sse sse, ObjectMapper json) {
+            Sse sse, ObjectMapper json, RunActionService actions) {
+        this.actions = actions;
         this.sessions = sessions;
         this.runs = runs;
         this.events = events;
@@ -114,9 +117,10 @@ public class SessionResource {
         return runs.submit(principal.tenant(), sessionId, request.text())
                 .chain(run -> waitSeconds == 0 ? Uni.createFrom().item(run)
                         : runs.await(principal.tenant(), run, Duration.ofSeconds(waitSeconds)))
-                .map(run -> Response.status(run.status().settled() ? 200 : 202)
+                .chain(run -> actions.required(principal.tenant(), run).map(required -> Response
+                        .status(run.status().settled() ? 200 : 202)
                         .location(URI.create("/v1/runs/" + run.id()))
-                        .entity(ApiMapper.run(run)).build());
+                        .entity(ApiMapper.run(run, required)).build()));
     }
 
     @GET

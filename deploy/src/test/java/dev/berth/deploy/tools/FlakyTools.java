@@ -44,6 +44,78 @@ public class FlakyTools implements ToolProvider {
         return "woke up";
     }
 
+    static final AtomicInteger SHAKY_CALLS = new AtomicInteger();
+    static final java.util.Map<String, AtomicInteger> SHAKY_BY_KEY = new java.util.concurrent.ConcurrentHashMap<>();
+    static final java.util.List<Integer> SHAKY_ATTEMPTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Fails retryably the first two times it is called for a call (idempotency key), then succeeds. */
+    @Tool(description = "Answers on the third try.")
+    public String shaky(dev.berth.tool.ToolContext context) {
+        SHAKY_CALLS.incrementAndGet();
+        SHAKY_ATTEMPTS.add(context.attempt());
+        int tries = SHAKY_BY_KEY.computeIfAbsent(context.idempotencyKey(), key -> new AtomicInteger()).incrementAndGet();
+        if (tries <= 2) {
+            throw dev.berth.tool.ToolException.retryable("The backend is busy, try again.");
+        }
+        return "steady after " + tries + " tries";
+    }
+
+    static final AtomicInteger BROKEN_CALLS = new AtomicInteger();
+
+    /** Fails for good: a non-retryable ToolException is never tried again. */
+    @Tool(description = "Always refuses.")
+    public String refuses() {
+        BROKEN_CALLS.incrementAndGet();
+        throw new dev.berth.tool.ToolException("No, and asking again will not help.");
+    }
+
+    static final ConcurrencyProbe LIMITED = new ConcurrencyProbe();
+    static final ConcurrencyProbe UNLIMITED = new ConcurrencyProbe();
+
+    /** Limited to one execution at a time per process by the test's configuration. */
+    @Tool(description = "Holds a scarce resource for a moment.")
+    public String scarce() throws InterruptedException {
+        return LIMITED.hold();
+    }
+
+    /** The same without a limit, to show that calls of one turn do run at once. */
+    @Tool(description = "Holds a plentiful resource for a moment.")
+    public String plentiful() throws InterruptedException {
+        return UNLIMITED.hold();
+    }
+
+    /** Counts executions in flight and remembers the most seen at once. */
+    static final class ConcurrencyProbe {
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicInteger most = new AtomicInteger();
+        private final AtomicInteger calls = new AtomicInteger();
+
+        String hold() throws InterruptedException {
+            int now = inFlight.incrementAndGet();
+            most.accumulateAndGet(now, Math::max);
+            calls.incrementAndGet();
+            try {
+                Thread.sleep(Duration.ofMillis(300));
+                return "held with " + now + " in flight";
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+
+        int most() {
+            return most.get();
+        }
+
+        int calls() {
+            return calls.get();
+        }
+    }
+
+    @Tool(description = "Repeats the text in capitals.")
+    public String shout(String text) {
+        return text.toUpperCase(java.util.Locale.ROOT);
+    }
+
     @Tool(description = "Fails with an unexpected exception.")
     public String explode() {
         throw new IllegalStateException("connection to db-7 refused, password hunter2");

@@ -32,6 +32,28 @@ final class ToolsApi {
                 .post("/v1/sessions").then().statusCode(201).extract().path("id");
     }
 
+    /** Defines an agent from this definition (instructions and model are added) and opens a session with it. */
+    static String sessionWithAgent(Map<String, Object> definition) {
+        String agent = "actions-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new java.util.HashMap<>(definition);
+        body.put("instructions", "You use tools.");
+        body.put("model", "test-model");
+        admin().body(body).put("/v1/agents/" + agent).then().log().ifValidationFails().statusCode(201);
+        return admin().body(Map.of("agent", agent, "actorId", "tool-tester"))
+                .post("/v1/sessions").then().statusCode(201).extract().path("id");
+    }
+
+    static JsonNode run(String runId, int waitSeconds) throws Exception {
+        return JSON.readTree(admin().get("/v1/runs/" + runId + "?wait=" + waitSeconds).then().statusCode(200)
+                .extract().asString());
+    }
+
+    /** The data of the session's events of this type, in order. */
+    static List<JsonNode> eventsOfType(String session, String type) throws Exception {
+        return events(session).stream().filter(event -> type.equals(event.get("type").asText()))
+                .map(event -> event.get("data")).toList();
+    }
+
     /** Sends a message and waits for its run; returns the run. */
     static JsonNode sendAndWait(String session, String text) throws Exception {
         String body = admin().body(Map.of("text", text))

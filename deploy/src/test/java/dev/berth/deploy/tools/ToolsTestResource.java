@@ -22,13 +22,16 @@ public class ToolsTestResource implements QuarkusTestResourceLifecycleManager {
             Path everythingBin = EverythingServer.install();
             everything = EverythingServer.startStreamableHttp(everythingBin, work.resolve("everything.log"));
             desk = BerthToolServer.builder().tools(new DeskTools()).host("127.0.0.1").port(0).start();
-            return Map.of(
-                    "berth.tools.plugin-dir", plugins.toString(),
-                    "berth.tools.mcp.everything.url", everything.url(),
-                    "berth.tools.mcp.everystdio.command", everythingBin.toString(),
-                    "berth.tools.mcp.everystdio.args", "stdio",
-                    "berth.tools.mcp.desk.url", desk.endpoint().toString(),
-                    "berth.engine.tool-timeout", "2s");
+            return Map.ofEntries(
+                    Map.entry("berth.tools.policy.shaky.max-retries", "3"),
+                    Map.entry("berth.tools.policy.shaky.retry-backoff", "50ms"),
+                    Map.entry("berth.tools.policy.scarce.max-concurrent", "1"),
+                    Map.entry("berth.tools.plugin-dir", plugins.toString()),
+                    Map.entry("berth.tools.mcp.everything.url", everything.url()),
+                    Map.entry("berth.tools.mcp.everystdio.command", everythingBin.toString()),
+                    Map.entry("berth.tools.mcp.everystdio.args", "stdio"),
+                    Map.entry("berth.tools.mcp.desk.url", desk.endpoint().toString()),
+                    Map.entry("berth.engine.tool-timeout", "2s"));
         } catch (Exception e) {
             stop();
             throw new IllegalStateException("could not prepare the tools for the test: " + e.getMessage(), e);

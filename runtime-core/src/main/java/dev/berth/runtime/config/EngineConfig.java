@@ -68,4 +68,15 @@ public interface EngineConfig {
      */
     @WithDefault("50ms")
     Duration deltaInterval();
+
+    /**
+     * How often a tool call that fails with a retryable {@code ToolException} is tried again
+     * (within the same step, with the same idempotency key) before the model reads the error.
+     */
+    @WithDefault("2")
+    int toolMaxRetries();
+
+    /** The pause before the first retry of a tool call; doubled for each further retry. */
+    @WithDefault("200ms")
+    Duration toolRetryBackoff();
 }

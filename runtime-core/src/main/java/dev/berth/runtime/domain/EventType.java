@@ -6,10 +6,24 @@ public final class EventType {
     public static final String USER_MESSAGE = "user.message";
     /** A model answer: {@code {"text", "toolCalls":[{"id","name","arguments"}], "finishReason", "final"}}. */
     public static final String ASSISTANT_MESSAGE = "assistant.message";
-    /** The output of a tool call: {@code {"callId","name","output","error","attempt","retry"}}. */
+    /**
+     * The output of a tool call: {@code {"callId","name","output","error","attempt","retry","retries"}};
+     * {@code "source":"client"} when a client sent it, {@code "denied":true} when a human denied the call.
+     */
     public static final String TOOL_RESULT = "tool.result";
     /** A run failed: {@code {"code","message"}}. */
     public static final String RUN_FAILED = "run.failed";
+    /**
+     * A run paused for results from outside and released its lease:
+     * {@code {"calls":[{"callId","kind","name","arguments"}]}}; answer with {@code POST /v1/runs/{id}/actions}.
+     */
+    public static final String RUN_REQUIRES_ACTION = "run.requires_action";
+    /** Every awaited result of a paused run has arrived; it is queued again: {@code {}}. */
+    public static final String RUN_RESUMED = "run.resumed";
+    /** A server-side call waits for a human's decision: {@code {"callId","name","arguments"}}. */
+    public static final String APPROVAL_REQUESTED = "approval.requested";
+    /** A human decided on a call: {@code {"callId","name","approved","reason"}}. */
+    public static final String APPROVAL_DECISION = "approval.decision";
     /** A run was cancelled: {@code {"reason"}}. */
     public static final String RUN_CANCELLED = "run.cancelled";
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.ChatMessage;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ToolCall;
+import dev.berth.model.ToolDefinition;
+import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
@@ -39,8 +41,18 @@ final class ContextAssembler {
             started = true;
             messages.add(message);
         }
-        return new ChatRequest(agent.spec().model(), messages, tools.definitions(agent.spec().tools()),
+        return new ChatRequest(agent.spec().model(), messages, toolDefinitions(agent),
                 null, null, agent.spec().limits().maxCompletionTokens(), null, null);
+    }
+
+    /** The server-side tools Berth executes, then the client-side tools the client executes. */
+    private List<ToolDefinition> toolDefinitions(AgentDefinition agent) {
+        List<ToolDefinition> definitions = new ArrayList<>(tools.definitions(agent.spec().tools()));
+        for (ClientTool tool : agent.spec().clientTools()) {
+            // Client schemas are sent as given, so not as strict: Berth cannot vouch for them.
+            definitions.add(new ToolDefinition(tool.name(), tool.description(), tool.parameters(), false));
+        }
+        return definitions;
     }
 
     private static ChatMessage toMessage(Event event) {

@@ -7,6 +7,7 @@ import dev.berth.model.ChatResponse;
 import dev.berth.model.ToolCall;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.RunError;
 import dev.berth.runtime.internal.Json;
 import dev.berth.runtime.tools.ToolInvocation;
@@ -49,8 +50,30 @@ public final class EventPayloads {
                 .put("output", outcome.output())
                 .put("error", outcome.error())
                 .put("attempt", outcome.attempt())
-                .put("retry", outcome.attempt() > 1);
+                .put("retry", outcome.attempt() > 1)
+                .put("retries", outcome.retries());
         return new NewEvent(EventType.TOOL_RESULT, data);
+    }
+
+    static NewEvent approvalRequested(PendingAction action) {
+        return new NewEvent(EventType.APPROVAL_REQUESTED, Json.object()
+                .put("callId", action.callId())
+                .put("name", action.toolName())
+                .put("arguments", action.arguments()));
+    }
+
+    /** The event that tells a streaming client to act: every call the run now waits for. */
+    static NewEvent requiresAction(List<PendingAction> awaited) {
+        ObjectNode data = Json.object();
+        ArrayNode calls = data.putArray("calls");
+        for (PendingAction action : awaited) {
+            calls.addObject()
+                    .put("callId", action.callId())
+                    .put("kind", action.kind().wire())
+                    .put("name", action.toolName())
+                    .put("arguments", action.arguments());
+        }
+        return new NewEvent(EventType.RUN_REQUIRES_ACTION, data);
     }
 
     static NewEvent runFailed(RunError error) {

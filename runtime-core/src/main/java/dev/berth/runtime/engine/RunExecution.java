@@ -66,7 +66,8 @@ final class RunExecution {
         this.modelCalls = claimed.run().modelCalls();
         this.state = claimed.sessionState();
         this.cancelRequested = claimed.cancelRequested();
-        Instant started = claimed.run().startedAt() == null ? parts.clock().instant() : claimed.run().startedAt();
+        // Counted from the start, or from the resumption after a pause: waiting for a human is not running.
+        Instant started = claimed.activeSince() == null ? parts.clock().instant() : claimed.activeSince();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
     }
 
@@ -235,6 +236,18 @@ final class RunExecution {
         if (calls.isEmpty()) {
             return fail(new RunError("internal_error", "the pending tool calls are not in the context window"));
         }
+        return ToolTurn.plan(calls, agent.spec(), parts.tools()::requiresApproval,
+                        () -> parts.runs().pendingActions(claimed.run().tenant(), claimed.run().id()))
+                .chain(turn -> executeTools(turn.runNow())
+                        .chain(outcomes -> turn.awaited().isEmpty() ? commitToolResults(outcomes) : pause(turn, outcomes)))
+                .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()));
+    }
+
+    /** Executes the calls Berth runs itself; their start is committed first (fenced), see startTools. */
+    private Uni<List<ToolOutcome>> executeTools(List<ToolCall> calls) {
+        if (calls.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
         // The attempt of each call is how often it was started before, plus this one. The start is
         // committed before the tools run, so a successor knows a call may have run and marks it a retry.
         Map<String, Integer> attempts = new LinkedHashMap<>(pending);
@@ -251,9 +264,17 @@ final class RunExecution {
                             () -> cancelRequested);
                 })
                 // The wall-clock limit cuts tools short too; their results, if they come, are not committed.
-                .ifNoItem().after(remaining()).failWith(RunTimedOut::new)
-                .chain(this::commitToolResults)
-                .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()));
+                .ifNoItem().after(remaining()).failWith(RunTimedOut::new);
+    }
+
+    /**
+     * Commits what ran and pauses the run for the rest: it goes to requires_action and its
+     * lease is released in the same transaction, so this execution is over.
+     */
+    private Uni<Boolean> pause(ToolTurn turn, List<ToolOutcome> outcomes) {
+        StepCommit commit = turn.pauseCommit(claimed.run().id(), outcomes, pending);
+        return parts.runs().pause(claimed.lease(), commit, turn.awaited(), parts.config().leaseTtl())
+                .replaceWith(true);
     }
 
     private Uni<Boolean> commitToolResults(List<ToolOutcome> outcomes) {

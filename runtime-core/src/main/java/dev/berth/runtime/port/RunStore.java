@@ -1,8 +1,10 @@
 package dev.berth.runtime.port;
 
+import dev.berth.runtime.domain.ActionAnswer;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
+import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
@@ -57,6 +59,30 @@ public interface RunStore {
      * execution was given.
      */
     Uni<Void> startTools(Lease lease, Map<String, Integer> attempts, Duration leaseTtl);
+
+    /**
+     * Commits a step that pauses the run: like {@link #commit}, with {@code step.status()}
+     * {@code REQUIRES_ACTION}, and records the results the run now waits for. The lease is
+     * released in the same transaction: no process holds a paused run.
+     */
+    Uni<Void> pause(Lease lease, StepCommit step, List<PendingAction> awaited, Duration leaseTtl);
+
+    /** What a run waits for (or waited for, with the answers), in the order they were recorded. */
+    Uni<List<PendingAction>> pendingActions(TenantId tenant, UUID runId);
+
+    /**
+     * Answers some or all of what a paused run waits for, in one transaction that holds the
+     * session's and the run's row locks (concurrent answers are applied one after the other):
+     * decides with {@link dev.berth.runtime.engine.ActionResolution#resolve}, appends its
+     * events, records the answers, and queues the run again (and notifies workers) once
+     * nothing is left unanswered. Nothing changes when it fails.
+     *
+     * @return the run after the answers; fails with {@link dev.berth.runtime.error.NotFoundException}
+     *         for an unknown run, {@link dev.berth.runtime.error.ConflictException} when the run
+     *         is not waiting or a call was answered before, and
+     *         {@link dev.berth.runtime.error.ValidationException} for answers that do not fit
+     */
+    Uni<Run> answerActions(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars);
 
     /**
      * Extends the given leases, each only if its epoch is still current (an owner id reused by a

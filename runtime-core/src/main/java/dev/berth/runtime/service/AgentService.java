@@ -2,6 +2,7 @@ package dev.berth.runtime.service;
 
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
@@ -10,9 +11,11 @@ import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Defines agents as immutable versions, checking what a definition refers to. */
@@ -20,6 +23,8 @@ import java.util.regex.Pattern;
 public class AgentService {
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
     static final int MAX_INSTRUCTIONS = 100_000;
+    static final int MAX_CLIENT_TOOLS = 128;
+    static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     private final AgentStore agents;
     private final ToolRegistry tools;
@@ -55,6 +60,25 @@ public class AgentService {
         return agents.latestOfEach(tenant);
     }
 
+    private static void validateClientTools(AgentSpec spec, Map<String, String> errors) {
+        if (spec.clientTools().size() > MAX_CLIENT_TOOLS) {
+            errors.put("clientTools", "at most " + MAX_CLIENT_TOOLS + " client-side tools");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < spec.clientTools().size(); i++) {
+            ClientTool tool = spec.clientTools().get(i);
+            String field = "clientTools[" + i + "]";
+            if (!TOOL_NAME.matcher(tool.name()).matches()) {
+                errors.put(field + ".name", "must be 1-64 letters, digits, '_' or '-'");
+            } else if (spec.tools().contains(tool.name()) || !seen.add(tool.name())) {
+                errors.put(field + ".name", "'" + tool.name() + "' is already a tool of the agent");
+            }
+            if (!"object".equals(tool.parameters().path("type").asText())) {
+                errors.put(field + ".parameters", "must be a JSON schema with \"type\": \"object\"");
+            }
+        }
+    }
+
     private void validate(String name, AgentSpec spec) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (name == null || !NAME.matcher(name).matches()) {
@@ -72,6 +96,13 @@ public class AgentService {
             String tool = spec.tools().get(i);
             if (tool == null || !tools.exists(tool)) {
                 errors.put("tools[" + i + "]", "unknown tool '" + tool + "'");
+            }
+        }
+        validateClientTools(spec, errors);
+        for (int i = 0; i < spec.approvalRequired().size(); i++) {
+            String tool = spec.approvalRequired().get(i);
+            if (!spec.tools().contains(tool)) {
+                errors.put("approvalRequired[" + i + "]", "'" + tool + "' is not one of the agent's tools");
             }
         }
         if (!errors.isEmpty()) {

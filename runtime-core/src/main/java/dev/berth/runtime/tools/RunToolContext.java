@@ -11,12 +11,19 @@ import java.util.function.BooleanSupplier;
 final class RunToolContext implements ToolContext {
     private final ToolInvocation invocation;
     private final BooleanSupplier cancelled;
+    private final int retry;
     // HashMap semantics for null values (a removal), guarded because tools may write from their own threads.
     private final Map<String, Object> patch = Collections.synchronizedMap(new HashMap<>());
 
     RunToolContext(ToolInvocation invocation, BooleanSupplier cancelled) {
+        this(invocation, cancelled, 0);
+    }
+
+    /** @param retry how often the call was tried again in this step before (0 for the first try) */
+    RunToolContext(ToolInvocation invocation, BooleanSupplier cancelled, int retry) {
         this.invocation = invocation;
         this.cancelled = cancelled;
+        this.retry = retry;
     }
 
     @Override
@@ -51,7 +58,8 @@ final class RunToolContext implements ToolContext {
 
     @Override
     public int attempt() {
-        return invocation.attempt();
+        // Every execution of the call counts: starts across takeovers and retries within a step.
+        return invocation.attempt() + retry;
     }
 
     @Override

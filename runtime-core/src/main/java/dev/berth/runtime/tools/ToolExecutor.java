@@ -4,44 +4,64 @@ import dev.berth.runtime.config.EngineConfig;
 import dev.berth.tool.InvalidArgumentsException;
 import dev.berth.tool.ToolException;
 import dev.berth.tool.ToolHandle;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Executes the tool calls of one step, in parallel. Never fails: every problem becomes an
- * error outcome the model can read (unknown tool, invalid arguments, timeout, exception).
+ * Executes the tool calls of one step, in parallel, each under its tool's {@link ToolPolicy}:
+ * a concurrency limit per process, a timeout per try, retries with backoff for retryable
+ * {@link ToolException}s, truncated output. Never fails: every problem becomes an error
+ * outcome the model can read (unknown tool, invalid arguments, timeout, exception).
  * Blocking tools run on virtual threads so they never hold an event loop.
  */
 @ApplicationScoped
 public class ToolExecutor {
     private static final Logger LOG = Logger.getLogger(ToolExecutor.class);
-    static final String TRUNCATION_MARKER = "\n[output truncated by Berth]";
+    public static final String TRUNCATION_MARKER = "\n[output truncated by Berth]";
 
     private final ToolRegistry registry;
-    private final Duration timeout;
-    private final int maxOutputChars;
+    private final ToolPolicies policies;
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
 
     @Inject
-    public ToolExecutor(ToolRegistry registry, EngineConfig config) {
-        this(registry, config.toolTimeout(), config.toolMaxOutputChars());
+    public ToolExecutor(ToolRegistry registry, EngineConfig config, ToolsConfig tools) {
+        this(registry, ToolPolicies.fromConfig(defaults(config), tools.policy()));
     }
 
     public ToolExecutor(ToolRegistry registry, Duration timeout, int maxOutputChars) {
+        this(registry, new ToolPolicies(new ToolPolicy(timeout, 0, Duration.ZERO, 0, maxOutputChars), Map.of()));
+    }
+
+    public ToolExecutor(ToolRegistry registry, ToolPolicy defaults, Map<String, ToolPolicy> perTool) {
+        this(registry, new ToolPolicies(defaults, perTool));
+    }
+
+    private ToolExecutor(ToolRegistry registry, ToolPolicies policies) {
         this.registry = registry;
-        this.timeout = timeout;
-        this.maxOutputChars = maxOutputChars;
+        this.policies = policies;
+    }
+
+    private static ToolPolicy defaults(EngineConfig config) {
+        return new ToolPolicy(config.toolTimeout(), config.toolMaxRetries(), config.toolRetryBackoff(), 0,
+                config.toolMaxOutputChars());
+    }
+
+    /** Whether the named tool is declared as needing a human's approval before each call. */
+    public boolean requiresApproval(String name) {
+        return registry.find(name).map(ToolHandle::requiresApproval).orElse(false);
     }
 
     /** Executes the calls the agent may make ({@code allowed}); outcomes in the order of the calls. */
@@ -60,27 +80,72 @@ public class ToolExecutor {
         String name = invocation.call().name();
         ToolHandle handle = allowed.contains(name) ? registry.find(name).orElse(null) : null;
         if (handle == null) {
-            return Uni.createFrom().item(failure(invocation, "Unknown tool '" + name + "'. Use only the tools offered."));
+            return Uni.createFrom().item(failure(invocation, "Unknown tool '" + name + "'. Use only the tools offered.", 0));
         }
-        RunToolContext context = new RunToolContext(invocation, cancelled);
+        return attempt(handle, invocation, policies.of(name), cancelled, 0);
+    }
+
+    /** One try of the call, and the retries after it while its failure is retryable. */
+    private Uni<ToolOutcome> attempt(ToolHandle handle, ToolInvocation invocation, ToolPolicy policy,
+            BooleanSupplier cancelled, int retry) {
+        RunToolContext context = new RunToolContext(invocation, cancelled, retry);
+        return limited(handle.name(), invokeOnce(handle, invocation, context).ifNoItem().after(policy.timeout()).fail())
+                .map(output -> new ToolOutcome(invocation.call().id(), handle.name(), truncate(output, policy), false,
+                        invocation.attempt(), context.statePatch(), retry))
+                .onFailure().recoverWithUni(error -> {
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof ToolException toolError && toolError.retryable() && retry < policy.maxRetries()
+                            && !cancelled.getAsBoolean()) {
+                        Duration pause = policy.backoff(retry + 1);
+                        LOG.debugf("Tool %s failed retryably (%s); retry %d in %s", handle.name(),
+                                toolError.getMessage(), retry + 1, pause);
+                        return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                                .chain(() -> attempt(handle, invocation, policy, cancelled, retry + 1));
+                    }
+                    return Uni.createFrom().item(failure(invocation, describe(handle.name(), cause, policy), retry));
+                });
+    }
+
+    private Uni<String> invokeOnce(ToolHandle handle, ToolInvocation invocation, RunToolContext context) {
         // invokeJson validates the model's arguments against the schema before the tool is called.
         String arguments = invocation.call().arguments();
         // A blocking tool is started on a virtual thread and awaited as a future, so that the timeout
-        // below runs while the tool does (runSubscriptionOn would start the clock only after it returned).
-        Uni<String> call = handle.blocking()
+        // runs while the tool does (runSubscriptionOn would start the clock only after it returned).
+        return handle.blocking()
                 ? Uni.createFrom().completionStage(() -> CompletableFuture
                         .supplyAsync(() -> handle.invokeJson(arguments, context), virtualThreads)
                         .thenCompose(stage -> stage))
                 : Uni.createFrom().completionStage(() -> handle.invokeJson(arguments, context));
-        return call.ifNoItem().after(timeout).fail()
-                .map(output -> new ToolOutcome(invocation.call().id(), name, truncate(output), false,
-                        invocation.attempt(), context.statePatch()))
-                .onFailure().recoverWithItem(error -> failure(invocation, describe(name, error)));
     }
 
-    private String describe(String name, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+    /**
+     * The call under the tool's concurrency limit, if it has one: it starts once a permit is
+     * free (the wait does not count against the tool timeout; the run's own limit bounds it),
+     * and gives the permit back when it ends, fails, times out or is abandoned.
+     */
+    private Uni<String> limited(String tool, Uni<String> call) {
+        Optional<ConcurrencyLimit> limit = policies.limit(tool);
+        if (limit.isEmpty()) {
+            return call;
+        }
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<Void> permit = limit.get().acquire();
+            return Uni.createFrom().completionStage(permit)
+                    .chain(() -> call)
+                    .onTermination().invoke(() -> {
+                        // cancel() fails once the permit was granted: then it is ours to give back.
+                        if (!permit.cancel(false)) {
+                            limit.get().release();
+                        }
+                    });
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private String describe(String name, Throwable cause, ToolPolicy policy) {
         if (cause instanceof InvalidArgumentsException invalid) {
             return invalid.getMessage();
         }
@@ -91,19 +156,20 @@ public class ToolExecutor {
             return toolError.getMessage();
         }
         if (cause instanceof TimeoutException) {
-            return "The tool '" + name + "' timed out after " + timeout.toSeconds() + " s.";
+            return "The tool '" + name + "' timed out after " + policy.timeout().toSeconds() + " s.";
         }
         LOG.errorf(cause, "Tool %s threw an unexpected exception", name);
         return "The tool '" + name + "' failed with an internal error.";
     }
 
-    private ToolOutcome failure(ToolInvocation invocation, String message) {
+    private ToolOutcome failure(ToolInvocation invocation, String message, int retries) {
         return new ToolOutcome(invocation.call().id(), invocation.call().name(), message, true,
-                invocation.attempt(), Map.of());
+                invocation.attempt(), Map.of(), retries);
     }
 
-    private String truncate(String output) {
+    private static String truncate(String output, ToolPolicy policy) {
         String text = output == null ? "" : output;
-        return text.length() <= maxOutputChars ? text : text.substring(0, maxOutputChars) + TRUNCATION_MARKER;
+        int max = policy.maxOutputChars();
+        return text.length() <= max ? text : text.substring(0, max) + TRUNCATION_MARKER;
     }
 }

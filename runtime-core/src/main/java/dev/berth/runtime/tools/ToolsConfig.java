@@ -35,6 +35,31 @@ public interface ToolsConfig {
      */
     Map<String, McpServer> mcp();
 
+    /**
+     * Execution policy per tool name ({@code berth.tools.policy.<tool>.max-concurrent=2}); each
+     * key left out takes the default from {@code berth.engine.tool-*}.
+     */
+    Map<String, Policy> policy();
+
+    /** Overrides of the execution policy of one tool. */
+    interface Policy {
+
+        /** How long one try may take. */
+        Optional<Duration> timeout();
+
+        /** How often a retryable failure is tried again. */
+        Optional<Integer> maxRetries();
+
+        /** The pause before the first retry; doubled for each further retry. */
+        Optional<Duration> retryBackoff();
+
+        /** The most executions of this tool at once in one process (0: no limit, the default). */
+        Optional<Integer> maxConcurrent();
+
+        /** Longer output is truncated with a marker. */
+        Optional<Integer> maxOutputChars();
+    }
+
     /** One MCP server: either {@link #url()} (streamable HTTP) or {@link #command()} (stdio). */
     interface McpServer {
 

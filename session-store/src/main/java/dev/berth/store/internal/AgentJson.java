@@ -1,9 +1,11 @@
 package dev.berth.store.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.AgentLimits;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.internal.Json;
 import java.time.Duration;
@@ -15,13 +17,16 @@ import java.util.List;
  * written by a newer Berth is refused rather than misread.
  */
 public final class AgentJson {
-    static final int SCHEMA_VERSION = 1;
+    /** 2 added client-side tools and approvals; a definition without them is still written as 1. */
+    static final int SCHEMA_VERSION = 2;
 
     private AgentJson() {
     }
 
     public static String write(AgentSpec spec) {
-        ObjectNode node = Json.object().put("schemaVersion", SCHEMA_VERSION)
+        boolean usesV2 = !spec.clientTools().isEmpty() || !spec.approvalRequired().isEmpty();
+        // Version 1 when nothing of version 2 is used, so that an older Berth still reads the definition.
+        ObjectNode node = Json.object().put("schemaVersion", usesV2 ? SCHEMA_VERSION : 1)
                 .put("instructions", spec.instructions())
                 .put("model", spec.model())
                 .put("inputPolicy", spec.inputPolicy().wire());
@@ -31,6 +36,12 @@ public final class AgentJson {
                 .put("runTimeoutSeconds", spec.limits().runTimeout().toSeconds());
         if (spec.limits().maxCompletionTokens() != null) {
             limits.put("maxCompletionTokens", spec.limits().maxCompletionTokens());
+        }
+        if (usesV2) {
+            ArrayNode clientTools = node.putArray("clientTools");
+            spec.clientTools().forEach(tool -> clientTools.addObject().put("name", tool.name())
+                    .put("description", tool.description()).set("parameters", tool.parameters()));
+            spec.approvalRequired().forEach(node.putArray("approvalRequired")::add);
         }
         return Json.write(node);
     }
@@ -46,10 +57,15 @@ public final class AgentJson {
         node.path("tools").forEach(tool -> tools.add(tool.asText()));
         JsonNode limits = node.path("limits");
         Integer maxTokens = limits.hasNonNull("maxCompletionTokens") ? limits.get("maxCompletionTokens").asInt() : null;
+        List<ClientTool> clientTools = new ArrayList<>();
+        node.path("clientTools").forEach(tool -> clientTools.add(new ClientTool(tool.path("name").asText(),
+                tool.path("description").asText(""), (ObjectNode) tool.get("parameters"))));
+        List<String> approvalRequired = new ArrayList<>();
+        node.path("approvalRequired").forEach(tool -> approvalRequired.add(tool.asText()));
         return new AgentSpec(node.path("instructions").asText(), node.path("model").asText(), tools,
                 new AgentLimits(limits.path("maxSteps").asInt(AgentLimits.DEFAULT.maxSteps()), maxTokens,
                         Duration.ofSeconds(limits.path("runTimeoutSeconds")
                                 .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
-                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")));
+                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), clientTools, approvalRequired);
     }
 }

@@ -1,0 +1,92 @@
+package dev.berth.runtime.engine;
+
+import dev.berth.model.ToolCall;
+import dev.berth.model.Usage;
+import dev.berth.runtime.domain.ActionKind;
+import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.PendingAction;
+import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.tools.ToolOutcome;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * How the pending calls of one tool step are handled: the calls Berth executes now, and the
+ * results the run must wait for from outside (a client-side tool's output, a human's
+ * decision). A turn with anything to wait for ends in a pause (see {@link #pauseCommit}).
+ *
+ * @param runNow  calls to execute in this step (including calls a human approved)
+ * @param awaited what the run waits for once {@code runNow} is done
+ */
+record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
+
+    /**
+     * Sorts the calls. Decisions already taken are read (one query) only when some call needs
+     * approval, so that the ordinary tool step costs nothing more.
+     *
+     * @param toolNeedsApproval whether the tool itself is marked as needing approval
+     * @param decisions         the run's pending actions with their answers
+     */
+    static Uni<ToolTurn> plan(List<ToolCall> calls, AgentSpec spec, Predicate<String> toolNeedsApproval,
+            Supplier<Uni<List<PendingAction>>> decisions) {
+        // A tool's own mark counts only for the agent's tools: a call to any other name is refused as unknown.
+        Predicate<String> needsApproval = name -> spec.approvalRequired().contains(name)
+                || spec.tools().contains(name) && toolNeedsApproval.test(name);
+        boolean anyApproval = calls.stream().anyMatch(call -> spec.clientTool(call.name()).isEmpty()
+                && needsApproval.test(call.name()));
+        Uni<List<PendingAction>> known = anyApproval ? decisions.get() : Uni.createFrom().item(List.of());
+        return known.map(actions -> {
+            Map<String, PendingAction> byId = new HashMap<>();
+            actions.forEach(action -> byId.put(action.callId(), action));
+            List<ToolCall> runNow = new ArrayList<>();
+            List<PendingAction> awaited = new ArrayList<>();
+            for (ToolCall call : calls) {
+                if (spec.clientTool(call.name()).isPresent()) {
+                    awaited.add(PendingAction.awaiting(call.id(), ActionKind.CLIENT_TOOL, call.name(), call.arguments()));
+                } else if (!needsApproval.test(call.name()) || approved(byId.get(call.id()))) {
+                    runNow.add(call);
+                } else {
+                    awaited.add(PendingAction.awaiting(call.id(), ActionKind.APPROVAL, call.name(), call.arguments()));
+                }
+            }
+            return new ToolTurn(runNow, awaited);
+        });
+    }
+
+    private static boolean approved(PendingAction action) {
+        return action != null && action.approved();
+    }
+
+    /**
+     * The step that pauses the run: the results of the calls executed now, an approval request
+     * per call that needs one, and {@code run.requires_action} listing everything awaited. Only
+     * the awaited calls stay pending, with the attempt counts they had.
+     */
+    StepCommit pauseCommit(UUID runId, List<ToolOutcome> outcomes, Map<String, Integer> attempts) {
+        List<NewEvent> events = new ArrayList<>();
+        Map<String, Object> statePatch = new HashMap<>();
+        for (ToolOutcome outcome : outcomes) {
+            events.add(EventPayloads.toolResult(outcome, runId));
+            statePatch.putAll(outcome.statePatch());
+        }
+        Map<String, Integer> stillPending = new LinkedHashMap<>();
+        for (PendingAction action : awaited) {
+            if (action.kind() == ActionKind.APPROVAL) {
+                events.add(EventPayloads.approvalRequested(action));
+            }
+            stillPending.put(action.callId(), attempts.getOrDefault(action.callId(), 0));
+        }
+        events.add(EventPayloads.requiresAction(awaited));
+        return new StepCommit(events, RunStatus.REQUIRES_ACTION, Usage.ZERO, false, stillPending, null, null,
+                statePatch);
+    }
+}

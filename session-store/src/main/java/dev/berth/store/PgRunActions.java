@@ -1,0 +1,141 @@
+package dev.berth.store;
+
+import dev.berth.runtime.domain.ActionAnswer;
+import dev.berth.runtime.domain.ActionKind;
+import dev.berth.runtime.domain.Lease;
+import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.PendingAction;
+import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.engine.ActionResolution;
+import dev.berth.runtime.error.ConflictException;
+import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.internal.Json;
+import dev.berth.store.internal.Rows;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The part of {@link PgRunStore} about paused runs: recording what they wait for, and answering it. */
+final class PgRunActions {
+    private final Pool pool;
+
+    PgRunActions(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Records the awaited results of a run being paused, in the pausing step's transaction. */
+    Uni<Void> insert(SqlConnection conn, Lease lease, List<PendingAction> awaited) {
+        if (awaited.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int size = awaited.size();
+        String[] keys = new String[size];
+        String[] kinds = new String[size];
+        String[] names = new String[size];
+        String[] arguments = new String[size];
+        Integer[] positions = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            PendingAction action = awaited.get(i);
+            keys[i] = action.callId();
+            kinds[i] = action.kind().wire();
+            names[i] = action.toolName();
+            arguments[i] = action.arguments();
+            positions[i] = i;
+        }
+        Tuple params = Tuple.tuple().addValue(lease.runId()).addValue(lease.tenant().value()).addValue(lease.sessionId())
+                .addArrayOfString(keys).addArrayOfString(kinds).addArrayOfString(names).addArrayOfString(arguments)
+                .addArrayOfInteger(positions);
+        return conn.preparedQuery(ActionSql.INSERT_WAITS).execute(params).replaceWithVoid();
+    }
+
+    Uni<List<PendingAction>> find(SqlClient client, TenantId tenant, UUID runId) {
+        return client.preparedQuery(ActionSql.FIND_WAITS).execute(Tuple.of(runId, tenant.value()))
+                .map(PgRunActions::actions);
+    }
+
+    Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
+        return pool.withTransaction(conn -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value()))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw new NotFoundException("run", runId);
+                    }
+                    UUID sessionId = rows.iterator().next().getUUID("session_id");
+                    return conn.preparedQuery(ActionSql.LOCK_SESSION).execute(Tuple.of(sessionId))
+                            .chain(() -> conn.preparedQuery(ActionSql.LOCK_RUN).execute(Tuple.of(runId)))
+                            .invoke(run -> requireWaiting(runId, run.iterator().next().getString("status")))
+                            .chain(() -> find(conn, tenant, runId))
+                            .map(pending -> ActionResolution.resolve(runId, pending, answers, maxOutputChars))
+                            .chain(resolution -> apply(conn, tenant, sessionId, runId, resolution));
+                }));
+    }
+
+    private static void requireWaiting(UUID runId, String status) {
+        if (!"requires_action".equals(status)) {
+            throw new ConflictException("run-not-waiting", "run '" + runId + "' is " + status
+                    + ", not waiting for actions");
+        }
+    }
+
+    private static Uni<Run> apply(SqlConnection conn, TenantId tenant, UUID sessionId, UUID runId,
+            ActionResolution resolution) {
+        List<NewEvent> events = resolution.events();
+        return conn.preparedQuery(ActionSql.APPEND_SEQUENCE)
+                .execute(Tuple.of(sessionId, tenant.value(), events.size()))
+                .chain(rows -> insertEvents(conn, tenant, sessionId, runId, events,
+                        rows.iterator().next().getLong("last_seq")))
+                .chain(() -> conn.preparedQuery(ActionSql.ANSWER_WAITS).execute(answerParams(runId, resolution)))
+                .chain(() -> conn.preparedQuery(ActionSql.SETTLE_RUN).execute(Tuple.tuple().addValue(runId)
+                        .addArrayOfString(resolution.settled().toArray(String[]::new))
+                        .addValue(resolution.resume())))
+                .map(rows -> Rows.run(rows.iterator().next()));
+    }
+
+    private static Uni<RowSet<Row>> insertEvents(SqlConnection conn, TenantId tenant, UUID sessionId, UUID runId,
+            List<NewEvent> events, long lastSeq) {
+        String[] types = events.stream().map(NewEvent::type).toArray(String[]::new);
+        String[] payloads = events.stream().map(event -> Json.write(event.data())).toArray(String[]::new);
+        return conn.preparedQuery(ActionSql.INSERT_EVENTS).execute(Tuple.tuple()
+                .addValue(tenant.value()).addValue(sessionId).addValue(lastSeq - types.length).addValue(runId)
+                .addValue(types).addValue(payloads).addValue(lastSeq));
+    }
+
+    private static Tuple answerParams(UUID runId, ActionResolution resolution) {
+        List<String> keys = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (ActionAnswer answer : resolution.answered()) {
+            keys.add(answer.callId());
+            answers.add(Json.write(answer.approve() == null
+                    ? Json.object().put("output", answer.output())
+                    : Json.object().put("approved", answer.approve()).put("reason", answer.reason())));
+        }
+        return Tuple.tuple().addValue(runId).addArrayOfString(keys.toArray(String[]::new))
+                .addArrayOfString(answers.toArray(String[]::new));
+    }
+
+    private static List<PendingAction> actions(RowSet<Row> rows) {
+        List<PendingAction> actions = new ArrayList<>();
+        for (Row row : rows) {
+            String answerText = row.getString("answer");
+            ActionAnswer answer = null;
+            String callId = row.getString("wait_key");
+            if (answerText != null) {
+                var node = Json.readObject(answerText);
+                answer = node.has("approved")
+                        ? ActionAnswer.decision(callId, node.get("approved").asBoolean(),
+                                node.hasNonNull("reason") ? node.get("reason").asText() : null)
+                        : ActionAnswer.output(callId, node.path("output").asText());
+            }
+            actions.add(new PendingAction(callId, ActionKind.fromWire(row.getString("kind")),
+                    row.getString("tool_name"), row.getString("arguments"), answer));
+        }
+        return actions;
+    }
+}
