@@ -5,6 +5,7 @@ import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunBacklog;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
@@ -119,7 +120,8 @@ public class PgRunStore implements RunStore {
                     Run run = Rows.run(row);
                     Lease lease = new Lease(run.id(), run.sessionId(), run.tenant(), owner, row.getLong("lease_epoch"));
                     return Optional.of(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
-                            row.getBoolean("cancel_requested"), "running".equals(row.getString("previous"))));
+                            row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
+                            row.getString("traceparent")));
                 })
                 // Two claimers raced for two runs of one session: the unique index stopped one; it tries again later.
                 .onFailure(DbErrors::isUniqueViolation).recoverWithItem(Optional.empty())
@@ -257,6 +259,17 @@ public class PgRunStore implements RunStore {
     public Uni<Integer> expireSessions(int limit) {
         return pool.preparedQuery(RunSql.EXPIRE_SESSIONS).execute(Tuple.of(limit))
                 .map(rows -> (int) (long) rows.iterator().next().getLong("sessions"))
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<RunBacklog> backlog() {
+        return pool.query(RunSql.BACKLOG).execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    long ageMillis = Math.max(0, row.getLong("oldest_ms"));
+                    return new RunBacklog(row.getLong("queued"), row.getLong("running"), Duration.ofMillis(ageMillis));
+                })
                 .onFailure().transform(DbErrors::translate);
     }
 

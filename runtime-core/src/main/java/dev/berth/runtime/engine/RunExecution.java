@@ -15,6 +15,9 @@ import dev.berth.runtime.domain.RunError;
 import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.observe.LogContext;
+import dev.berth.runtime.observe.ModelCallObservation;
+import dev.berth.runtime.observe.Observation;
 import dev.berth.runtime.tools.ToolInvocation;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
@@ -52,6 +55,8 @@ final class RunExecution {
     private Map<String, Integer> pending;
     private int modelCalls;
     private int consecutiveFailures;
+    /** The status this execution last committed; RUNNING until it settles or pauses the run. */
+    private volatile RunStatus outcome = RunStatus.RUNNING;
 
     RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.parts = parts;
@@ -96,6 +101,10 @@ final class RunExecution {
         return draining;
     }
 
+    RunStatus outcome() {
+        return outcome;
+    }
+
     /** @return true when this execution is over */
     private Uni<Boolean> step() {
         if (lost) {
@@ -111,9 +120,11 @@ final class RunExecution {
         if (!parts.clock().instant().isBefore(deadline)) {
             return fail(timedOut());
         }
+        Observation observation = parts.observer().stepStarted(claimed.run(), pending.isEmpty() ? "model" : "tools");
         return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
                 .map(this::ownHistory)
                 .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
+                .onItemOrFailure().invoke((done, failure) -> observation.ended(failure))
                 .invoke(done -> consecutiveFailures = 0)
                 .onFailure().recoverWithUni(this::onStepFailure);
     }
@@ -137,11 +148,22 @@ final class RunExecution {
         // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
         Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
-        Uni<ChatResponse> answer = parts.model().chat(request).ifNoItem().after(remaining()).failWith(RunTimedOut::new);
+        Uni<ChatResponse> answer = observed(parts.model().chat(request), request)
+                .ifNoItem().after(remaining()).failWith(RunTimedOut::new);
         return Uni.combine().any().of(answer, stopped)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
                 .onFailure(ModelException.class).recoverWithUni(e -> fail(modelError((ModelException) e)));
+    }
+
+    /** The model call as the observer sees it: from subscription to answer, failure or cancellation. */
+    private Uni<ChatResponse> observed(Uni<ChatResponse> call, ChatRequest request) {
+        return Uni.createFrom().deferred(() -> {
+            ModelCallObservation observation = parts.observer().modelCallStarted(claimed.run(), request);
+            return call.invoke(observation::succeeded)
+                    .onFailure().invoke(observation::failed)
+                    .onCancellation().invoke(() -> observation.failed(new java.util.concurrent.CancellationException()));
+        });
     }
 
     private Uni<Boolean> commitAnswer(ChatResponse response) {
@@ -224,22 +246,26 @@ final class RunExecution {
     }
 
     private Uni<Void> commit(StepCommit commit) {
-        return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl());
+        return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
+                .invoke(() -> outcome = commit.status());
     }
 
     private Uni<Boolean> onStepFailure(Throwable failure) {
         if (failure instanceof FencedOutException) {
-            LOG.infof("Run %s is owned by another process now; stopping here", claimed.run().id());
+            LogContext.of(claimed.run(),
+                    () -> LOG.infof("Run %s is owned by another process now; stopping here", claimed.run().id()));
             lost = true;
             return Uni.createFrom().item(true);
         }
         consecutiveFailures++;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-            LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up", claimed.run().id(),
-                    consecutiveFailures);
+            int failures = consecutiveFailures;
+            LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up",
+                    claimed.run().id(), failures));
             return parts.runs().release(claimed.lease()).replaceWith(true).onFailure().recoverWithItem(true);
         }
-        LOG.warnf("Step of run %s failed (%s); trying again", claimed.run().id(), failure.toString());
+        LogContext.of(claimed.run(),
+                () -> LOG.warnf("Step of run %s failed (%s); trying again", claimed.run().id(), failure.toString()));
         // The uncommitted step is simply made again after a pause; nothing of it was written.
         return Uni.createFrom().item(false).onItem().delayIt().by(Duration.ofMillis(500L * consecutiveFailures));
     }

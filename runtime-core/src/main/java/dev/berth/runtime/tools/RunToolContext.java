@@ -8,15 +8,17 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** The {@link ToolContext} of one call; collects state writes to commit with its result. */
-final class RunToolContext implements ToolContext {
+final class RunToolContext implements ToolContext, TraceHeaders {
     private final ToolInvocation invocation;
     private final BooleanSupplier cancelled;
+    private final Map<String, String> traceHeaders;
     // HashMap semantics for null values (a removal), guarded because tools may write from their own threads.
     private final Map<String, Object> patch = Collections.synchronizedMap(new HashMap<>());
 
-    RunToolContext(ToolInvocation invocation, BooleanSupplier cancelled) {
+    RunToolContext(ToolInvocation invocation, BooleanSupplier cancelled, Map<String, String> traceHeaders) {
         this.invocation = invocation;
         this.cancelled = cancelled;
+        this.traceHeaders = Map.copyOf(traceHeaders);
     }
 
     @Override
@@ -67,6 +69,11 @@ final class RunToolContext implements ToolContext {
     @Override
     public boolean isCancelled() {
         return cancelled.getAsBoolean();
+    }
+
+    @Override
+    public Map<String, String> traceHeaders() {
+        return traceHeaders;
     }
 
     Map<String, Object> statePatch() {

@@ -1,12 +1,16 @@
 package dev.berth.runtime.tools;
 
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.observe.EngineObserver;
+import dev.berth.runtime.observe.LogContext;
+import dev.berth.runtime.observe.ToolCallObservation;
 import dev.berth.tool.InvalidArgumentsException;
 import dev.berth.tool.ToolException;
 import dev.berth.tool.ToolHandle;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -31,17 +35,20 @@ public class ToolExecutor {
     private final ToolRegistry registry;
     private final Duration timeout;
     private final int maxOutputChars;
+    private final EngineObserver observer;
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
 
     @Inject
-    public ToolExecutor(ToolRegistry registry, EngineConfig config) {
-        this(registry, config.toolTimeout(), config.toolMaxOutputChars());
+    public ToolExecutor(ToolRegistry registry, EngineConfig config, Instance<EngineObserver> observers) {
+        this(registry, config.toolTimeout(), config.toolMaxOutputChars(),
+                observers.isResolvable() ? observers.get() : EngineObserver.NONE);
     }
 
-    public ToolExecutor(ToolRegistry registry, Duration timeout, int maxOutputChars) {
+    public ToolExecutor(ToolRegistry registry, Duration timeout, int maxOutputChars, EngineObserver observer) {
         this.registry = registry;
         this.timeout = timeout;
         this.maxOutputChars = maxOutputChars;
+        this.observer = observer;
     }
 
     /** Executes the calls the agent may make ({@code allowed}); outcomes in the order of the calls. */
@@ -51,18 +58,29 @@ public class ToolExecutor {
             return Uni.createFrom().item(List.of());
         }
         List<Uni<ToolOutcome>> each = invocations.stream()
-                .map(invocation -> execute(invocation, allowed, cancelled))
+                .map(invocation -> observed(invocation, allowed, cancelled))
                 .toList();
         return Uni.join().all(each).andFailFast();
     }
 
-    private Uni<ToolOutcome> execute(ToolInvocation invocation, Set<String> allowed, BooleanSupplier cancelled) {
+    /** The call as the observer sees it; the outcome, never a failure, says whether it is an error. */
+    private Uni<ToolOutcome> observed(ToolInvocation invocation, Set<String> allowed, BooleanSupplier cancelled) {
+        return Uni.createFrom().deferred(() -> {
+            ToolCallObservation observation = observer.toolCallStarted(invocation);
+            return execute(invocation, allowed, cancelled, observation)
+                    .invoke(outcome -> observation.ended(outcome.error()))
+                    .onCancellation().invoke(() -> observation.ended(true));
+        });
+    }
+
+    private Uni<ToolOutcome> execute(ToolInvocation invocation, Set<String> allowed, BooleanSupplier cancelled,
+            ToolCallObservation observation) {
         String name = invocation.call().name();
         ToolHandle handle = allowed.contains(name) ? registry.find(name).orElse(null) : null;
         if (handle == null) {
             return Uni.createFrom().item(failure(invocation, "Unknown tool '" + name + "'. Use only the tools offered."));
         }
-        RunToolContext context = new RunToolContext(invocation, cancelled);
+        RunToolContext context = new RunToolContext(invocation, cancelled, observation.propagationHeaders());
         // invokeJson validates the model's arguments against the schema before the tool is called.
         String arguments = invocation.call().arguments();
         // A blocking tool is started on a virtual thread and awaited as a future, so that the timeout
@@ -75,10 +93,11 @@ public class ToolExecutor {
         return call.ifNoItem().after(timeout).fail()
                 .map(output -> new ToolOutcome(invocation.call().id(), name, truncate(output), false,
                         invocation.attempt(), context.statePatch()))
-                .onFailure().recoverWithItem(error -> failure(invocation, describe(name, error)));
+                .onFailure().recoverWithItem(error -> failure(invocation, describe(invocation, error)));
     }
 
-    private String describe(String name, Throwable error) {
+    private String describe(ToolInvocation invocation, Throwable error) {
+        String name = invocation.call().name();
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         if (cause instanceof InvalidArgumentsException invalid) {
@@ -86,14 +105,16 @@ public class ToolExecutor {
         }
         if (cause instanceof ToolException toolError) {
             if (toolError.operatorDetail() != null) {
-                LOG.warnf("Tool %s failed: %s", name, toolError.operatorDetail());
+                LogContext.of(invocation.tenantId(), invocation.sessionId(), invocation.runId(),
+                        () -> LOG.warnf("Tool %s failed: %s", name, toolError.operatorDetail()));
             }
             return toolError.getMessage();
         }
         if (cause instanceof TimeoutException) {
             return "The tool '" + name + "' timed out after " + timeout.toSeconds() + " s.";
         }
-        LOG.errorf(cause, "Tool %s threw an unexpected exception", name);
+        LogContext.of(invocation.tenantId(), invocation.sessionId(), invocation.runId(),
+                () -> LOG.errorf(cause, "Tool %s threw an unexpected exception", name));
         return "The tool '" + name + "' failed with an internal error.";
     }
 
