@@ -3,6 +3,7 @@ package dev.berth.deploy.observe;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
 import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.tools.ToolInvocation;
@@ -68,7 +69,10 @@ public class EngineTracing {
 
     private final Tracer tracer;
     private final String provider;
-    private final Map<UUID, RunTrace> runs = new ConcurrentHashMap<>();
+    /** By execution (a process may take over its own run, so executions of one run can overlap). */
+    private final Map<Lease, RunTrace> executions = new ConcurrentHashMap<>();
+    /** The newest execution of each run here: tool calls know only their run. */
+    private final Map<UUID, RunTrace> newest = new ConcurrentHashMap<>();
 
     @Inject
     public EngineTracing(Tracer tracer, dev.berth.deploy.model.ModelMode mode) {
@@ -90,14 +94,17 @@ public class EngineTracing {
                 .setAttribute("berth.agent.version", run.agentVersion())
                 .setAttribute("berth.run.takeover", claimed.takeover())
                 .startSpan();
-        runs.put(run.id(), new RunTrace(span, Context.root().with(span), new ConcurrentHashMap<>()));
+        RunTrace trace = new RunTrace(span, Context.root().with(span), new ConcurrentHashMap<>());
+        executions.put(claimed.lease(), trace);
+        newest.put(run.id(), trace);
     }
 
-    void runEnded(Run run, RunStatus status) {
-        RunTrace trace = runs.remove(run.id());
+    void runEnded(ClaimedRun claimed, RunStatus status) {
+        RunTrace trace = executions.remove(claimed.lease());
         if (trace == null) {
             return;
         }
+        newest.remove(claimed.run().id(), trace);
         trace.span().setAttribute("berth.run.status", status.wire());
         if (status == RunStatus.FAILED) {
             trace.span().setStatus(StatusCode.ERROR, "run failed");
@@ -105,8 +112,9 @@ public class EngineTracing {
         trace.span().end();
     }
 
-    Span stepStarted(Run run, String kind) {
-        RunTrace trace = runs.get(run.id());
+    Span stepStarted(ClaimedRun claimed, String kind) {
+        Run run = claimed.run();
+        RunTrace trace = executions.get(claimed.lease());
         Span span = tracer.spanBuilder("step " + kind)
                 .setParent(trace == null ? Context.root() : trace.context())
                 .setAttribute("berth.step.kind", kind)
@@ -118,8 +126,8 @@ public class EngineTracing {
         return span;
     }
 
-    void stepEnded(Run run, Span span, Throwable failure) {
-        RunTrace trace = runs.get(run.id());
+    void stepEnded(ClaimedRun claimed, Span span, Throwable failure) {
+        RunTrace trace = executions.get(claimed.lease());
         if (trace != null) {
             trace.step().remove("current");
         }
@@ -127,9 +135,10 @@ public class EngineTracing {
         span.end();
     }
 
-    Span modelCallStarted(Run run, ChatRequest request) {
+    Span modelCallStarted(ClaimedRun claimed, ChatRequest request) {
+        RunTrace trace = executions.get(claimed.lease());
         return tracer.spanBuilder("chat " + request.model())
-                .setParent(parentOfCalls(run.id()))
+                .setParent(trace == null ? Context.root() : trace.parentOfCalls())
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(OPERATION, "chat")
                 .setAttribute(PROVIDER, provider)
@@ -186,7 +195,7 @@ public class EngineTracing {
     }
 
     private Context parentOfCalls(UUID runId) {
-        RunTrace trace = runs.get(runId);
+        RunTrace trace = newest.get(runId);
         return trace == null ? Context.root() : trace.parentOfCalls();
     }
 

@@ -3,7 +3,7 @@ package dev.berth.deploy.observe;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
 import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.observe.EngineObserver;
 import dev.berth.runtime.observe.LogContext;
@@ -16,7 +16,6 @@ import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,7 +30,7 @@ public class TelemetryObserver implements EngineObserver {
     private final EngineTracing tracing;
     private final ToolRegistry tools;
     private final boolean logContents;
-    private final Map<UUID, Long> runStarts = new ConcurrentHashMap<>();
+    private final Map<Lease, Long> runStarts = new ConcurrentHashMap<>();
 
     @Inject
     public TelemetryObserver(EngineMetrics metrics, EngineTracing tracing, ToolRegistry tools,
@@ -44,7 +43,7 @@ public class TelemetryObserver implements EngineObserver {
 
     @Override
     public void runStarted(ClaimedRun claimed) {
-        runStarts.put(claimed.run().id(), System.nanoTime());
+        runStarts.put(claimed.lease(), System.nanoTime());
         if (claimed.takeover()) {
             metrics.leaseTakenOver();
         }
@@ -52,28 +51,28 @@ public class TelemetryObserver implements EngineObserver {
     }
 
     @Override
-    public void runEnded(Run run, RunStatus status) {
-        Long started = runStarts.remove(run.id());
+    public void runEnded(ClaimedRun claimed, RunStatus status) {
+        Long started = runStarts.remove(claimed.lease());
         if (started != null) {
             metrics.runEnded(status, System.nanoTime() - started);
         }
-        tracing.runEnded(run, status);
+        tracing.runEnded(claimed, status);
     }
 
     @Override
-    public Observation stepStarted(Run run, String kind) {
+    public Observation stepStarted(ClaimedRun claimed, String kind) {
         long start = System.nanoTime();
-        Span span = tracing.stepStarted(run, kind);
+        Span span = tracing.stepStarted(claimed, kind);
         return failure -> {
             metrics.step(kind, System.nanoTime() - start);
-            tracing.stepEnded(run, span, failure);
+            tracing.stepEnded(claimed, span, failure);
         };
     }
 
     @Override
-    public ModelCallObservation modelCallStarted(Run run, ChatRequest request) {
+    public ModelCallObservation modelCallStarted(ClaimedRun claimed, ChatRequest request) {
         long start = System.nanoTime();
-        Span span = tracing.modelCallStarted(run, request);
+        Span span = tracing.modelCallStarted(claimed, request);
         return new ModelCallObservation() {
             @Override
             public void succeeded(ChatResponse response) {
@@ -83,7 +82,7 @@ public class TelemetryObserver implements EngineObserver {
                 tracing.modelCallSucceeded(span, response);
                 if (logContents) {
                     // Only on request (berth.log.contents): answers and tool arguments may hold personal data.
-                    LogContext.of(run, () -> LOG.infof("Model answer (%s): %s; tool calls: %s", deployment,
+                    LogContext.of(claimed.run(), () -> LOG.infof("Model answer (%s): %s; tool calls: %s", deployment,
                             response.content(), response.toolCalls()));
                 }
             }

@@ -154,6 +154,38 @@ class ObservabilityTest {
     }
 
     @Test
+    void aRunTakenOverAfterItsLeaseExpiredIsCountedAndTracedInTheSameTrace() throws Exception {
+        // Given a run whose model call is slow, so that it is running under this process's lease
+        String session = sessionWithTool("orphaned", "desk__lookup_order");
+        BerthTestResource.fake().enqueue(FakeReply.text("Too late.").withLatency(Duration.ofSeconds(2)),
+                FakeReply.text("Taken over."));
+        Metrics before = Metrics.scrape();
+        String runId = admin().header("traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN + "-01")
+                .body(Map.of("text", "hello")).post("/v1/sessions/" + session + "/messages")
+                .then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> BerthTestResource.fake().requests().size() == 1);
+
+        // When its owner is presumed dead: another owner's lease, already expired
+        try (var sql = BerthTestResource.database().connect(); var statement = sql.createStatement()) {
+            statement.executeUpdate("update runs set lease_owner = 'dead-pod', lease_epoch = lease_epoch + 1,"
+                    + " lease_expires_at = now() - interval '1 second' where id = '" + runId + "'");
+        }
+
+        // Then the run is taken over (the first execution is fenced out), completes, and the takeover is counted
+        String status = admin().get("/v1/runs/" + runId + "?wait=20").then().statusCode(200).extract().path("status");
+        assertThat(status).isEqualTo("completed");
+        Metrics after = Metrics.scrape();
+        assertThat(after.delta(before, "berth_lease_takeovers_total")).isEqualTo(1);
+        assertThat(after.delta(before, "berth_runs_finished_total{status=\"completed\"}")).isEqualTo(1);
+        // and both executions are in the client's trace, the second marked as a takeover
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().startsWith("invoke_agent"))
+                .filter(span -> runId.equals(span.getAttributes().get(AttributeKey.stringKey("berth.run.id"))))
+                .map(span -> span.getTraceId() + " takeover=" + span.getAttributes().get(AttributeKey.booleanKey("berth.run.takeover"))))
+                .containsExactlyInAnyOrder(CLIENT_TRACE + " takeover=false", CLIENT_TRACE + " takeover=true"));
+    }
+
+    @Test
     void anOpenEventStreamIsCountedUntilTheClientLeaves() throws Exception {
         // Given a session with a committed event
         String session = sessionWithTool("streamed", "desk__lookup_order");

@@ -194,8 +194,11 @@ public class RunEngine {
                 .onFailure().invoke(failure -> LogContext.of(run,
                         () -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id())))
                 .onTermination().invoke(() -> {
-                    active.remove(run.id());
-                    observer.runEnded(run, started[0] == null ? RunStatus.RUNNING : started[0].outcome());
+                    // Only this execution: after a takeover of its own run, a newer one may be in the map.
+                    if (started[0] != null) {
+                        active.remove(run.id(), started[0]);
+                    }
+                    observer.runEnded(claimed, started[0] == null ? RunStatus.RUNNING : started[0].outcome());
                     claim();
                 })
                 .subscribe().with(ignored -> { }, ignored -> { });

@@ -120,7 +120,7 @@ final class RunExecution {
         if (!parts.clock().instant().isBefore(deadline)) {
             return fail(timedOut());
         }
-        Observation observation = parts.observer().stepStarted(claimed.run(), pending.isEmpty() ? "model" : "tools");
+        Observation observation = parts.observer().stepStarted(claimed, pending.isEmpty() ? "model" : "tools");
         return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
                 .map(this::ownHistory)
                 .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
@@ -159,7 +159,7 @@ final class RunExecution {
     /** The model call as the observer sees it: from subscription to answer, failure or cancellation. */
     private Uni<ChatResponse> observed(Uni<ChatResponse> call, ChatRequest request) {
         return Uni.createFrom().deferred(() -> {
-            ModelCallObservation observation = parts.observer().modelCallStarted(claimed.run(), request);
+            ModelCallObservation observation = parts.observer().modelCallStarted(claimed, request);
             return call.invoke(observation::succeeded)
                     .onFailure().invoke(observation::failed)
                     .onCancellation().invoke(() -> observation.failed(new java.util.concurrent.CancellationException()));

@@ -2,7 +2,6 @@ package dev.berth.runtime.observe;
 
 import dev.berth.model.ChatRequest;
 import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.tools.ToolInvocation;
 
@@ -33,22 +32,23 @@ public interface EngineObserver {
     }
 
     /**
-     * This process stopped executing the run.
+     * This process stopped executing the run. The claim identifies the execution: a process may
+     * take over its own run (its lease expired), so two executions of one run can overlap briefly.
      *
      * @param status the status the run was left in by this process: final (completed, failed,
      *               cancelled), paused (requires_action), or running when it was handed over,
      *               lost or given up
      */
-    default void runEnded(Run run, RunStatus status) {
+    default void runEnded(ClaimedRun claimed, RunStatus status) {
     }
 
     /** A step of the run begins: {@code model} (context, model call, commit) or {@code tools}. */
-    default Observation stepStarted(Run run, String kind) {
+    default Observation stepStarted(ClaimedRun claimed, String kind) {
         return Observation.NONE;
     }
 
     /** A model call for the run begins (within a step). */
-    default ModelCallObservation modelCallStarted(Run run, ChatRequest request) {
+    default ModelCallObservation modelCallStarted(ClaimedRun claimed, ChatRequest request) {
         return ModelCallObservation.NONE;
     }
 
