@@ -119,9 +119,12 @@ class ObservabilityTest {
         List<SpanData> toolSpans = children(toolStep, all);
         assertThat(toolSpans).hasSize(1);
         SpanData tool = toolSpans.getFirst();
-        String callId = given().header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY)
-                .get("/v1/sessions/" + session + "/events").then().statusCode(200).extract().jsonPath()
-                .getString("items.find { it.type == 'tool.result' }.data.callId");
+        JsonPath events = given().header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY)
+                .get("/v1/sessions/" + session + "/events").then().statusCode(200).extract().jsonPath();
+        String callId = events.getString("items.find { it.type == 'tool.result' }.data.callId");
+        // (the trace context travelled with the input event, which is how another process would find it)
+        assertThat(events.getString("items.find { it.type == 'user.message' }.data.traceparent"))
+                .startsWith("00-" + CLIENT_TRACE + "-");
         assertThat(attr(tool, "gen_ai.operation.name")).isEqualTo("execute_tool");
         assertThat(attr(tool, "gen_ai.tool.name")).isEqualTo("desk__lookup_order");
         assertThat(attr(tool, "gen_ai.tool.call.id")).isEqualTo(callId);
