@@ -7,6 +7,7 @@ import dev.berth.runtime.domain.LeaseState;
 import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.domain.RunBacklog;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
@@ -86,7 +87,7 @@ public class PgRunStore implements RunStore {
                         claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
                                 Rows.instant(row, "active_since"), row.getString("actor_id"),
-                                Json.readMap(row.getString("session_state"))));
+                                Json.readMap(row.getString("session_state")), row.getString("traceparent")));
                     }
                     return claimed;
                 })
@@ -230,6 +231,17 @@ public class PgRunStore implements RunStore {
     public Uni<Integer> expireSessions(int limit) {
         return pool.preparedQuery(RunSql.EXPIRE_SESSIONS).execute(Tuple.of(limit))
                 .map(rows -> (int) (long) rows.iterator().next().getLong("sessions"))
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<RunBacklog> backlog() {
+        return pool.query(RunSql.BACKLOG).execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    long ageMillis = Math.max(0, row.getLong("oldest_ms"));
+                    return new RunBacklog(row.getLong("queued"), row.getLong("running"), Duration.ofMillis(ageMillis));
+                })
                 .onFailure().transform(DbErrors::translate);
     }
 

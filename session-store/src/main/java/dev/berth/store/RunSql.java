@@ -24,7 +24,9 @@ final class RunSql {
     /**
      * Claims the oldest claimable runs, up to $3: queued with no earlier unfinished run in its session, or
      * running with an expired lease (a takeover). The tool calls a previous owner started are
-     * already counted in pending_tools (see START_TOOLS).
+     * already counted in pending_tools (see START_TOOLS). The trace context the client sent with
+     * the input is read from the input event (one primary-key lookup), so the run's trace
+     * continues the client's whichever process executes it.
      */
     static final String CLAIM = """
             with candidate as (
@@ -42,7 +44,9 @@ final class RunSql {
               from candidate c, sessions s
              where r.id = c.id and s.id = r.session_id
             returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous,
-                      coalesce(r.resumed_at, r.started_at) as active_since, s.actor_id, s.state::text as session_state"""
+                      coalesce(r.resumed_at, r.started_at) as active_since, s.actor_id, s.state::text as session_state,
+                      (select e.payload ->> 'traceparent' from events e
+                        where e.session_id = r.session_id and e.seq = r.input_seq) as traceparent"""
             .formatted(Rows.runColumns("r"));
 
     /**
@@ -79,6 +83,14 @@ final class RunSql {
               from unnest($1::uuid[], $2::bigint[], $3::text[]) as h(id, epoch, owner)
              where r.id = h.id and r.lease_epoch = h.epoch and r.lease_owner = h.owner and r.status = 'running'
             returning r.id, r.lease_epoch, r.cancel_requested""";
+
+    /** Live runs for metrics; the status filter matches the partial index runs_live. */
+    static final String BACKLOG = """
+            select count(*) filter (where status = 'queued') as queued,
+                   count(*) filter (where status = 'running') as running,
+                   coalesce((extract(epoch from now() - min(created_at) filter (where status = 'queued')) * 1000)::bigint, 0)
+                       as oldest_ms
+              from runs where status in ('queued', 'running')""";
 
     /** Gives a run up: its lease expires now, so any process claims it at once. */
     static final String RELEASE = """

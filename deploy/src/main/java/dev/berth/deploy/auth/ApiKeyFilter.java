@@ -2,12 +2,14 @@ package dev.berth.deploy.auth;
 
 import dev.berth.deploy.error.Problems;
 import dev.berth.runtime.port.AccessStore;
+import dev.berth.runtime.observe.LogContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -45,6 +47,8 @@ public class ApiKeyFilter {
                 return unauthorized("the API key is unknown or revoked");
             }
             principal.set(found.get());
+            // Every log line of the request carries its tenant (Quarkus keeps the MDC per request).
+            MDC.put(LogContext.TENANT_ID, found.get().tenant().toString());
             return null;
         });
     }

@@ -9,6 +9,8 @@ import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.api.SessionRequest;
 import dev.berth.deploy.api.SessionView;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.deploy.observe.SseStreams;
+import dev.berth.deploy.observe.TraceContexts;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.service.EventService;
 import dev.berth.runtime.service.RunActionService;
@@ -52,11 +54,13 @@ public class SessionResource {
     private final Sse sse;
     private final ObjectMapper json;
     private final RunActionService actions;
+    private final SseStreams streams;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
-            Sse sse, ObjectMapper json, RunActionService actions) {
+            Sse sse, ObjectMapper json, RunActionService actions, SseStreams streams) {
         this.actions = actions;
+        this.streams = streams;
         this.sessions = sessions;
         this.runs = runs;
         this.events = events;
@@ -101,12 +105,13 @@ public class SessionResource {
     /**
      * Submits input: the input event and a queued run are committed before this returns 202.
      * With {@code wait} (seconds, at most 60), answers once the run has settled (200) or the
-     * wait is over (202).
+     * wait is over (202). A W3C {@code traceparent} header is stored with the input: the run's
+     * trace continues the caller's.
      */
     @POST
     @Path("{id}/messages")
     public Uni<Response> submit(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("0") int waitSeconds,
-            MessageRequest request) {
+            @HeaderParam("traceparent") String traceparent, MessageRequest request) {
         UUID sessionId = Ids.parse(id, "session");
         if (request == null) {
             throw ValidationException.field("body", "is required");
@@ -114,7 +119,7 @@ public class SessionResource {
         if (waitSeconds < 0) {
             throw ValidationException.field("wait", "must not be negative");
         }
-        return runs.submit(principal.tenant(), sessionId, request.text())
+        return runs.submit(principal.tenant(), sessionId, request.text(), TraceContexts.current(traceparent))
                 .chain(run -> waitSeconds == 0 ? Uni.createFrom().item(run)
                         : runs.await(principal.tenant(), run, Duration.ofSeconds(waitSeconds)))
                 .chain(run -> actions.required(principal.tenant(), run).map(required -> Response
@@ -167,7 +172,7 @@ public class SessionResource {
         // Comments keep idle connections open through proxies; clients ignore them.
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
-        return Multi.createBy().merging().streams(live, keepAlive);
+        return streams.counted(Multi.createBy().merging().streams(live, keepAlive));
     }
 
     private String toJson(Object view) {

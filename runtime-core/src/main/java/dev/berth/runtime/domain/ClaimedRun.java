@@ -15,9 +15,12 @@ import java.util.Map;
  * @param actorId      the session's actor
  * @param sessionState the session's key-value state when the run was claimed; while it holds
  *                     the lease, only this run changes it
+ * @param traceparent  the W3C trace context stored with the run's input, or null: the run's
+ *                     trace continues it
  */
 public record ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools, boolean cancelRequested,
-        boolean takeover, Instant activeSince, String actorId, Map<String, Object> sessionState) {
+        boolean takeover, Instant activeSince, String actorId, Map<String, Object> sessionState,
+        String traceparent) {
     public ClaimedRun {
         pendingTools = Map.copyOf(pendingTools);
         activeSince = activeSince == null ? run.startedAt() : activeSince;

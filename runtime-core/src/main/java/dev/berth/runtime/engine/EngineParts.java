@@ -3,6 +3,7 @@ package dev.berth.runtime.engine;
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.port.ChangeFeed;
+import dev.berth.runtime.observe.EngineObserver;
 import dev.berth.runtime.port.EventLog;
 import dev.berth.runtime.port.RunStore;
 import dev.berth.runtime.port.SessionStore;
@@ -11,5 +12,5 @@ import java.time.Clock;
 
 /** What a {@link RunExecution} works with; shared by all executions of a process. */
 record EngineParts(RunStore runs, EventLog events, SessionStore sessions, ModelClient model, ToolExecutor tools,
-        ContextAssembler context, ChangeFeed feed, EngineConfig config, Clock clock) {
+        ContextAssembler context, ChangeFeed feed, EngineConfig config, Clock clock, EngineObserver observer) {
 }

@@ -21,7 +21,16 @@ public final class EventPayloads {
     }
 
     public static NewEvent userMessage(String text) {
-        return new NewEvent(EventType.USER_MESSAGE, Json.object().put("text", text));
+        return userMessage(text, null);
+    }
+
+    /** With the W3C trace context the client sent (or null), which the run's trace continues. */
+    public static NewEvent userMessage(String text, String traceparent) {
+        ObjectNode data = Json.object().put("text", text);
+        if (traceparent != null) {
+            data.put("traceparent", traceparent);
+        }
+        return new NewEvent(EventType.USER_MESSAGE, data);
     }
 
     static NewEvent assistantMessage(ChatResponse response, boolean last) {

@@ -7,7 +7,10 @@ import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.observe.EngineObserver;
+import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
@@ -19,6 +22,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -53,6 +57,7 @@ public class RunEngine {
     private final ChangeFeed feed;
     private final EngineConfig config;
     private final EngineParts parts;
+    private final EngineObserver observer;
     private final String owner;
     private final Map<UUID, RunExecution> active = new ConcurrentHashMap<>();
     private final Map<String, AgentDefinition> agentCache = new ConcurrentHashMap<>();
@@ -66,13 +71,15 @@ public class RunEngine {
 
     @Inject
     public RunEngine(RunStore runs, EventLog events, SessionStore sessions, AgentStore agents, ModelClient model,
-            ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config) {
+            ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
+            Instance<EngineObserver> observers) {
         this.runs = runs;
         this.agents = agents;
         this.feed = feed;
         this.config = config;
+        this.observer = observers.isResolvable() ? observers.get() : EngineObserver.NONE;
         this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), feed, config,
-                Clock.systemUTC());
+                Clock.systemUTC(), observer);
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, config.sweepInterval());
     }
@@ -183,11 +190,14 @@ public class RunEngine {
     private void begin(ClaimedRun claimed) {
         Run run = claimed.run();
         if (claimed.takeover()) {
-            LOG.infof("Taking over run %s of session %s (epoch %d)", run.id(), run.sessionId(),
-                    claimed.lease().epoch());
+            LogContext.of(run, () -> LOG.infof("Taking over run %s of session %s (epoch %d)", run.id(),
+                    run.sessionId(), claimed.lease().epoch()));
         }
+        observer.runStarted(claimed);
+        RunExecution[] started = new RunExecution[1];
         agent(run).map(agent -> new RunExecution(parts, claimed, agent))
                 .invoke(execution -> {
+                    started[0] = execution;
                     active.put(run.id(), execution);
                     // Claimed while drain() began: hand it back at once (drain() flags what it sees in active).
                     if (!accepting) {
@@ -195,9 +205,14 @@ public class RunEngine {
                     }
                 })
                 .chain(RunExecution::execute)
-                .onFailure().invoke(failure -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id()))
+                .onFailure().invoke(failure -> LogContext.of(run,
+                        () -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id())))
                 .onTermination().invoke(() -> {
-                    active.remove(run.id());
+                    // Only this execution: after a takeover of its own run, a newer one may be in the map.
+                    if (started[0] != null) {
+                        active.remove(run.id(), started[0]);
+                    }
+                    observer.runEnded(claimed, started[0] == null ? RunStatus.RUNNING : started[0].outcome());
                     // Work refused while full may be waiting; otherwise notifications and the poll bring new work.
                     if (starved) {
                         starved = false;
@@ -246,7 +261,7 @@ public class RunEngine {
         asked.forEach((runId, lease) -> {
             RunExecution execution = active.get(runId);
             if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()) {
-                LOG.infof("Lost the lease of run %s", runId);
+                LogContext.of(execution.run(), () -> LOG.infof("Lost the lease of run %s", runId));
                 execution.lose();
             }
         });

@@ -16,6 +16,9 @@ import dev.berth.runtime.domain.RunError;
 import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.observe.LogContext;
+import dev.berth.runtime.observe.ModelCallObservation;
+import dev.berth.runtime.observe.Observation;
 import dev.berth.runtime.tools.ToolInvocation;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
@@ -57,6 +60,8 @@ final class RunExecution {
     private Map<String, Object> state;
     private int modelCalls;
     private int consecutiveFailures;
+    /** The status this execution last committed; RUNNING until it settles or pauses the run. */
+    private volatile RunStatus outcome = RunStatus.RUNNING;
 
     RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.parts = parts;
@@ -103,6 +108,10 @@ final class RunExecution {
         return draining;
     }
 
+    RunStatus outcome() {
+        return outcome;
+    }
+
     /** @return true when this execution is over */
     private Uni<Boolean> step() {
         if (lost) {
@@ -118,8 +127,10 @@ final class RunExecution {
         if (!parts.clock().instant().isBefore(deadline)) {
             return fail(timedOut());
         }
+        Observation observation = parts.observer().stepStarted(claimed, pending.isEmpty() ? "model" : "tools");
         return window()
                 .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
+                .onItemOrFailure().invoke((done, failure) -> observation.ended(failure))
                 .invoke(done -> consecutiveFailures = 0)
                 .onFailure().recoverWithUni(this::onStepFailure);
     }
@@ -187,7 +198,8 @@ final class RunExecution {
         // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
         Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
-        Uni<ChatResponse> answer = answer(request).ifNoItem().after(remaining()).failWith(RunTimedOut::new);
+        Uni<ChatResponse> answer = observed(answer(request), request)
+                .ifNoItem().after(remaining()).failWith(RunTimedOut::new);
         return Uni.combine().any().of(answer, stopped)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
@@ -215,6 +227,16 @@ final class RunExecution {
                 .toUni()
                 // A stream that ends without its answer is a failed step, made again; null would mean "stopped".
                 .onItem().ifNull().failWith(() -> new IllegalStateException("the model's stream ended without an answer"));
+    }
+
+    /** The model call as the observer sees it: from subscription to answer, failure or cancellation. */
+    private Uni<ChatResponse> observed(Uni<ChatResponse> call, ChatRequest request) {
+        return Uni.createFrom().deferred(() -> {
+            ModelCallObservation observation = parts.observer().modelCallStarted(claimed, request);
+            return call.invoke(observation::succeeded)
+                    .onFailure().invoke(observation::failed)
+                    .onCancellation().invoke(() -> observation.failed(new java.util.concurrent.CancellationException()));
+        });
     }
 
     private Uni<Boolean> commitAnswer(ChatResponse response) {
@@ -274,6 +296,7 @@ final class RunExecution {
     private Uni<Boolean> pause(ToolTurn turn, List<ToolOutcome> outcomes) {
         StepCommit commit = turn.pauseCommit(claimed.run().id(), outcomes, pending);
         return parts.runs().pause(claimed.lease(), commit, turn.awaited(), parts.config().leaseTtl())
+                .invoke(() -> outcome = commit.status())
                 .replaceWith(true);
     }
 
@@ -319,13 +342,15 @@ final class RunExecution {
                 .invoke(lastSeq -> {
                     remember(commit.events(), lastSeq);
                     applyState(commit.statePatch());
+                    outcome = commit.status();
                 })
                 .replaceWithVoid();
     }
 
     private Uni<Boolean> onStepFailure(Throwable failure) {
         if (failure instanceof FencedOutException) {
-            LOG.infof("Run %s is owned by another process now; stopping here", claimed.run().id());
+            LogContext.of(claimed.run(),
+                    () -> LOG.infof("Run %s is owned by another process now; stopping here", claimed.run().id()));
             lost = true;
             return Uni.createFrom().item(true);
         }
@@ -333,11 +358,13 @@ final class RunExecution {
         // A commit whose answer was lost may have happened after all: read the window afresh.
         window = null;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-            LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up", claimed.run().id(),
-                    consecutiveFailures);
+            int failures = consecutiveFailures;
+            LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up",
+                    claimed.run().id(), failures));
             return parts.runs().release(claimed.lease()).replaceWith(true).onFailure().recoverWithItem(true);
         }
-        LOG.warnf("Step of run %s failed (%s); trying again", claimed.run().id(), failure.toString());
+        LogContext.of(claimed.run(),
+                () -> LOG.warnf("Step of run %s failed (%s); trying again", claimed.run().id(), failure.toString()));
         // The uncommitted step is simply made again after a pause; nothing of it was written.
         return Uni.createFrom().item(false).onItem().delayIt().by(Duration.ofMillis(500L * consecutiveFailures));
     }

@@ -6,6 +6,7 @@ import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
 import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunBacklog;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
@@ -110,4 +111,10 @@ public interface RunStore {
      * @return how many sessions were expired
      */
     Uni<Integer> expireSessions(int limit);
+
+    /**
+     * The runs waiting and running across all tenants, for metrics: one cheap query on the
+     * index of live runs. Not scoped to a tenant; never exposed through the API.
+     */
+    Uni<RunBacklog> backlog();
 }

@@ -23,6 +23,10 @@ public class RunService {
     /** A lost notification delays a waiter by at most this much. */
     private static final Duration POLL_BOUND = Duration.ofSeconds(1);
 
+    /** W3C trace context, version 00: version-traceid-parentid-flags, ids not all zero. */
+    private static final java.util.regex.Pattern TRACEPARENT = java.util.regex.Pattern.compile(
+            "00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+
     private final RunStore runs;
     private final ChangeFeed feed;
 
@@ -34,13 +38,22 @@ public class RunService {
 
     /** Appends the input and queues a run, durably, before returning. */
     public Uni<Run> submit(TenantId tenant, UUID sessionId, String text) {
+        return submit(tenant, sessionId, text, null);
+    }
+
+    /**
+     * Like {@link #submit(TenantId, UUID, String)}, storing the W3C {@code traceparent} of the
+     * request with the input so the run's trace continues it; an invalid value is ignored.
+     */
+    public Uni<Run> submit(TenantId tenant, UUID sessionId, String text, String traceparent) {
         if (text == null || text.isBlank()) {
             throw ValidationException.field("text", "must not be blank");
         }
         if (text.length() > MAX_INPUT_CHARS) {
             throw ValidationException.field("text", "must be at most " + MAX_INPUT_CHARS + " characters");
         }
-        return runs.submit(new Submission(tenant, sessionId, UUID.randomUUID(), EventPayloads.userMessage(text)));
+        return runs.submit(new Submission(tenant, sessionId, UUID.randomUUID(), EventPayloads.userMessage(text,
+                TRACEPARENT.matcher(traceparent == null ? "" : traceparent).matches() ? traceparent : null)));
     }
 
     public Uni<Run> get(TenantId tenant, UUID runId) {

@@ -8,22 +8,27 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** The {@link ToolContext} of one call; collects state writes to commit with its result. */
-final class RunToolContext implements ToolContext {
+final class RunToolContext implements ToolContext, TraceHeaders {
     private final ToolInvocation invocation;
     private final BooleanSupplier cancelled;
     private final int retry;
+    private final Map<String, String> traceHeaders;
     // HashMap semantics for null values (a removal), guarded because tools may write from their own threads.
     private final Map<String, Object> patch = Collections.synchronizedMap(new HashMap<>());
 
     RunToolContext(ToolInvocation invocation, BooleanSupplier cancelled) {
-        this(invocation, cancelled, 0);
+        this(invocation, cancelled, 0, Map.of());
     }
 
-    /** @param retry how often the call was tried again in this step before (0 for the first try) */
-    RunToolContext(ToolInvocation invocation, BooleanSupplier cancelled, int retry) {
+    /**
+     * @param retry         how often the call was tried again in this step before (0 for the first try)
+     * @param traceHeaders  the trace context to propagate to remote tools
+     */
+    RunToolContext(ToolInvocation invocation, BooleanSupplier cancelled, int retry, Map<String, String> traceHeaders) {
         this.invocation = invocation;
         this.cancelled = cancelled;
         this.retry = retry;
+        this.traceHeaders = Map.copyOf(traceHeaders);
     }
 
     @Override
@@ -75,6 +80,11 @@ final class RunToolContext implements ToolContext {
     @Override
     public boolean isCancelled() {
         return cancelled.getAsBoolean();
+    }
+
+    @Override
+    public Map<String, String> traceHeaders() {
+        return traceHeaders;
     }
 
     Map<String, Object> statePatch() {

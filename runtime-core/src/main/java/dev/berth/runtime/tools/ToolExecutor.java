@@ -1,12 +1,16 @@
 package dev.berth.runtime.tools;
 
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.observe.EngineObserver;
+import dev.berth.runtime.observe.LogContext;
+import dev.berth.runtime.observe.ToolCallObservation;
 import dev.berth.tool.InvalidArgumentsException;
 import dev.berth.tool.ToolException;
 import dev.berth.tool.ToolHandle;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -34,24 +38,29 @@ public class ToolExecutor {
 
     private final ToolRegistry registry;
     private final ToolPolicies policies;
+    private final EngineObserver observer;
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
 
     @Inject
-    public ToolExecutor(ToolRegistry registry, EngineConfig config, ToolsConfig tools) {
-        this(registry, ToolPolicies.fromConfig(defaults(config), tools.policy()));
+    public ToolExecutor(ToolRegistry registry, EngineConfig config, ToolsConfig tools,
+            Instance<EngineObserver> observers) {
+        this(registry, ToolPolicies.fromConfig(defaults(config), tools.policy()),
+                observers.isResolvable() ? observers.get() : EngineObserver.NONE);
     }
 
     public ToolExecutor(ToolRegistry registry, Duration timeout, int maxOutputChars) {
-        this(registry, new ToolPolicies(new ToolPolicy(timeout, 0, Duration.ZERO, 0, maxOutputChars), Map.of()));
+        this(registry, new ToolPolicies(new ToolPolicy(timeout, 0, Duration.ZERO, 0, maxOutputChars), Map.of()),
+                EngineObserver.NONE);
     }
 
     public ToolExecutor(ToolRegistry registry, ToolPolicy defaults, Map<String, ToolPolicy> perTool) {
-        this(registry, new ToolPolicies(defaults, perTool));
+        this(registry, new ToolPolicies(defaults, perTool), EngineObserver.NONE);
     }
 
-    private ToolExecutor(ToolRegistry registry, ToolPolicies policies) {
+    private ToolExecutor(ToolRegistry registry, ToolPolicies policies, EngineObserver observer) {
         this.registry = registry;
         this.policies = policies;
+        this.observer = observer;
     }
 
     private static ToolPolicy defaults(EngineConfig config) {
@@ -71,24 +80,35 @@ public class ToolExecutor {
             return Uni.createFrom().item(List.of());
         }
         List<Uni<ToolOutcome>> each = invocations.stream()
-                .map(invocation -> execute(invocation, allowed, cancelled))
+                .map(invocation -> observed(invocation, allowed, cancelled))
                 .toList();
         return Uni.join().all(each).andFailFast();
     }
 
-    private Uni<ToolOutcome> execute(ToolInvocation invocation, Set<String> allowed, BooleanSupplier cancelled) {
+    /** The call as the observer sees it; the outcome, never a failure, says whether it is an error. */
+    private Uni<ToolOutcome> observed(ToolInvocation invocation, Set<String> allowed, BooleanSupplier cancelled) {
+        return Uni.createFrom().deferred(() -> {
+            ToolCallObservation observation = observer.toolCallStarted(invocation);
+            return execute(invocation, allowed, cancelled, observation)
+                    .invoke(outcome -> observation.ended(outcome.error()))
+                    .onCancellation().invoke(() -> observation.ended(true));
+        });
+    }
+
+    private Uni<ToolOutcome> execute(ToolInvocation invocation, Set<String> allowed, BooleanSupplier cancelled,
+            ToolCallObservation observation) {
         String name = invocation.call().name();
         ToolHandle handle = allowed.contains(name) ? registry.find(name).orElse(null) : null;
         if (handle == null) {
             return Uni.createFrom().item(failure(invocation, "Unknown tool '" + name + "'. Use only the tools offered.", 0));
         }
-        return attempt(handle, invocation, policies.of(name), cancelled, 0);
+        return attempt(handle, invocation, policies.of(name), cancelled, 0, observation.propagationHeaders());
     }
 
     /** One try of the call, and the retries after it while its failure is retryable. */
     private Uni<ToolOutcome> attempt(ToolHandle handle, ToolInvocation invocation, ToolPolicy policy,
-            BooleanSupplier cancelled, int retry) {
-        RunToolContext context = new RunToolContext(invocation, cancelled, retry);
+            BooleanSupplier cancelled, int retry, Map<String, String> traceHeaders) {
+        RunToolContext context = new RunToolContext(invocation, cancelled, retry, traceHeaders);
         return limited(handle.name(), invokeOnce(handle, invocation, context).ifNoItem().after(policy.timeout()).fail())
                 .map(output -> new ToolOutcome(invocation.call().id(), handle.name(), truncate(output, policy), false,
                         invocation.attempt(), context.statePatch(), retry))
@@ -100,9 +120,9 @@ public class ToolExecutor {
                         LOG.debugf("Tool %s failed retryably (%s); retry %d in %s", handle.name(),
                                 toolError.getMessage(), retry + 1, pause);
                         return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                                .chain(() -> attempt(handle, invocation, policy, cancelled, retry + 1));
+                                .chain(() -> attempt(handle, invocation, policy, cancelled, retry + 1, traceHeaders));
                     }
-                    return Uni.createFrom().item(failure(invocation, describe(handle.name(), cause, policy), retry));
+                    return Uni.createFrom().item(failure(invocation, describe(invocation, handle.name(), cause, policy), retry));
                 });
     }
 
@@ -145,20 +165,22 @@ public class ToolExecutor {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    private String describe(String name, Throwable cause, ToolPolicy policy) {
+    private String describe(ToolInvocation invocation, String name, Throwable cause, ToolPolicy policy) {
         if (cause instanceof InvalidArgumentsException invalid) {
             return invalid.getMessage();
         }
         if (cause instanceof ToolException toolError) {
             if (toolError.operatorDetail() != null) {
-                LOG.warnf("Tool %s failed: %s", name, toolError.operatorDetail());
+                LogContext.of(invocation.tenantId(), invocation.sessionId(), invocation.runId(),
+                        () -> LOG.warnf("Tool %s failed: %s", name, toolError.operatorDetail()));
             }
             return toolError.getMessage();
         }
         if (cause instanceof TimeoutException) {
             return "The tool '" + name + "' timed out after " + policy.timeout().toSeconds() + " s.";
         }
-        LOG.errorf(cause, "Tool %s threw an unexpected exception", name);
+        LogContext.of(invocation.tenantId(), invocation.sessionId(), invocation.runId(),
+                () -> LOG.errorf(cause, "Tool %s threw an unexpected exception", name));
         return "The tool '" + name + "' failed with an internal error.";
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.runtime.tools.mcp;
 
+import dev.berth.runtime.tools.TraceHeaders;
 import dev.berth.tool.ToolContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
  * What Berth tells an MCP server about a call, in the {@code _meta} of {@code tools/call}:
  * the idempotency key above all (calls are at-least-once), and the ids a tool may log.
  * Keys carry the {@code dev.berth/} prefix, as MCP asks of vendor metadata. Berth's own tool
- * server reads them back into a {@link ToolContext}.
+ * server reads them back into a {@link ToolContext}. The call's trace context, when traced, is
+ * added as {@code traceparent} and {@code tracestate}.
  */
 public final class McpCallMeta {
     public static final String PREFIX = "dev.berth/";
@@ -35,6 +37,9 @@ public final class McpCallMeta {
         putIfPresent(meta, ACTOR_ID, context.actorId());
         putIfPresent(meta, CALL_ID, context.callId());
         meta.put(ATTEMPT, context.attempt());
+        // W3C trace context under its own names, as OpenTelemetry's MCP conventions place it in
+        // params._meta: the only way through stdio, and read by servers that ignore HTTP headers.
+        meta.putAll(TraceHeaders.of(context));
         return meta;
     }
 

@@ -7,6 +7,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -93,8 +94,12 @@ final class McpServerConnection implements AutoCloseable {
         return connect();
     }
 
+    /** Context key of the HTTP headers a call sends besides the transport's own (trace context). */
+    private static final String CALL_HEADERS = "dev.berth/headers";
+
+    /** Calls a tool; over HTTP, {@code headers} go with the request (the W3C trace context, say). */
     CompletableFuture<McpSchema.CallToolResult> call(String tool, Map<String, Object> arguments,
-            Map<String, Object> meta) {
+            Map<String, Object> meta, Map<String, String> headers) {
         McpAsyncClient current = client.get();
         if (current == null) {
             connect();
@@ -104,6 +109,8 @@ final class McpServerConnection implements AutoCloseable {
         // not the application's: hand the outcome over to the callbacks executor, which has it.
         CompletableFuture<McpSchema.CallToolResult> outcome = new CompletableFuture<>();
         current.callTool(new McpSchema.CallToolRequest(tool, arguments, meta))
+                .contextWrite(context -> headers.isEmpty() ? context
+                        : context.put(McpTransportContext.KEY, McpTransportContext.create(Map.of(CALL_HEADERS, headers))))
                 .toFuture()
                 .whenComplete((result, error) -> callbacks.execute(() -> {
                     if (error != null) {
@@ -252,6 +259,7 @@ final class McpServerConnection implements AutoCloseable {
                     .endpoint(url.getRawQuery() == null ? path : path + "?" + url.getRawQuery())
                     .jsonMapper(jsonMapper)
                     .connectTimeout(settings.connectTimeout())
+                    .httpRequestCustomizer(McpServerConnection::addCallHeaders)
                     .build();
         }
         ServerParameters parameters = ServerParameters.builder(settings.command().orElseThrow())
@@ -260,6 +268,15 @@ final class McpServerConnection implements AutoCloseable {
         StdioClientTransport stdio = new StdioClientTransport(parameters, jsonMapper);
         stdio.setStdErrorHandler(line -> LOG.debugf("MCP server %s stderr: %s", settings.name(), line));
         return stdio;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void addCallHeaders(java.net.http.HttpRequest.Builder request, String method, URI endpoint,
+            String body, McpTransportContext context) {
+        Object headers = context == null ? null : context.get(CALL_HEADERS);
+        if (headers instanceof Map<?, ?> map) {
+            ((Map<String, String>) map).forEach(request::setHeader);
+        }
     }
 
     @Override

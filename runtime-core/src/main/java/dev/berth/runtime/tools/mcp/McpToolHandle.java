@@ -3,6 +3,7 @@ package dev.berth.runtime.tools.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.runtime.tools.TraceHeaders;
 import dev.berth.tool.InvalidArgumentsException;
 import dev.berth.tool.ToolContext;
 import dev.berth.tool.ToolException;
@@ -89,7 +90,7 @@ final class McpToolHandle implements ToolHandle {
         } catch (InvalidArgumentsException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return connection.call(tool.name(), args, McpCallMeta.of(context))
+        return connection.call(tool.name(), args, McpCallMeta.of(context), TraceHeaders.of(context))
                 .thenApply(result -> {
                     String text = McpResults.text(result, mapper);
                     if (Boolean.TRUE.equals(result.isError())) {
