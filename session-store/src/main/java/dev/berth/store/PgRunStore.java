@@ -5,6 +5,7 @@ import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
@@ -128,8 +129,18 @@ public class PgRunStore implements RunStore {
 
     @Override
     public Uni<Void> commit(Lease lease, StepCommit step, Duration leaseTtl) {
+        return pool.withTransaction(conn -> commitOn(conn, lease, step, leaseTtl))
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    /**
+     * The statements of a step commit, on a connection in a transaction. A run that ends here
+     * and answers a parent's sub-agent call hands its result to the parent in the same
+     * transaction (see {@link ChildResults}).
+     */
+    static Uni<Void> commitOn(SqlConnection conn, Lease lease, StepCommit step, Duration leaseTtl) {
         boolean settled = step.status().settled();
-        return pool.withTransaction(conn -> conn.preparedQuery(RunSql.APPEND_SEQUENCE)
+        return conn.preparedQuery(RunSql.APPEND_SEQUENCE)
                         .execute(Tuple.of(lease.sessionId(), lease.tenant().value(), step.events().size(),
                                 step.statePatch().isEmpty() ? null : Json.write(step.statePatch())))
                         .chain(rows -> {
@@ -145,9 +156,11 @@ public class PgRunStore implements RunStore {
                                         }
                                         return insertEvents(conn, lease, step, lastSeq, settled);
                                     });
-                        }))
-                .replaceWithVoid()
-                .onFailure().transform(DbErrors::translate);
+                        })
+                .chain(() -> step.status().terminal()
+                        ? ChildResults.settle(conn, lease.runId(), step.status(), step.output(), step.error())
+                        : Uni.createFrom().voidItem())
+                .replaceWithVoid();
     }
 
     private static Tuple runUpdate(Lease lease, StepCommit step, Duration leaseTtl) {
@@ -166,7 +179,7 @@ public class PgRunStore implements RunStore {
                 .addValue(step.status().terminal())
                 .addValue(seconds(leaseTtl))
                 .addValue(lease.owner())
-                .addValue(step.status().settled());
+                .addValue(step.status().releasesLease());
     }
 
     private static Uni<RowSet<Row>> insertEvents(SqlConnection conn, Lease lease, StepCommit step, long lastSeq,
@@ -247,8 +260,14 @@ public class PgRunStore implements RunStore {
 
     @Override
     public Uni<Optional<Run>> requestCancel(TenantId tenant, UUID runId) {
-        return pool.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value()))
-                .map(PgRunStore::firstRun)
+        // Descendants first, then the run: the same lock order as a child's final commit (child, then parent).
+        return pool.withTransaction(conn -> conn.preparedQuery(TeamSql.CANCEL_DESCENDANTS)
+                        .execute(Tuple.of(runId, tenant.value()))
+                        .chain(() -> conn.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value())))
+                        .map(PgRunStore::firstRun)
+                        .call(cancelled -> cancelled.isPresent() && cancelled.get().status() == RunStatus.CANCELLED
+                                ? ChildResults.settle(conn, runId, RunStatus.CANCELLED, null, null)
+                                : Uni.createFrom().voidItem()))
                 .chain(cancelled -> cancelled.isPresent() ? Uni.createFrom().item(cancelled) : find(tenant, runId))
                 .onFailure().transform(DbErrors::translate);
     }

@@ -26,14 +26,14 @@ final class RunSql {
             select status, expires_at <= now() as due from sessions where id = $1 and tenant_id = $2""";
 
     static final String ACTIVE_RUN = """
-            select 1 from runs where session_id = $1 and status in ('queued', 'running', 'requires_action') limit 1""";
+            select 1 from runs where session_id = $1 and status in ('queued', 'running', 'requires_action', 'waiting') limit 1""";
 
     /** Cancels waiting runs at once and asks the running one to stop at its next step boundary. */
     static final String INTERRUPT = """
             with cancelled as (
                 update runs set status = 'cancelled', finished_at = now(), updated_at = now(),
                        lease_owner = null, lease_expires_at = null
-                 where session_id = $1 and status in ('queued', 'requires_action') returning id),
+                 where session_id = $1 and status in ('queued', 'requires_action', 'waiting') returning id),
             flagged as (
                 update runs set cancel_requested = true, updated_at = now()
                  where session_id = $1 and status = 'running' returning id)
@@ -62,7 +62,7 @@ final class RunSql {
                 select r.id, r.status as previous from runs r
                  where (r.status = 'queued' and not exists (
                             select 1 from runs o where o.session_id = r.session_id and o.input_seq < r.input_seq
-                               and o.status in ('queued', 'running', 'requires_action')))
+                               and o.status in ('queued', 'running', 'requires_action', 'waiting')))
                     or (r.status = 'running' and r.lease_expires_at < now())
                  order by r.created_at
                  limit 1
@@ -141,10 +141,10 @@ final class RunSql {
     static final String CANCEL = """
             with target as (
                 update runs set cancel_requested = true,
-                       status = case when status in ('queued', 'requires_action') then 'cancelled' else status end,
-                       finished_at = case when status in ('queued', 'requires_action') then now() else finished_at end,
+                       status = case when status in ('queued', 'requires_action', 'waiting') then 'cancelled' else status end,
+                       finished_at = case when status in ('queued', 'requires_action', 'waiting') then now() else finished_at end,
                        updated_at = now()
-                 where id = $1 and tenant_id = $2 and status in ('queued', 'running', 'requires_action')
+                 where id = $1 and tenant_id = $2 and status in ('queued', 'running', 'requires_action', 'waiting')
                 returning *)
             select %s, pg_notify('berth_runs', r.id::text), pg_notify('berth_work', '') from target r"""
             .formatted(Rows.runColumns("r"));
@@ -167,7 +167,7 @@ final class RunSql {
                 update runs r set status = 'expired', finished_at = now(), updated_at = now(),
                        lease_owner = null, lease_expires_at = null
                   from expired e
-                 where r.session_id = e.id and r.status in ('queued', 'running', 'requires_action')
+                 where r.session_id = e.id and r.status in ('queued', 'running', 'requires_action', 'waiting')
                 returning r.id)
             select (select count(*) from expired) as sessions,
                    (select count(pg_notify('berth_runs', id::text)) from runs_expired) as runs""";

@@ -7,10 +7,15 @@ import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunTreeNode;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Between the API's JSON shapes and the domain; input is validated on the way in. */
 public final class ApiMapper {
@@ -30,8 +35,15 @@ public final class ApiMapper {
         if (request.tools() != null && request.tools().contains(null)) {
             throw ValidationException.field("tools", "must not contain null");
         }
+        if (request.subAgents() != null && request.subAgents().contains(null)) {
+            throw ValidationException.field("subAgents", "must not contain null");
+        }
+        if (request.handoffs() != null && request.handoffs().contains(null)) {
+            throw ValidationException.field("handoffs", "must not contain null");
+        }
         return new AgentSpec(request.instructions(), request.model(), request.tools(), toLimits(request.limits()),
-                request.inputPolicy() == null ? null : policy(request.inputPolicy()));
+                request.inputPolicy() == null ? null : policy(request.inputPolicy()), request.subAgents(),
+                request.handoffs());
     }
 
     private static AgentLimits toLimits(LimitsView limits) {
@@ -62,7 +74,7 @@ public final class ApiMapper {
         AgentLimits limits = spec.limits();
         return new AgentView(agent.name(), agent.version(), spec.instructions(), spec.model(), spec.tools(),
                 new LimitsView(limits.maxSteps(), limits.maxCompletionTokens(), limits.runTimeout().toSeconds()),
-                spec.inputPolicy().wire(), agent.createdAt());
+                spec.inputPolicy().wire(), spec.subAgents(), spec.handoffs(), agent.createdAt());
     }
 
     public static SessionView session(Session s) {
@@ -78,6 +90,37 @@ public final class ApiMapper {
                 new RunView.UsageView(r.usage().inputTokens(), r.usage().outputTokens(), r.usage().cachedTokens(),
                         r.usage().reasoningTokens(), r.usage().totalTokens()),
                 r.createdAt(), r.startedAt(), r.finishedAt());
+    }
+
+    /** A run tree from its flat form (parents first): each run with its children and the usage of its subtree. */
+    public static RunTreeView tree(List<RunTreeNode> nodes) {
+        Map<UUID, List<RunTreeNode>> children = new HashMap<>();
+        for (RunTreeNode node : nodes) {
+            if (node.parentRunId() != null) {
+                children.computeIfAbsent(node.parentRunId(), id -> new ArrayList<>()).add(node);
+            }
+        }
+        return treeOf(nodes.getFirst(), children);
+    }
+
+    private static RunTreeView treeOf(RunTreeNode node, Map<UUID, List<RunTreeNode>> children) {
+        List<RunTreeView> kids = children.getOrDefault(node.run().id(), List.of()).stream()
+                .map(child -> treeOf(child, children)).toList();
+        RunView.UsageView own = run(node.run()).usage();
+        long input = own.inputTokens();
+        long output = own.outputTokens();
+        long cached = own.cachedTokens();
+        long reasoning = own.reasoningTokens();
+        int modelCalls = node.run().modelCalls();
+        for (RunTreeView kid : kids) {
+            input += kid.totalUsage().inputTokens();
+            output += kid.totalUsage().outputTokens();
+            cached += kid.totalUsage().cachedTokens();
+            reasoning += kid.totalUsage().reasoningTokens();
+            modelCalls += kid.totalModelCalls();
+        }
+        return new RunTreeView(run(node.run()), node.callId(), node.depth(),
+                new RunView.UsageView(input, output, cached, reasoning, input + output), modelCalls, kids);
     }
 
     public static EventView event(Event e) {

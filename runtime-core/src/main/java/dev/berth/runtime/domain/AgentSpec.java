@@ -12,14 +12,30 @@ import java.util.Objects;
  * @param tools        names of tools the agent may call
  * @param limits       run limits
  * @param inputPolicy  what new input does while a run of a session is active
+ * @param subAgents    names of agents offered to this one as tools ({@code agent__<name>}): a call runs
+ *                     the named agent in a child session and returns its answer (see docs/teams.md)
+ * @param handoffs     names of agents this one may hand the session to ({@code handoff__<name>})
  */
 public record AgentSpec(String instructions, String model, List<String> tools, AgentLimits limits,
-        InputPolicy inputPolicy) {
+        InputPolicy inputPolicy, List<String> subAgents, List<String> handoffs) {
     public AgentSpec {
+        subAgents = subAgents == null ? List.of() : List.copyOf(subAgents);
+        handoffs = handoffs == null ? List.of() : List.copyOf(handoffs);
         Objects.requireNonNull(instructions, "instructions");
         Objects.requireNonNull(model, "model");
         tools = tools == null ? List.of() : List.copyOf(tools);
         limits = limits == null ? AgentLimits.DEFAULT : limits;
         inputPolicy = inputPolicy == null ? InputPolicy.ENQUEUE : inputPolicy;
+    }
+
+    /** An agent that works alone: no sub-agents, no handoffs. */
+    public AgentSpec(String instructions, String model, List<String> tools, AgentLimits limits,
+            InputPolicy inputPolicy) {
+        this(instructions, model, tools, limits, inputPolicy, List.of(), List.of());
+    }
+
+    /** Whether this agent names other agents (as sub-agents or handoff targets). */
+    public boolean hasTeam() {
+        return !subAgents.isEmpty() || !handoffs.isEmpty();
     }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.ChatMessage;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ToolCall;
+import dev.berth.model.ToolDefinition;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.teams.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,10 @@ import java.util.List;
  * Turns an agent and a window of a session's events into one stateless model call. The
  * window is bounded by the caller; a window that begins inside a tool exchange is trimmed
  * so that tool results never appear without the call that asked for them.
+ *
+ * <p>After a handoff, the new agent sees a filtered history: before the newest {@code handoff}
+ * event only the user's messages and the assistant's texts are kept; the previous agents' tool
+ * calls and results are dropped (their tools may not even exist for the new agent).
  */
 final class ContextAssembler {
     private final ToolRegistry tools;
@@ -27,8 +33,10 @@ final class ContextAssembler {
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(new ChatMessage.System(agent.spec().instructions()));
         boolean started = false;
-        for (Event event : window) {
-            ChatMessage message = toMessage(event);
+        int handoff = lastHandoff(window);
+        for (int i = 0; i < window.size(); i++) {
+            Event event = window.get(i);
+            ChatMessage message = i < handoff ? textOnly(toMessage(event)) : toMessage(event);
             if (message == null) {
                 continue;
             }
@@ -39,8 +47,31 @@ final class ContextAssembler {
             started = true;
             messages.add(message);
         }
-        return new ChatRequest(agent.spec().model(), messages, tools.definitions(agent.spec().tools()),
+        List<ToolDefinition> offered = new ArrayList<>(tools.definitions(agent.spec().tools()));
+        offered.addAll(TeamTools.definitions(agent.spec()));
+        return new ChatRequest(agent.spec().model(), messages, offered,
                 null, null, agent.spec().limits().maxCompletionTokens(), null, null);
+    }
+
+    private static int lastHandoff(List<Event> window) {
+        for (int i = window.size() - 1; i >= 0; i--) {
+            if (EventType.HANDOFF.equals(window.get(i).type())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A message from before a handoff: tool exchanges dropped, texts kept. */
+    private static ChatMessage textOnly(ChatMessage message) {
+        return switch (message) {
+            case ChatMessage.Tool ignored -> null;
+            case ChatMessage.Assistant assistant when !assistant.toolCalls().isEmpty() ->
+                    assistant.content() == null || assistant.content().isBlank() ? null
+                            : new ChatMessage.Assistant(assistant.content(), List.of());
+            case null -> null;
+            default -> message;
+        };
     }
 
     private static ChatMessage toMessage(Event event) {

@@ -10,5 +10,5 @@ import java.time.Clock;
 
 /** What a {@link RunExecution} works with; shared by all executions of a process. */
 record EngineParts(RunStore runs, EventLog events, SessionStore sessions, ModelClient model, ToolExecutor tools,
-        ContextAssembler context, EngineConfig config, Clock clock) {
+        ContextAssembler context, EngineConfig config, Clock clock, TeamStep teams) {
 }

@@ -43,7 +43,8 @@ final class RunExecution {
 
     private final EngineParts parts;
     private final ClaimedRun claimed;
-    private final AgentDefinition agent;
+    /** The run's agent; a handoff replaces it. */
+    private AgentDefinition agent;
     private final Instant deadline;
     private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
     private volatile boolean cancelRequested;
@@ -163,6 +164,28 @@ final class RunExecution {
         if (calls.isEmpty()) {
             return fail(new RunError("internal_error", "the pending tool calls are not in the context window"));
         }
+        // Team calls (sub-agents, handoffs) go last: the turn's ordinary calls are answered first.
+        List<ToolCall> teamCalls = calls.stream().filter(call -> TeamStep.isTeamCall(agent, call)).toList();
+        if (teamCalls.size() == calls.size()) {
+            return teamStep(teamCalls);
+        }
+        Map<String, Integer> teamPending = new LinkedHashMap<>();
+        teamCalls.forEach(call -> teamPending.put(call.id(), pending.getOrDefault(call.id(), 0)));
+        return ordinaryToolStep(calls.stream().filter(call -> !teamPending.containsKey(call.id())).toList(),
+                teamPending);
+    }
+
+    private Uni<Boolean> teamStep(List<ToolCall> calls) {
+        return parts.teams().run(claimed, agent, calls, pending).map(result -> {
+            pending = result.pending();
+            if (result.agent() != null) {
+                agent = result.agent();
+            }
+            return result.done();
+        });
+    }
+
+    private Uni<Boolean> ordinaryToolStep(List<ToolCall> calls, Map<String, Integer> left) {
         // The attempt of each call is how often it was started before, plus this one. The start is
         // committed before the tools run, so a successor knows a call may have run and marks it a retry.
         Map<String, Integer> attempts = new LinkedHashMap<>(pending);
@@ -182,21 +205,22 @@ final class RunExecution {
                 })
                 // The wall-clock limit cuts tools short too; their results, if they come, are not committed.
                 .ifNoItem().after(remaining()).failWith(RunTimedOut::new)
-                .chain(this::commitToolResults)
+                .chain(outcomes -> commitToolResults(outcomes, left))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()));
     }
 
-    private Uni<Boolean> commitToolResults(List<ToolOutcome> outcomes) {
+    /** @param left the calls still pending after these results (team calls of the same turn) */
+    private Uni<Boolean> commitToolResults(List<ToolOutcome> outcomes, Map<String, Integer> left) {
         List<NewEvent> events = new ArrayList<>();
         Map<String, Object> statePatch = new HashMap<>();
         for (ToolOutcome outcome : outcomes) {
             events.add(EventPayloads.toolResult(outcome, claimed.run().id()));
             statePatch.putAll(outcome.statePatch());
         }
-        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null, null,
+        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, left, null, null,
                 statePatch);
         return commit(commit).map(ignored -> {
-            pending = Map.of();
+            pending = left;
             return false;
         });
     }

@@ -47,9 +47,11 @@ public class SessionService {
         if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
             throw ValidationException.field("ttlSeconds", "must be positive");
         }
-        return agents.get(tenant, agentName, agentVersion).chain(agent -> sessions.create(new NewSession(
-                UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
-                metadata, ttl == null ? null : Instant.now().plus(ttl))));
+        // The session pins its whole team now: later versions of its members do not change it.
+        return agents.get(tenant, agentName, agentVersion)
+                .chain(agent -> agents.teamOf(tenant, agent).chain(team -> sessions.create(new NewSession(
+                        UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
+                        metadata, ttl == null ? null : Instant.now().plus(ttl), team))));
     }
 
     public Uni<Session> get(TenantId tenant, UUID id) {

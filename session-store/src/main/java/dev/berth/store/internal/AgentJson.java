@@ -15,17 +15,24 @@ import java.util.List;
  * written by a newer Berth is refused rather than misread.
  */
 public final class AgentJson {
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
+    /** Definitions without a team are still written as version 1, which Berth before teams reads the same. */
+    static final int SCHEMA_VERSION_WITHOUT_TEAM = 1;
 
     private AgentJson() {
     }
 
     public static String write(AgentSpec spec) {
-        ObjectNode node = Json.object().put("schemaVersion", SCHEMA_VERSION)
+        ObjectNode node = Json.object()
+                .put("schemaVersion", spec.hasTeam() ? SCHEMA_VERSION : SCHEMA_VERSION_WITHOUT_TEAM)
                 .put("instructions", spec.instructions())
                 .put("model", spec.model())
                 .put("inputPolicy", spec.inputPolicy().wire());
         spec.tools().forEach(node.putArray("tools")::add);
+        if (spec.hasTeam()) {
+            spec.subAgents().forEach(node.putArray("subAgents")::add);
+            spec.handoffs().forEach(node.putArray("handoffs")::add);
+        }
         ObjectNode limits = node.putObject("limits")
                 .put("maxSteps", spec.limits().maxSteps())
                 .put("runTimeoutSeconds", spec.limits().runTimeout().toSeconds());
@@ -44,12 +51,16 @@ public final class AgentJson {
         }
         List<String> tools = new ArrayList<>();
         node.path("tools").forEach(tool -> tools.add(tool.asText()));
+        List<String> subAgents = new ArrayList<>();
+        node.path("subAgents").forEach(name -> subAgents.add(name.asText()));
+        List<String> handoffs = new ArrayList<>();
+        node.path("handoffs").forEach(name -> handoffs.add(name.asText()));
         JsonNode limits = node.path("limits");
         Integer maxTokens = limits.hasNonNull("maxCompletionTokens") ? limits.get("maxCompletionTokens").asInt() : null;
         return new AgentSpec(node.path("instructions").asText(), node.path("model").asText(), tools,
                 new AgentLimits(limits.path("maxSteps").asInt(AgentLimits.DEFAULT.maxSteps()), maxTokens,
                         Duration.ofSeconds(limits.path("runTimeoutSeconds")
                                 .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
-                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")));
+                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), subAgents, handoffs);
     }
 }
