@@ -148,6 +148,15 @@ public class PgTeamStore implements TeamStore {
     }
 
     @Override
+    public Uni<Boolean> repin(TenantId tenant, UUID sessionId, String agentName, int agentVersion,
+            Map<String, Integer> team) {
+        return pool.preparedQuery(TeamSql.REPIN)
+                .execute(Tuple.of(sessionId, tenant.value(), agentName, agentVersion, Json.write(team)))
+                .map(rows -> rows.rowCount() > 0)
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
     public Uni<List<RunTreeNode>> tree(TenantId tenant, UUID runId) {
         return pool.preparedQuery(TeamSql.TREE).execute(Tuple.of(runId, tenant.value()))
                 .map(rows -> {

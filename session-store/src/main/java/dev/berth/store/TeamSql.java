@@ -119,6 +119,10 @@ final class TeamSql {
               left join subagent_calls s on s.child_run_id = r.id
              order by t.level, r.created_at""".formatted(Rows.runColumns("r"));
 
+    static final String REPIN = """
+            update sessions set agent_name = $3, agent_version = $4, team = $5::text::jsonb, updated_at = now()
+             where id = $1 and tenant_id = $2 and status = 'active'""";
+
     /** After a handoff: the run and its session go on with the new agent version (fenced by the epoch). */
     static final String HAND_OFF = """
             with moved as (

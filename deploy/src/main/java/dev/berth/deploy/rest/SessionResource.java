@@ -7,6 +7,7 @@ import dev.berth.deploy.api.MessageRequest;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.api.SessionRequest;
 import dev.berth.deploy.api.SessionView;
+import dev.berth.deploy.api.UpgradeRequest;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.service.EventService;
@@ -85,6 +86,17 @@ public class SessionResource {
     @Path("{id}")
     public Uni<SessionView> get(@PathParam("id") String id) {
         return sessions.get(principal.tenant(), Ids.parse(id, "session")).map(ApiMapper::session);
+    }
+
+    /**
+     * Upgrades the session to a version of its current agent ({@code agentVersion}, or the latest)
+     * and pins its team's members afresh at their latest versions.
+     */
+    @POST
+    @Path("{id}/upgrade")
+    public Uni<SessionView> upgrade(@PathParam("id") String id, UpgradeRequest request) {
+        return sessions.upgrade(principal.tenant(), Ids.parse(id, "session"),
+                request == null ? null : request.agentVersion()).map(ApiMapper::session);
     }
 
     /** Deletes the session with all its events and runs. */

@@ -84,9 +84,12 @@ class TeamsTest {
                 .extracting(e -> e.get("data").get("output").asText())
                 .containsExactlyInAnyOrder("Otters hold hands.", "The Otter Files");
         // and a child session holds the child's own conversation, started by the call's input
-        String childSession = children.get(0).get("run").get("sessionId").asText();
-        assertThat(events(childSession).getFirst().get("data").get("text").asText()).startsWith("Find three facts")
-                .isIn("Find three facts about otters", "Write a title about otters");
+        JsonNode researcher = children.get(0).get("callId").asText().equals("c1") ? children.get(0) : children.get(1);
+        List<JsonNode> childEvents = events(researcher.get("run").get("sessionId").asText());
+        assertThat(childEvents.getFirst().get("data").get("text").asText()).isEqualTo("Find three facts about otters");
+        assertThat(types(childEvents)).containsExactly("user.message", "assistant.message");
+        admin().get("/v1/sessions/" + researcher.get("run").get("sessionId").asText()).then().statusCode(200)
+                .body("metadata.parentSessionId", equalTo(session)).body("metadata.callId", equalTo("c1"));
         // and the supervisor's model saw both answers in its second call
         JsonNode last = lastRequestWith(marker("supervisor"));
         assertThat(last.get("messages").toString()).contains("Otters hold hands.").contains("The Otter Files");
@@ -232,6 +235,15 @@ class TeamsTest {
         assertThat(child.get("agent").get("name").asText()).isEqualTo("helper");
         int latest = admin().get("/v1/agents/helper").then().extract().path("version");
         assertThat(child.get("agent").get("version").asInt()).isEqualTo(latest - 1);
+
+        // And when the session is upgraded explicitly, the next sub-agent call runs the newest version
+        admin().post("/v1/sessions/" + session + "/upgrade").then().statusCode(200)
+                .body("agent.name", equalTo("chief"));
+        BerthTestResource.fake().route(marker("chief"), FakeReply.toolCall("agent__helper", "{\"input\":\"y\"}"),
+                FakeReply.text("done again"));
+        BerthTestResource.fake().route(marker("helper"), FakeReply.text("ok again"));
+        String next = send(session, "again", 30).body("status", equalTo("completed")).extract().path("id");
+        assertThat(tree(next).get("children").get(0).get("run").get("agent").get("version").asInt()).isEqualTo(latest);
     }
 
     private static boolean allChildren(JsonNode tree, String status) {

@@ -47,6 +47,14 @@ public interface TeamStore {
      */
     Uni<Void> handOff(Lease lease, StepCommit step, String agentName, int agentVersion, Duration leaseTtl);
 
+    /**
+     * Moves an active session to another version of its agent and replaces its team pins; runs
+     * queued afterwards, and sub-agent calls and handoffs made afterwards, use them.
+     *
+     * @return false when there is no such active session
+     */
+    Uni<Boolean> repin(TenantId tenant, UUID sessionId, String agentName, int agentVersion, Map<String, Integer> team);
+
     /** The run and all its descendants, parents before children; empty when there is no such run. */
     Uni<List<RunTreeNode>> tree(TenantId tenant, UUID runId);
 }
