@@ -127,6 +127,11 @@ public final class ApiMapper {
         return new EventView(e.seq(), e.type(), e.runId() == null ? null : e.runId().toString(), e.createdAt(), e.data());
     }
 
+    public static ChildEventView childEvent(UUID sessionId, Event e) {
+        return new ChildEventView(sessionId.toString(), e.seq(), e.type(), e.runId() == null ? null : e.runId().toString(),
+                e.createdAt(), e.data());
+    }
+
     public static KeyView key(ApiKeyInfo k, String plainKey) {
         return new KeyView(k.id().toString(), k.tenant().toString(), k.name(), k.prefix(), k.admin(), k.createdAt(),
                 k.revokedAt(), plainKey);

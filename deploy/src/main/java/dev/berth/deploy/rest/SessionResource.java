@@ -9,6 +9,7 @@ import dev.berth.deploy.api.SessionRequest;
 import dev.berth.deploy.api.SessionView;
 import dev.berth.deploy.api.UpgradeRequest;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.service.EventService;
 import dev.berth.runtime.service.RunService;
@@ -148,24 +149,39 @@ public class SessionResource {
     @Path("{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-            @QueryParam("after") Long after) {
+            @QueryParam("after") Long after, @QueryParam("include") String include) {
         UUID sessionId = Ids.parse(id, "session");
         long from = resumePoint(lastEventId, after);
-        Multi<OutboundSseEvent> committed = Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
-                .onItem().transformToMultiAndConcatenate(followed -> followed)
-                .map(event -> sse.newEventBuilder()
-                        .id(Long.toString(event.seq()))
-                        .name(event.type())
-                        // Already JSON text: no per-event media type, which would add a non-standard SSE field.
-                        .data(toJson(ApiMapper.event(event)))
-                        .build());
+        if (include != null && !"children".equals(include)) {
+            throw ValidationException.field("include", "must be 'children'");
+        }
+        Multi<OutboundSseEvent> committed = include == null
+                ? Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
+                        .onItem().transformToMultiAndConcatenate(followed -> followed)
+                        .map(this::sseEvent)
+                // Children's events have no SSE id: Last-Event-ID stays a sequence of this session.
+                : Multi.createFrom().uni(events.followWithChildren(principal.tenant(), sessionId, from))
+                        .onItem().transformToMultiAndConcatenate(followed -> followed)
+                        .map(team -> team.child()
+                                ? sse.newEventBuilder().name(team.event().type())
+                                        .data(toJson(ApiMapper.childEvent(team.sessionId(), team.event()))).build()
+                                : sseEvent(team.event()));
         // Comments keep idle connections open through proxies; clients ignore them.
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         return Multi.createBy().merging().streams(committed, keepAlive);
     }
 
-    private String toJson(EventView event) {
+    private OutboundSseEvent sseEvent(Event event) {
+        return sse.newEventBuilder()
+                .id(Long.toString(event.seq()))
+                .name(event.type())
+                // Already JSON text: no per-event media type, which would add a non-standard SSE field.
+                .data(toJson(ApiMapper.event(event)))
+                .build();
+    }
+
+    private String toJson(Object event) {
         try {
             return json.writeValueAsString(event);
         } catch (JsonProcessingException e) {

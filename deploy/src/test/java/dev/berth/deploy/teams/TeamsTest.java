@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Test;
 class TeamsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @io.quarkus.test.common.http.TestHTTPResource
+    java.net.URL base;
+
     @BeforeEach
     void resetFake() {
         BerthTestResource.fake().reset();
@@ -93,6 +96,48 @@ class TeamsTest {
         // and the supervisor's model saw both answers in its second call
         JsonNode last = lastRequestWith(marker("supervisor"));
         assertThat(last.get("messages").toString()).contains("Otters hold hands.").contains("The Otter Files");
+
+        // and the session's stream with include=children carries the children's events, tagged, without ids
+        List<String[]> streamed = stream(session, events.size() + 4);
+        List<String> own = streamed.stream().filter(e -> e[0] != null).map(e -> e[0]).toList();
+        assertThat(own).hasSize(events.size()).containsExactlyElementsOf(
+                events.stream().map(e -> e.get("seq").asText()).toList());
+        List<JsonNode> fromChildren = new ArrayList<>();
+        for (String[] e : streamed) {
+            if (e[0] == null) {
+                fromChildren.add(JSON.readTree(e[1]));
+            }
+        }
+        assertThat(fromChildren).extracting(e -> e.get("sessionId").asText()).containsOnly(
+                children.get(0).get("run").get("sessionId").asText(), children.get(1).get("run").get("sessionId").asText());
+        assertThat(fromChildren).extracting(e -> e.get("type").asText())
+                .containsOnly("user.message", "assistant.message").hasSize(4);
+        assertThat(fromChildren.toString()).contains("Otters hold hands.").contains("The Otter Files");
+    }
+
+    /** Reads {@code count} events from the session's stream with include=children: [id or null, data]. */
+    private List<String[]> stream(String session, int count) throws Exception {
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) new java.net.URL(base,
+                "/v1/sessions/" + session + "/stream?include=children").openConnection();
+        connection.setRequestProperty("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY);
+        connection.setReadTimeout(10_000);
+        List<String[]> events = new ArrayList<>();
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                connection.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String id = null;
+            String line;
+            while (events.size() < count && (line = reader.readLine()) != null) {
+                if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("data:")) {
+                    events.add(new String[] {id, line.substring(5).trim()});
+                    id = null;
+                }
+            }
+        } finally {
+            connection.disconnect();
+        }
+        return events;
     }
 
     @Test
