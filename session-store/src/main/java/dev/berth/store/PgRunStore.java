@@ -84,7 +84,9 @@ public class PgRunStore implements RunStore {
                             "a run of this session is still active and the session's input policy is 'reject'");
                 }
             }).replaceWithVoid();
-            case INTERRUPT -> conn.preparedQuery(RunSql.INTERRUPT).execute(Tuple.of(sessionId)).replaceWithVoid();
+            case INTERRUPT -> conn.preparedQuery(TeamSql.CANCEL_INTERRUPTED_DESCENDANTS).execute(Tuple.of(sessionId))
+                    .chain(() -> conn.preparedQuery(RunSql.INTERRUPT).execute(Tuple.of(sessionId)))
+                    .replaceWithVoid();
         };
     }
 

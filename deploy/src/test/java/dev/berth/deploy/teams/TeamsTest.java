@@ -230,6 +230,28 @@ class TeamsTest {
     }
 
     @Test
+    void newInputToAnInterruptSessionCancelsTheWaitingParentAndItsChildren() throws Exception {
+        // Given a waiting parent of an 'interrupt' session whose child takes very long
+        define("slowpoke", Map.of());
+        define("impatient", Map.of("subAgents", List.of("slowpoke")));
+        BerthTestResource.fake().route(marker("impatient"), FakeReply.toolCall("agent__slowpoke", "{\"input\":\"x\"}"),
+                FakeReply.text("Answering the new question."));
+        BerthTestResource.fake().route(marker("slowpoke"), FakeReply.text("late").withLatency(Duration.ofSeconds(60)));
+        String session = admin().body(Map.of("agent", "impatient", "actorId", "team-user", "inputPolicy", "interrupt"))
+                .post("/v1/sessions").then().statusCode(201).extract().path("id");
+        String first = send(session, "first question", 0).statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(15)).until(() -> allChildren(tree(first), "running"));
+
+        // When new input arrives
+        send(session, "never mind, second question", 30).body("status", equalTo("completed"))
+                .body("output", equalTo("Answering the new question."));
+
+        // Then the first run and its child were cancelled
+        await().atMost(Duration.ofSeconds(10)).until(() -> allChildren(tree(first), "cancelled"));
+        assertThat(tree(first).get("run").get("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
     void aChildThatFailsIsReportedToTheParentsModelAsAToolError() throws Exception {
         // Given a sub-agent whose run fails (the model refuses the request)
         define("fragile", Map.of());

@@ -70,6 +70,13 @@ final class TeamStep {
     }
 
     Uni<Result> run(ClaimedRun claimed, AgentDefinition agent, List<ToolCall> calls, Map<String, Integer> pending) {
+        return decide(claimed, agent, calls, pending)
+                .onFailure(MemberMissing.class).recoverWithUni(missing -> fail(claimed,
+                        new RunError("team_member_missing", missing.getMessage())));
+    }
+
+    private Uni<Result> decide(ClaimedRun claimed, AgentDefinition agent, List<ToolCall> calls,
+            Map<String, Integer> pending) {
         Map<ToolCall, TeamCall> meaning = new LinkedHashMap<>();
         calls.forEach(call -> meaning.put(call, TeamTools.resolve(agent.spec(), call.name()).orElseThrow()));
         for (Map.Entry<ToolCall, TeamCall> entry : meaning.entrySet()) {
@@ -164,8 +171,7 @@ final class TeamStep {
         return teams.pins(claimed.run().tenant(), claimed.run().sessionId())
                 .chain(pins -> version(claimed, target, pins))
                 .chain(version -> agents.find(claimed.run().tenant(), target, version)
-                        .map(found -> found.orElseThrow(() -> new IllegalStateException("agent " + target + "@"
-                                + version + " is gone"))))
+                        .map(found -> found.orElseThrow(() -> new MemberMissing(target + "@" + version))))
                 .chain(to -> {
                     List<NewEvent> events = new ArrayList<>();
                     for (ToolCall call : calls) {
@@ -191,8 +197,14 @@ final class TeamStep {
             return Uni.createFrom().item(pinned);
         }
         return agents.find(claimed.run().tenant(), name, null)
-                .map(found -> found.orElseThrow(() -> new IllegalStateException("agent " + name + " is gone"))
-                        .version());
+                .map(found -> found.orElseThrow(() -> new MemberMissing(name)).version());
+    }
+
+    /** A team member the agent names cannot be found (a definition is never deleted, so this is a bug or tampering). */
+    private static final class MemberMissing extends RuntimeException {
+        MemberMissing(String agent) {
+            super("the team member '" + agent + "' does not exist", null, false, false);
+        }
     }
 
     private Uni<Result> fail(ClaimedRun claimed, RunError error) {
