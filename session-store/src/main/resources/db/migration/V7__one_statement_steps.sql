@@ -66,6 +66,7 @@ declare
     v_agent text;
     v_version integer;
     v_id uuid;
+    v_status text;
 begin
     -- Locks the session row and takes the input's sequence number: serialises appends per session.
     update sessions set last_seq = last_seq + 1, updated_at = now()
@@ -80,13 +81,35 @@ begin
         raise exception 'no session %', p_session using errcode = 'BR004';
     end if;
     if v_policy = 'reject' and exists (select 1 from runs where session_id = p_session
-                                          and status in ('queued', 'running', 'requires_action')) then
+                                          and status in ('queued', 'running', 'requires_action', 'waiting')) then
         raise exception 'session % is busy', p_session using errcode = 'BR002';
     elsif v_policy = 'interrupt' then
+        -- First the live runs under this session's waiting runs (sub-agent calls, ADR 0009). The
+        -- session row is held, so rows a child's final commit holds are skipped, not waited for (that
+        -- commit waits for this session's row): such a child finishes, and reports to a cancelled parent.
+        for v_id, v_status in
+            with recursive tree(id) as (
+                select c.id from runs c join runs p on c.parent_run_id = p.id
+                 where p.session_id = p_session and p.status in ('queued', 'requires_action', 'waiting')
+                union all
+                select c.id from runs c join tree t on c.parent_run_id = t.id),
+            locked as (
+                select r.id from runs r join tree t on r.id = t.id
+                 where r.status in ('queued', 'running', 'requires_action', 'waiting')
+                   for update of r skip locked)
+            update runs r set cancel_requested = true,
+                   status = case when r.status = 'running' then r.status else 'cancelled' end,
+                   finished_at = case when r.status = 'running' then r.finished_at else now() end,
+                   updated_at = now()
+              from locked l
+             where r.id = l.id
+            returning r.id, r.status loop
+            perform pg_notify('berth_runs', v_id::text || case when v_status = 'running' then ':stop' else '' end);
+        end loop;
         -- Waiting runs are cancelled at once; the running one is asked to stop at its next step boundary.
         for v_id in update runs set status = 'cancelled', finished_at = now(), updated_at = now(),
                                    lease_owner = null, lease_expires_at = null
-                     where session_id = p_session and status in ('queued', 'requires_action') returning id loop
+                     where session_id = p_session and status in ('queued', 'requires_action', 'waiting') returning id loop
             perform pg_notify('berth_runs', v_id::text);
         end loop;
         for v_id in update runs set cancel_requested = true, updated_at = now()

@@ -48,6 +48,7 @@ public class PanacheSessionStore implements SessionStore {
         entity.status = "active";
         entity.inputPolicy = session.inputPolicy().wire();
         entity.state = "{}";
+        entity.team = Json.write(session.team());
         entity.metadata = Json.write(session.metadata());
         entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         entity.updatedAt = entity.createdAt;

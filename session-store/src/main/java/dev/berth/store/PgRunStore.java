@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -98,8 +99,26 @@ public class PgRunStore implements RunStore {
 
     @Override
     public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
+        if (step.status().terminal()) {
+            // A run that ends may answer a parent's sub-agent call: that hand-over joins its transaction.
+            return pool.withTransaction(conn -> commitOn(conn, lease, step, leaseTtl));
+        }
         return pool.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
                 .map(rows -> rows.iterator().next().getLong(0))
+                .onFailure().transform(failure -> commitFailure(failure, lease));
+    }
+
+    /**
+     * A step commit on a connection in a transaction. A run that ends here and answers a
+     * parent's sub-agent call hands its result to the parent in the same transaction (see
+     * {@link ChildResults}).
+     */
+    static Uni<Long> commitOn(SqlConnection conn, Lease lease, StepCommit step, Duration leaseTtl) {
+        return conn.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .call(() -> step.status().terminal()
+                        ? ChildResults.settle(conn, lease.runId(), step.status(), step.output(), step.error())
+                        : Uni.createFrom().voidItem())
                 .onFailure().transform(failure -> commitFailure(failure, lease));
     }
 
@@ -155,7 +174,7 @@ public class PgRunStore implements RunStore {
                 .addValue(step.output())
                 .addValue(step.error() == null ? null : Json.write(step.error()))
                 .addValue(step.status().terminal())
-                .addValue(step.status().settled())
+                .addValue(step.status().releasesLease())
                 .addValue(seconds(leaseTtl))
                 .addValue(step.statePatch().isEmpty() ? null : Json.write(step.statePatch()))
                 .addArrayOfString(types)
@@ -221,8 +240,14 @@ public class PgRunStore implements RunStore {
 
     @Override
     public Uni<Optional<Run>> requestCancel(TenantId tenant, UUID runId) {
-        return pool.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value()))
-                .map(PgRunStore::firstRun)
+        // Descendants first, then the run: the same lock order as a child's final commit (child, then parent).
+        return pool.withTransaction(conn -> conn.preparedQuery(TeamSql.CANCEL_DESCENDANTS)
+                        .execute(Tuple.of(runId, tenant.value()))
+                        .chain(() -> conn.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value())))
+                        .map(PgRunStore::firstRun)
+                        .call(cancelled -> cancelled.isPresent() && cancelled.get().status() == RunStatus.CANCELLED
+                                ? ChildResults.settle(conn, runId, RunStatus.CANCELLED, null, null)
+                                : Uni.createFrom().voidItem()))
                 .chain(cancelled -> cancelled.isPresent() ? Uni.createFrom().item(cancelled) : find(tenant, runId))
                 .onFailure().transform(DbErrors::translate);
     }

@@ -33,7 +33,7 @@ final class RunSql {
                 select r.id, r.status as previous from runs r
                  where (r.status = 'queued' and not exists (
                             select 1 from runs o where o.session_id = r.session_id and o.input_seq < r.input_seq
-                               and o.status in ('queued', 'running', 'requires_action')))
+                               and o.status in ('queued', 'running', 'requires_action', 'waiting')))
                     or (r.status = 'running' and r.lease_expires_at < now())
                  order by r.created_at
                  limit $3
@@ -103,10 +103,10 @@ final class RunSql {
     static final String CANCEL = """
             with target as (
                 update runs set cancel_requested = true,
-                       status = case when status in ('queued', 'requires_action') then 'cancelled' else status end,
-                       finished_at = case when status in ('queued', 'requires_action') then now() else finished_at end,
+                       status = case when status in ('queued', 'requires_action', 'waiting') then 'cancelled' else status end,
+                       finished_at = case when status in ('queued', 'requires_action', 'waiting') then now() else finished_at end,
                        updated_at = now()
-                 where id = $1 and tenant_id = $2 and status in ('queued', 'running', 'requires_action')
+                 where id = $1 and tenant_id = $2 and status in ('queued', 'running', 'requires_action', 'waiting')
                 returning *)
             select %s, pg_notify('berth_runs', r.id::text || case when r.status = 'running' then ':stop' else '' end),
                    pg_notify('berth_work', '')
@@ -131,7 +131,7 @@ final class RunSql {
                 update runs r set status = 'expired', finished_at = now(), updated_at = now(),
                        lease_owner = null, lease_expires_at = null
                   from expired e
-                 where r.session_id = e.id and r.status in ('queued', 'running', 'requires_action')
+                 where r.session_id = e.id and r.status in ('queued', 'running', 'requires_action', 'waiting')
                 returning r.id)
             select (select count(*) from expired) as sessions,
                    (select count(pg_notify('berth_runs', id::text || ':stop')) from runs_expired) as runs""";

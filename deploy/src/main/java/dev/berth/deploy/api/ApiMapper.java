@@ -7,6 +7,7 @@ import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.Run;
+import dev.berth.runtime.domain.RunTreeNode;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,8 +18,10 @@ import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Between the API's JSON shapes and the domain; input is validated on the way in. */
 public final class ApiMapper {
@@ -41,9 +44,16 @@ public final class ApiMapper {
         if (request.approvalRequired() != null && request.approvalRequired().contains(null)) {
             throw ValidationException.field("approvalRequired", "must not contain null");
         }
+        if (request.subAgents() != null && request.subAgents().contains(null)) {
+            throw ValidationException.field("subAgents", "must not contain null");
+        }
+        if (request.handoffs() != null && request.handoffs().contains(null)) {
+            throw ValidationException.field("handoffs", "must not contain null");
+        }
         return new AgentSpec(request.instructions(), request.model(), request.tools(), toLimits(request.limits()),
                 request.inputPolicy() == null ? null : policy(request.inputPolicy()),
-                toClientTools(request.clientTools()), request.approvalRequired());
+                toClientTools(request.clientTools()), request.approvalRequired(), request.subAgents(),
+                request.handoffs());
     }
 
     private static List<ClientTool> toClientTools(List<ClientToolView> views) {
@@ -109,7 +119,7 @@ public final class ApiMapper {
                 spec.inputPolicy().wire(),
                 spec.clientTools().stream()
                         .map(tool -> new ClientToolView(tool.name(), tool.description(), tool.parameters())).toList(),
-                spec.approvalRequired(), agent.createdAt());
+                spec.approvalRequired(), spec.subAgents(), spec.handoffs(), agent.createdAt());
     }
 
     public static SessionView session(Session s) {
@@ -136,8 +146,44 @@ public final class ApiMapper {
                 r.createdAt(), r.startedAt(), r.finishedAt(), requiredAction);
     }
 
+    /** A run tree from its flat form (parents first): each run with its children and the usage of its subtree. */
+    public static RunTreeView tree(List<RunTreeNode> nodes) {
+        Map<UUID, List<RunTreeNode>> children = new HashMap<>();
+        for (RunTreeNode node : nodes) {
+            if (node.parentRunId() != null) {
+                children.computeIfAbsent(node.parentRunId(), id -> new ArrayList<>()).add(node);
+            }
+        }
+        return treeOf(nodes.getFirst(), children);
+    }
+
+    private static RunTreeView treeOf(RunTreeNode node, Map<UUID, List<RunTreeNode>> children) {
+        List<RunTreeView> kids = children.getOrDefault(node.run().id(), List.of()).stream()
+                .map(child -> treeOf(child, children)).toList();
+        RunView.UsageView own = run(node.run()).usage();
+        long input = own.inputTokens();
+        long output = own.outputTokens();
+        long cached = own.cachedTokens();
+        long reasoning = own.reasoningTokens();
+        int modelCalls = node.run().modelCalls();
+        for (RunTreeView kid : kids) {
+            input += kid.totalUsage().inputTokens();
+            output += kid.totalUsage().outputTokens();
+            cached += kid.totalUsage().cachedTokens();
+            reasoning += kid.totalUsage().reasoningTokens();
+            modelCalls += kid.totalModelCalls();
+        }
+        return new RunTreeView(run(node.run()), node.callId(), node.depth(),
+                new RunView.UsageView(input, output, cached, reasoning, input + output), modelCalls, kids);
+    }
+
     public static EventView event(Event e) {
         return new EventView(e.seq(), e.type(), e.runId() == null ? null : e.runId().toString(), e.createdAt(), e.data());
+    }
+
+    public static ChildEventView childEvent(UUID sessionId, Event e) {
+        return new ChildEventView(sessionId.toString(), e.seq(), e.type(), e.runId() == null ? null : e.runId().toString(),
+                e.createdAt(), e.data());
     }
 
     public static KeyView key(ApiKeyInfo k, String plainKey) {

@@ -2,12 +2,14 @@ package dev.berth.deploy.rest;
 
 import dev.berth.deploy.api.ActionsRequest;
 import dev.berth.deploy.api.ApiMapper;
+import dev.berth.deploy.api.RunTreeView;
 import dev.berth.deploy.api.RunView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.service.RunActionService;
 import dev.berth.runtime.service.RunService;
+import dev.berth.runtime.service.TeamService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -31,13 +33,22 @@ import java.util.UUID;
 public class RunResource {
     private final RunService runs;
     private final RunActionService actions;
+    private final TeamService teams;
     private final RequestPrincipal principal;
 
     @Inject
-    public RunResource(RunService runs, RunActionService actions, RequestPrincipal principal) {
+    public RunResource(RunService runs, RunActionService actions, TeamService teams, RequestPrincipal principal) {
         this.runs = runs;
         this.actions = actions;
+        this.teams = teams;
         this.principal = principal;
+    }
+
+    /** The run and the runs its sub-agent calls started, recursively, with usage rolled up. */
+    @GET
+    @Path("{id}/tree")
+    public Uni<RunTreeView> tree(@PathParam("id") String id) {
+        return teams.tree(principal.tenant(), Ids.parse(id, "run")).map(ApiMapper::tree);
     }
 
     /** The run; with {@code wait} (seconds, at most 60), once it has settled or the wait is over. */

@@ -8,9 +8,11 @@ import dev.berth.deploy.api.MessageRequest;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.api.SessionRequest;
 import dev.berth.deploy.api.SessionView;
+import dev.berth.deploy.api.UpgradeRequest;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.deploy.observe.SseStreams;
 import dev.berth.deploy.observe.TraceContexts;
+import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.service.EventService;
 import dev.berth.runtime.service.RunActionService;
@@ -95,6 +97,17 @@ public class SessionResource {
         return sessions.get(principal.tenant(), Ids.parse(id, "session")).map(ApiMapper::session);
     }
 
+    /**
+     * Upgrades the session to a version of its current agent ({@code agentVersion}, or the latest)
+     * and pins its team's members afresh at their latest versions.
+     */
+    @POST
+    @Path("{id}/upgrade")
+    public Uni<SessionView> upgrade(@PathParam("id") String id, UpgradeRequest request) {
+        return sessions.upgrade(principal.tenant(), Ids.parse(id, "session"),
+                request == null ? null : request.agentVersion()).map(ApiMapper::session);
+    }
+
     /** Deletes the session with all its events and runs. */
     @DELETE
     @Path("{id}")
@@ -148,31 +161,46 @@ public class SessionResource {
     @Path("{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-            @QueryParam("after") Long after, @QueryParam("deltas") @DefaultValue("true") boolean deltas) {
+            @QueryParam("after") Long after, @QueryParam("include") String include,
+            @QueryParam("deltas") @DefaultValue("true") boolean deltas) {
         UUID sessionId = Ids.parse(id, "session");
         long from = resumePoint(lastEventId, after);
-        Multi<OutboundSseEvent> live = Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
-                .onItem().transformToMultiAndConcatenate(followed -> {
-                    Multi<OutboundSseEvent> committed = followed.map(event -> sse.newEventBuilder()
-                            .id(Long.toString(event.seq()))
-                            .name(event.type())
-                            // Already JSON text: no per-event media type, which would add a non-standard SSE field.
-                            .data(toJson(ApiMapper.event(event)))
-                            .build());
-                    if (!deltas) {
-                        return committed;
-                    }
-                    Multi<OutboundSseEvent> previews = events.deltas(sessionId).map(delta -> sse.newEventBuilder()
-                            .name("assistant.delta")
-                            .data(toJson(new DeltaView(delta.runId().toString(), delta.step(), delta.offset(),
-                                    delta.text())))
-                            .build());
-                    return Multi.createBy().merging().streams(committed, previews);
-                });
+        if (include != null && !"children".equals(include)) {
+            throw ValidationException.field("include", "must be 'children'");
+        }
+        Multi<OutboundSseEvent> committed = include == null
+                ? Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
+                        .onItem().transformToMultiAndConcatenate(followed -> followed)
+                        .map(this::sseEvent)
+                // Children's events have no SSE id: Last-Event-ID stays a sequence of this session.
+                : Multi.createFrom().uni(events.followWithChildren(principal.tenant(), sessionId, from))
+                        .onItem().transformToMultiAndConcatenate(followed -> followed)
+                        .map(team -> team.child()
+                                ? sse.newEventBuilder().name(team.event().type())
+                                        .data(toJson(ApiMapper.childEvent(team.sessionId(), team.event()))).build()
+                                : sseEvent(team.event()));
+        // Previews join once the session is known to be the caller's.
+        Multi<OutboundSseEvent> live = !deltas ? committed : Multi.createBy().merging().streams(committed,
+                Multi.createFrom().uni(sessions.get(principal.tenant(), sessionId))
+                        .onItem().transformToMultiAndConcatenate(checked -> events.deltas(sessionId))
+                        .map(delta -> sse.newEventBuilder()
+                                .name("assistant.delta")
+                                .data(toJson(new DeltaView(delta.runId().toString(), delta.step(), delta.offset(),
+                                        delta.text())))
+                                .build()));
         // Comments keep idle connections open through proxies; clients ignore them.
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         return streams.counted(Multi.createBy().merging().streams(live, keepAlive));
+    }
+
+    private OutboundSseEvent sseEvent(Event event) {
+        return sse.newEventBuilder()
+                .id(Long.toString(event.seq()))
+                .name(event.type())
+                // Already JSON text: no per-event media type, which would add a non-standard SSE field.
+                .data(toJson(ApiMapper.event(event)))
+                .build();
     }
 
     private String toJson(Object view) {

@@ -27,7 +27,8 @@ import java.util.Objects;
  * {@code ScriptCodec}), {@code GET /_fake/requests} lists recorded requests (secrets masked),
  * {@code POST /_fake/reset} forgets both, {@code POST /_fake/strict} turns strict mode on or off.
  *
- * <p>Scripted replies ({@link #enqueue}) are consumed one per model request, in order; with none
+ * <p>Routed replies ({@link #route}) go to requests whose system instructions contain the route's
+ * marker. Scripted replies ({@link #enqueue}) are consumed one per model request, in order; with none
  * left the server answers with a deterministic "demo brain": it summarises tool output, calls a
  * tool whose name or description matches the user's words, or echoes the user.
  *
@@ -83,6 +84,22 @@ public final class FakeModelServer implements AutoCloseable {
     public FakeModelServer enqueue(FakeReply... replies) {
         state.script.addAll(List.of(replies));
         return this;
+    }
+
+    /**
+     * Appends replies to a route: a model request whose system instructions contain {@code marker}
+     * takes its reply from this route first, in order, and from the main script once the route is
+     * empty. Lets tests script agents that call the model concurrently (sub-agents) each its own way.
+     */
+    public FakeModelServer route(String marker, FakeReply... replies) {
+        state.routes.computeIfAbsent(java.util.Objects.requireNonNull(marker, "marker"),
+                key -> new java.util.concurrent.ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+        return this;
+    }
+
+    /** Replies scripted on routes but not yet consumed. */
+    public int pendingRoutedReplies() {
+        return state.routes.values().stream().mapToInt(java.util.Queue::size).sum();
     }
 
     /** Replies scripted but not yet consumed. */

@@ -204,4 +204,25 @@ class FakeModelServerTest {
     void a_bad_script_is_rejected() {
         assertThat(post("/_fake/script", "[{\"nonsense\":true}]").statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void routed_replies_go_to_requests_whose_system_instructions_carry_the_marker() {
+        // Given a main script and a route for one agent
+        fake.enqueue(FakeReply.text("from the main script"));
+        fake.route("[agent:b]", FakeReply.text("for b"));
+        String forA = "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a. [agent:a]\"},"
+                + "{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String forB = forA.replace("[agent:a]", "[agent:b]");
+
+        // When b asks first, then a, then b again
+        String first = chat("/v1/chat/completions", forB).at("/choices/0/message/content").asText();
+        String second = chat("/v1/chat/completions", forA).at("/choices/0/message/content").asText();
+        String third = chat("/v1/chat/completions", forB).at("/choices/0/message/content").asText();
+
+        // Then b gets its route's reply, a the main script's, and b falls back to the demo brain once both are empty
+        assertThat(first).isEqualTo("for b");
+        assertThat(second).isEqualTo("from the main script");
+        assertThat(third).startsWith("Demo mode");
+        assertThat(fake.pendingRoutedReplies()).isZero();
+    }
 }

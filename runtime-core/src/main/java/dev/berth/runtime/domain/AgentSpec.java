@@ -15,10 +15,16 @@ import java.util.Optional;
  * @param inputPolicy      what new input does while a run of a session is active
  * @param clientTools      tools the client executes itself (the run pauses for their output)
  * @param approvalRequired names among {@code tools} whose every call a human must approve first
+ * @param subAgents        names of agents offered to this one as tools ({@code agent__<name>}): a call
+ *                         runs the named agent in a child session and returns its answer (docs/teams.md)
+ * @param handoffs         names of agents this one may hand the session to ({@code handoff__<name>})
  */
 public record AgentSpec(String instructions, String model, List<String> tools, AgentLimits limits,
-        InputPolicy inputPolicy, List<ClientTool> clientTools, List<String> approvalRequired) {
+        InputPolicy inputPolicy, List<ClientTool> clientTools, List<String> approvalRequired,
+        List<String> subAgents, List<String> handoffs) {
     public AgentSpec {
+        subAgents = subAgents == null ? List.of() : List.copyOf(subAgents);
+        handoffs = handoffs == null ? List.of() : List.copyOf(handoffs);
         Objects.requireNonNull(instructions, "instructions");
         Objects.requireNonNull(model, "model");
         tools = tools == null ? List.of() : List.copyOf(tools);
@@ -28,12 +34,18 @@ public record AgentSpec(String instructions, String model, List<String> tools, A
         approvalRequired = approvalRequired == null ? List.of() : List.copyOf(approvalRequired);
     }
 
-    public AgentSpec(String instructions, String model, List<String> tools, AgentLimits limits,
-            InputPolicy inputPolicy) {
-        this(instructions, model, tools, limits, inputPolicy, List.of(), List.of());
-    }
-
     public Optional<ClientTool> clientTool(String name) {
         return clientTools.stream().filter(tool -> tool.name().equals(name)).findFirst();
+    }
+
+    /** An agent that works alone, with server-side tools only: no client tools, approvals or team. */
+    public AgentSpec(String instructions, String model, List<String> tools, AgentLimits limits,
+            InputPolicy inputPolicy) {
+        this(instructions, model, tools, limits, inputPolicy, List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** Whether this agent names other agents (as sub-agents or handoff targets). */
+    public boolean hasTeam() {
+        return !subAgents.isEmpty() || !handoffs.isEmpty();
     }
 }

@@ -27,6 +27,16 @@ public final class EventType {
     /** A run was cancelled: {@code {"reason"}}. */
     public static final String RUN_CANCELLED = "run.cancelled";
 
+    /** The session was handed to another agent: {@code {"from","fromVersion","to","toVersion","callId"}}. */
+    public static final String HANDOFF = "handoff";
+    /** A sub-agent call started a child run: {@code {"callId","agent","agentVersion","childSessionId","childRunId"}}. */
+    public static final String SUBAGENT_STARTED = "subagent.started";
+    /**
+     * A child run settled and its result went to the parent's pending call:
+     * {@code {"callId","agent","childSessionId","childRunId","status","output","error"}}.
+     */
+    public static final String SUBAGENT_FINISHED = "subagent.finished";
+
     private EventType() {
     }
 }

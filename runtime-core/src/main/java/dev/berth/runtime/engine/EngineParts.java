@@ -12,5 +12,6 @@ import java.time.Clock;
 
 /** What a {@link RunExecution} works with; shared by all executions of a process. */
 record EngineParts(RunStore runs, EventLog events, SessionStore sessions, ModelClient model, ToolExecutor tools,
-        ContextAssembler context, ChangeFeed feed, EngineConfig config, Clock clock, EngineObserver observer) {
+        ContextAssembler context, ChangeFeed feed, EngineConfig config, Clock clock, EngineObserver observer,
+        TeamStep teams) {
 }

@@ -93,6 +93,23 @@ public final class EventPayloads {
         return new NewEvent(EventType.RUN_CANCELLED, Json.object().put("reason", reason));
     }
 
+    static NewEvent subagentStarted(dev.berth.runtime.domain.ChildStart child) {
+        return new NewEvent(EventType.SUBAGENT_STARTED, Json.object()
+                .put("callId", child.callId())
+                .put("agent", child.agentName())
+                .put("agentVersion", child.agentVersion())
+                .put("childSessionId", child.sessionId().toString())
+                .put("childRunId", child.runId().toString()));
+    }
+
+    static NewEvent handoff(dev.berth.runtime.domain.AgentDefinition from, dev.berth.runtime.domain.AgentDefinition to,
+            String callId) {
+        return new NewEvent(EventType.HANDOFF, Json.object()
+                .put("from", from.name()).put("fromVersion", from.version())
+                .put("to", to.name()).put("toVersion", to.version())
+                .put("callId", callId));
+    }
+
     /** The tool calls of an {@code assistant.message} payload. */
     static List<ToolCall> toolCalls(JsonNode assistantData) {
         List<ToolCall> calls = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.berth.runtime.engine;
 
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.config.TeamConfig;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Lease;
@@ -16,6 +17,7 @@ import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
 import dev.berth.runtime.port.RunStore;
 import dev.berth.runtime.port.SessionStore;
+import dev.berth.runtime.port.TeamStore;
 import dev.berth.runtime.tools.ToolExecutor;
 import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Multi;
@@ -72,14 +74,14 @@ public class RunEngine {
     @Inject
     public RunEngine(RunStore runs, EventLog events, SessionStore sessions, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
-            Instance<EngineObserver> observers) {
+            Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig) {
         this.runs = runs;
         this.agents = agents;
         this.feed = feed;
         this.config = config;
         this.observer = observers.isResolvable() ? observers.get() : EngineObserver.NONE;
         this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), feed, config,
-                Clock.systemUTC(), observer);
+                Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()));
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, config.sweepInterval());
     }

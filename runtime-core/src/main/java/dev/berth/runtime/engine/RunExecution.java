@@ -47,7 +47,8 @@ final class RunExecution {
 
     private final EngineParts parts;
     private final ClaimedRun claimed;
-    private final AgentDefinition agent;
+    /** The run's agent; a handoff replaces it. */
+    private AgentDefinition agent;
     private final Instant deadline;
     private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
     private volatile boolean cancelRequested;
@@ -258,11 +259,33 @@ final class RunExecution {
         if (calls.isEmpty()) {
             return fail(new RunError("internal_error", "the pending tool calls are not in the context window"));
         }
-        return ToolTurn.plan(calls, agent.spec(), parts.tools()::requiresApproval,
+        // Team calls (sub-agents, handoffs) go last: the turn's ordinary calls are answered first.
+        List<ToolCall> teamCalls = calls.stream().filter(call -> TeamStep.isTeamCall(agent, call)).toList();
+        if (teamCalls.size() == calls.size()) {
+            return teamStep(teamCalls);
+        }
+        Map<String, Integer> teamPending = new LinkedHashMap<>();
+        teamCalls.forEach(call -> teamPending.put(call.id(), pending.getOrDefault(call.id(), 0)));
+        List<ToolCall> ordinary = calls.stream().filter(call -> !teamPending.containsKey(call.id())).toList();
+        return ToolTurn.plan(ordinary, agent.spec(), parts.tools()::requiresApproval,
                         () -> parts.runs().pendingActions(claimed.run().tenant(), claimed.run().id()))
                 .chain(turn -> executeTools(turn.runNow())
-                        .chain(outcomes -> turn.awaited().isEmpty() ? commitToolResults(outcomes) : pause(turn, outcomes)))
+                        .chain(outcomes -> turn.awaited().isEmpty()
+                                ? commitToolResults(outcomes, teamPending)
+                                : pause(turn, outcomes)))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()));
+    }
+
+    private Uni<Boolean> teamStep(List<ToolCall> calls) {
+        return parts.teams().run(claimed, agent, calls, pending).map(result -> {
+            // The team step commits through its own store: read the window afresh for the next step.
+            window = null;
+            pending = result.pending();
+            if (result.agent() != null) {
+                agent = result.agent();
+            }
+            return result.done();
+        });
     }
 
     /** Executes the calls Berth runs itself; their start is committed first (fenced), see startTools. */
@@ -300,17 +323,18 @@ final class RunExecution {
                 .replaceWith(true);
     }
 
-    private Uni<Boolean> commitToolResults(List<ToolOutcome> outcomes) {
+    /** @param left the calls still pending after these results (team calls of the same turn) */
+    private Uni<Boolean> commitToolResults(List<ToolOutcome> outcomes, Map<String, Integer> left) {
         List<NewEvent> events = new ArrayList<>();
         Map<String, Object> statePatch = new HashMap<>();
         for (ToolOutcome outcome : outcomes) {
             events.add(EventPayloads.toolResult(outcome, claimed.run().id()));
             statePatch.putAll(outcome.statePatch());
         }
-        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null, null,
+        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, left, null, null,
                 statePatch);
         return commit(commit).map(ignored -> {
-            pending = Map.of();
+            pending = left;
             return false;
         });
     }

@@ -7,7 +7,9 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.port.AgentStore;
+import dev.berth.runtime.teams.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +27,8 @@ public class AgentService {
     static final int MAX_INSTRUCTIONS = 100_000;
     static final int MAX_CLIENT_TOOLS = 128;
     static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    /** The most agents one team (an agent's sub-agents and handoff targets, transitively) may have. */
+    static final int MAX_TEAM_MEMBERS = 32;
 
     private final AgentStore agents;
     private final ToolRegistry tools;
@@ -35,10 +39,65 @@ public class AgentService {
         this.tools = tools;
     }
 
-    /** Stores a new version of the agent. */
+    /** Stores a new version of the agent; the agents its team names must exist (or be itself). */
     public Uni<AgentDefinition> define(TenantId tenant, String name, AgentSpec spec) {
         validate(name, spec);
-        return agents.createVersion(tenant, name, spec);
+        return checkTeamExists(tenant, name, spec).chain(() -> agents.createVersion(tenant, name, spec));
+    }
+
+    /**
+     * The versions a session of this agent pins: the agent itself and, transitively, the latest
+     * version of every sub-agent and handoff target its team names, by name.
+     */
+    public Uni<Map<String, Integer>> teamOf(TenantId tenant, AgentDefinition root) {
+        Map<String, Integer> pins = new LinkedHashMap<>();
+        pins.put(root.name(), root.version());
+        return expand(tenant, pins, List.of(root));
+    }
+
+    private Uni<Map<String, Integer>> expand(TenantId tenant, Map<String, Integer> pins,
+            List<AgentDefinition> frontier) {
+        List<String> next = frontier.stream()
+                .flatMap(agent -> java.util.stream.Stream.concat(agent.spec().subAgents().stream(),
+                        agent.spec().handoffs().stream()))
+                .distinct()
+                .filter(name -> !pins.containsKey(name))
+                .limit(MAX_TEAM_MEMBERS - pins.size())
+                .toList();
+        if (next.isEmpty()) {
+            return Uni.createFrom().item(pins);
+        }
+        return latestOf(tenant, next).chain(found -> {
+            List<AgentDefinition> members = found.stream().flatMap(java.util.Optional::stream).toList();
+            members.forEach(member -> pins.put(member.name(), member.version()));
+            return expand(tenant, pins, members);
+        });
+    }
+
+    private Uni<Void> checkTeamExists(TenantId tenant, String name, AgentSpec spec) {
+        Map<String, String> references = new LinkedHashMap<>();
+        for (int i = 0; i < spec.subAgents().size(); i++) {
+            references.putIfAbsent("subAgents[" + i + "]", spec.subAgents().get(i));
+        }
+        for (int i = 0; i < spec.handoffs().size(); i++) {
+            references.putIfAbsent("handoffs[" + i + "]", spec.handoffs().get(i));
+        }
+        references.values().removeIf(name::equals);
+        if (references.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> fields = List.copyOf(references.keySet());
+        return latestOf(tenant, fields.stream().map(references::get).toList()).invoke(found -> {
+            Map<String, String> errors = new LinkedHashMap<>();
+            for (int i = 0; i < fields.size(); i++) {
+                if (found.get(i).isEmpty()) {
+                    errors.put(fields.get(i), "unknown agent '" + references.get(fields.get(i)) + "'");
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw new ValidationException("the agent definition names agents that do not exist", errors);
+            }
+        }).replaceWithVoid();
     }
 
     /** The given version, or the latest when {@code version} is null. */
@@ -58,6 +117,28 @@ public class AgentService {
 
     public Uni<List<AgentDefinition>> list(TenantId tenant) {
         return agents.latestOfEach(tenant);
+    }
+
+    /** The latest version of each name, in order; one after the other, as a store session is not shared. */
+    private Uni<List<java.util.Optional<AgentDefinition>>> latestOf(TenantId tenant, List<String> names) {
+        return Multi.createFrom().iterable(names)
+                .onItem().transformToUniAndConcatenate(name -> agents.find(tenant, name, null))
+                .collect().asList();
+    }
+
+    private static void validateTeam(String field, List<String> names, Map<String, String> errors) {
+        if (names.size() > MAX_TEAM_MEMBERS) {
+            errors.put(field, "must name at most " + MAX_TEAM_MEMBERS + " agents");
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String member = names.get(i);
+            if (member == null || !NAME.matcher(member).matches() || member.length() > TeamTools.MAX_MEMBER_NAME) {
+                errors.put(field + "[" + i + "]", "must be an agent name of at most " + TeamTools.MAX_MEMBER_NAME
+                        + " characters");
+            } else if (names.indexOf(member) != i) {
+                errors.put(field + "[" + i + "]", "names '" + member + "' twice");
+            }
+        }
     }
 
     private static void validateClientTools(AgentSpec spec, Map<String, String> errors) {
@@ -105,6 +186,8 @@ public class AgentService {
                 errors.put("approvalRequired[" + i + "]", "'" + tool + "' is not one of the agent's tools");
             }
         }
+        validateTeam("subAgents", spec.subAgents(), errors);
+        validateTeam("handoffs", spec.handoffs(), errors);
         if (!errors.isEmpty()) {
             throw new ValidationException("the agent definition is invalid", errors);
         }

@@ -2,8 +2,10 @@ package dev.berth.runtime.service;
 
 import dev.berth.runtime.domain.AssistantDelta;
 import dev.berth.runtime.domain.Event;
+import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.internal.Json;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
 import io.smallrye.mutiny.Multi;
@@ -46,23 +48,75 @@ public class EventService {
      */
     public Uni<Multi<Event>> follow(TenantId tenant, UUID sessionId, long afterSeq) {
         validate(afterSeq, 1);
-        return sessions.get(tenant, sessionId).map(session -> {
-            AtomicLong cursor = new AtomicLong(afterSeq);
-            AtomicBoolean caughtUp = new AtomicBoolean(false);
-            return Multi.createBy().repeating()
-                    .uni(() -> (caughtUp.get()
-                            ? feed.awaitSessionEvents(sessionId, cursor.get(), POLL_BOUND)
-                            : Uni.createFrom().voidItem())
-                            .chain(() -> events.after(tenant, sessionId, cursor.get(), MAX_PAGE))
-                            .invoke(batch -> {
-                                if (!batch.isEmpty()) {
-                                    cursor.set(batch.get(batch.size() - 1).seq());
-                                }
-                                caughtUp.set(batch.size() < MAX_PAGE);
-                            }))
-                    .indefinitely()
-                    .onItem().transformToIterable(batch -> batch);
-        });
+        return sessions.get(tenant, sessionId).map(session -> committed(tenant, sessionId, afterSeq));
+    }
+
+    /** The committed events of a session known to exist, then each new one; never completes. */
+    private Multi<Event> committed(TenantId tenant, UUID sessionId, long afterSeq) {
+        AtomicLong cursor = new AtomicLong(afterSeq);
+        AtomicBoolean caughtUp = new AtomicBoolean(false);
+        return Multi.createBy().repeating()
+                .uni(() -> (caughtUp.get()
+                        ? feed.awaitSessionEvents(sessionId, cursor.get(), POLL_BOUND)
+                        : Uni.createFrom().voidItem())
+                        .chain(() -> events.after(tenant, sessionId, cursor.get(), MAX_PAGE))
+                        .invoke(batch -> {
+                            if (!batch.isEmpty()) {
+                                cursor.set(batch.get(batch.size() - 1).seq());
+                            }
+                            caughtUp.set(batch.size() < MAX_PAGE);
+                        }))
+                .indefinitely()
+                .onItem().transformToIterable(batch -> batch);
+    }
+
+    /**
+     * An event of a team's stream: from the followed session itself ({@code child} false), or
+     * from the session of a sub-agent run it started, directly or further down ({@code child} true).
+     */
+    public record TeamEvent(UUID sessionId, Event event, boolean child) {
+    }
+
+    /** Concurrently followed child sessions per stream; more wait until one ends. */
+    private static final int MAX_FOLLOWED_CHILDREN = 64;
+
+    /**
+     * As {@link #follow}, with the events of child runs merged in: each {@code subagent.started}
+     * event starts following the child's session from its beginning, until the child run's last
+     * event (its final answer, failure or cancellation), recursively. Child events are live
+     * extras: only the session's own events are resumable by sequence.
+     */
+    public Uni<Multi<TeamEvent>> followWithChildren(TenantId tenant, UUID sessionId, long afterSeq) {
+        return follow(tenant, sessionId, afterSeq)
+                .map(events -> withChildren(tenant, sessionId, events, false));
+    }
+
+    private Multi<TeamEvent> withChildren(TenantId tenant, UUID sessionId, Multi<Event> events, boolean child) {
+        return events.onItem().transformToMulti(event -> {
+            TeamEvent own = new TeamEvent(sessionId, event, child);
+            if (!EventType.SUBAGENT_STARTED.equals(event.type())) {
+                return Multi.createFrom().item(own);
+            }
+            UUID childSession = UUID.fromString(event.data().path("childSessionId").asText());
+            UUID childRun = UUID.fromString(event.data().path("childRunId").asText());
+            // The child session exists (it was created with the event) and belongs to the same tenant.
+            Multi<Event> childEvents = committed(tenant, childSession, 0)
+                    .onItem().transformToIterable(e -> endsRun(e, childRun) ? List.of(e, END) : List.of(e))
+                    .select().first(e -> e != END);
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(own),
+                    withChildren(tenant, childSession, childEvents, true));
+        }).merge(MAX_FOLLOWED_CHILDREN);
+    }
+
+    /** Marks the end of a child's stream (never emitted to clients). */
+    private static final Event END = new Event(new UUID(0, 0), -1, null, "end", Json.object(), java.time.Instant.EPOCH);
+
+    private static boolean endsRun(Event event, UUID runId) {
+        if (!runId.equals(event.runId())) {
+            return false;
+        }
+        return EventType.RUN_FAILED.equals(event.type()) || EventType.RUN_CANCELLED.equals(event.type())
+                || EventType.ASSISTANT_MESSAGE.equals(event.type()) && event.data().path("final").asBoolean(false);
     }
 
     /**

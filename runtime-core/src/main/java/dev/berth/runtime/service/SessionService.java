@@ -5,9 +5,11 @@ import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.port.SessionStore;
+import dev.berth.runtime.port.TeamStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,11 +25,31 @@ public class SessionService {
 
     private final SessionStore sessions;
     private final AgentService agents;
+    private final TeamStore teams;
 
     @Inject
-    public SessionService(SessionStore sessions, AgentService agents) {
+    public SessionService(SessionStore sessions, AgentService agents, TeamStore teams) {
         this.sessions = sessions;
         this.agents = agents;
+        this.teams = teams;
+    }
+
+    /**
+     * Upgrades a session explicitly: to the given version of its current agent (the latest when
+     * null), with its team pinned afresh (latest versions of the members). Runs queued afterwards
+     * use them; a run already under way keeps its agent version.
+     */
+    public Uni<Session> upgrade(TenantId tenant, UUID id, Integer agentVersion) {
+        return get(tenant, id)
+                .chain(session -> agents.get(tenant, session.agentName(), agentVersion))
+                .chain(agent -> agents.teamOf(tenant, agent)
+                        .chain(team -> teams.repin(tenant, id, agent.name(), agent.version(), team)))
+                .chain(done -> {
+                    if (!done) {
+                        throw new ConflictException("session-expired", "the session has expired and cannot be upgraded");
+                    }
+                    return get(tenant, id);
+                });
     }
 
     /**
@@ -47,9 +69,11 @@ public class SessionService {
         if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
             throw ValidationException.field("ttlSeconds", "must be positive");
         }
-        return agents.get(tenant, agentName, agentVersion).chain(agent -> sessions.create(new NewSession(
-                UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
-                metadata, ttl == null ? null : Instant.now().plus(ttl))));
+        // The session pins its whole team now: later versions of its members do not change it.
+        return agents.get(tenant, agentName, agentVersion)
+                .chain(agent -> agents.teamOf(tenant, agent).chain(team -> sessions.create(new NewSession(
+                        UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
+                        metadata, ttl == null ? null : Instant.now().plus(ttl), team))));
     }
 
     public Uni<Session> get(TenantId tenant, UUID id) {

@@ -38,6 +38,10 @@ public class SessionEntity {
     public String metadata;
     @Column(updatable = false)
     public String summary;
+    /** The team versions the session pinned when it opened: {@code {"agent": version}}. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false, updatable = false)
+    public String team;
     @Column(name = "last_seq", nullable = false, updatable = false)
     public long lastSeq;
     @Column(name = "created_at", nullable = false)

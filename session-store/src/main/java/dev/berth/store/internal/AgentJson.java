@@ -17,20 +17,26 @@ import java.util.List;
  * written by a newer Berth is refused rather than misread.
  */
 public final class AgentJson {
-    /** 2 added client-side tools and approvals; a definition without them is still written as 1. */
+    /**
+     * 2 added client-side tools, approvals, sub-agents and handoffs; a definition using none of
+     * them is still written as 1, which an older Berth reads the same.
+     */
     static final int SCHEMA_VERSION = 2;
 
     private AgentJson() {
     }
 
     public static String write(AgentSpec spec) {
-        boolean usesV2 = !spec.clientTools().isEmpty() || !spec.approvalRequired().isEmpty();
-        // Version 1 when nothing of version 2 is used, so that an older Berth still reads the definition.
+        boolean usesV2 = !spec.clientTools().isEmpty() || !spec.approvalRequired().isEmpty() || spec.hasTeam();
         ObjectNode node = Json.object().put("schemaVersion", usesV2 ? SCHEMA_VERSION : 1)
                 .put("instructions", spec.instructions())
                 .put("model", spec.model())
                 .put("inputPolicy", spec.inputPolicy().wire());
         spec.tools().forEach(node.putArray("tools")::add);
+        if (spec.hasTeam()) {
+            spec.subAgents().forEach(node.putArray("subAgents")::add);
+            spec.handoffs().forEach(node.putArray("handoffs")::add);
+        }
         ObjectNode limits = node.putObject("limits")
                 .put("maxSteps", spec.limits().maxSteps())
                 .put("runTimeoutSeconds", spec.limits().runTimeout().toSeconds());
@@ -55,6 +61,10 @@ public final class AgentJson {
         }
         List<String> tools = new ArrayList<>();
         node.path("tools").forEach(tool -> tools.add(tool.asText()));
+        List<String> subAgents = new ArrayList<>();
+        node.path("subAgents").forEach(name -> subAgents.add(name.asText()));
+        List<String> handoffs = new ArrayList<>();
+        node.path("handoffs").forEach(name -> handoffs.add(name.asText()));
         JsonNode limits = node.path("limits");
         Integer maxTokens = limits.hasNonNull("maxCompletionTokens") ? limits.get("maxCompletionTokens").asInt() : null;
         List<ClientTool> clientTools = new ArrayList<>();
@@ -66,6 +76,7 @@ public final class AgentJson {
                 new AgentLimits(limits.path("maxSteps").asInt(AgentLimits.DEFAULT.maxSteps()), maxTokens,
                         Duration.ofSeconds(limits.path("runTimeoutSeconds")
                                 .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
-                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), clientTools, approvalRequired);
+                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), clientTools, approvalRequired,
+                subAgents, handoffs);
     }
 }

@@ -100,7 +100,41 @@ public final class FakeHandler {
         };
     }
 
+    /** The reply of the route whose marker the request's system instructions contain, if any is left. */
+    private FakeReply routedReply(String operation, JsonNode body) {
+        if (state.routes.isEmpty() || operation.equals("embeddings")) {
+            return null;
+        }
+        String system = systemText(body);
+        for (var route : state.routes.entrySet()) {
+            if (system.contains(route.getKey())) {
+                FakeReply reply = route.getValue().poll();
+                if (reply != null) {
+                    return reply;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String systemText(JsonNode body) {
+        StringBuilder text = new StringBuilder(body.path("instructions").asText(""));
+        JsonNode messages = body.has("messages") ? body.path("messages") : body.path("input");
+        for (JsonNode message : messages) {
+            String role = message.path("role").asText("");
+            if (role.equals("system") || role.equals("developer")) {
+                text.append('\n').append(message.path("content").isTextual() ? message.path("content").asText()
+                        : message.path("content").toString());
+            }
+        }
+        return text.toString();
+    }
+
     private FakeReply nextReply(String operation, JsonNode body) {
+        FakeReply routed = routedReply(operation, body);
+        if (routed != null) {
+            return routed;
+        }
         if (state.strict && state.script.isEmpty()) {
             return new FakeReply.Error(500, "fake_script_exhausted",
                     "strict fake: no scripted reply left for this " + operation + " request", null, null);

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeState {
     public final FakeOptions options;
     public final ConcurrentLinkedQueue<FakeReply> script = new ConcurrentLinkedQueue<>();
+    /** Scripts served to requests whose system instructions contain the key (parallel agents). */
+    public final java.util.Map<String, ConcurrentLinkedQueue<FakeReply>> routes = new ConcurrentHashMap<>();
     public final ConcurrentLinkedQueue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
     public final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     public final AtomicInteger tokenRequests = new AtomicInteger();
@@ -24,6 +26,7 @@ public final class FakeState {
 
     public void reset() {
         script.clear();
+        routes.clear();
         recorded.clear();
         tokenRequests.set(0);
     }

@@ -1,0 +1,18 @@
+package dev.berth.runtime.domain;
+
+import java.util.UUID;
+
+/**
+ * A parent run's sub-agent call and the child run answering it.
+ *
+ * @param status {@code RUNNING} until the child settles, then the child's final status
+ * @param output the child's answer, when it completed
+ * @param error  why the child failed, when it failed
+ */
+public record SubagentCall(String callId, String agentName, int agentVersion, UUID childSessionId,
+        UUID childRunId, RunStatus status, String output, RunError error) {
+
+    public boolean open() {
+        return status == RunStatus.RUNNING;
+    }
+}

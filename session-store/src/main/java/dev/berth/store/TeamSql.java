@@ -1,0 +1,167 @@
+package dev.berth.store;
+
+import dev.berth.store.internal.Rows;
+
+/**
+ * The SQL of agent teams ({@link PgTeamStore}, {@link ChildResults}). Lock order, to stay free
+ * of deadlocks: a child's rows before its parent's, and a session's row before its runs'.
+ */
+final class TeamSql {
+    private TeamSql() {
+    }
+
+    /** Child sessions: the parent session's actor, team pins and expiry; metadata says where they come from. */
+    static final String INSERT_CHILD_SESSIONS = """
+            insert into sessions (id, tenant_id, agent_name, agent_version, actor_id, status, input_policy, team,
+                                  metadata, last_seq, expires_at, parent_session_id)
+            select x.id, p.tenant_id, x.agent, x.version, p.actor_id, 'active', 'enqueue', p.team,
+                   jsonb_build_object('parentSessionId', p.id, 'parentRunId', $2::uuid, 'callId', x.call_id),
+                   1, p.expires_at, p.id
+              from sessions p, unnest($3::uuid[], $4::text[], $5::int[], $6::text[]) as x(id, agent, version, call_id)
+             where p.id = $1""";
+
+    /** The input event of each child session: the sub-agent call's input, as the child's user message. */
+    static final String INSERT_CHILD_INPUTS = """
+            insert into events (tenant_id, session_id, seq, run_id, type, payload)
+            select $1, x.session_id, 1, x.run_id, 'user.message', jsonb_build_object('text', x.input)
+              from unnest($2::uuid[], $3::uuid[], $4::text[]) as x(session_id, run_id, input)""";
+
+    /** Queued child runs; $3 the parent, $4 the root of the team run, $5 the children's depth. */
+    static final String INSERT_CHILD_RUNS = """
+            insert into runs (id, tenant_id, session_id, input_seq, status, agent_name, agent_version,
+                              parent_run_id, root_run_id, depth)
+            select x.run_id, $1, x.session_id, 1, 'queued', x.agent, x.version, $2, $3, $4
+              from unnest($5::uuid[], $6::uuid[], $7::text[], $8::int[]) as x(run_id, session_id, agent, version)""";
+
+    static final String INSERT_CALLS = """
+            insert into subagent_calls (parent_run_id, call_id, tenant_id, agent_name, agent_version,
+                                        child_session_id, child_run_id, status)
+            select $1, x.call_id, $2, x.agent, x.version, x.session_id, x.run_id, 'running'
+              from unnest($3::text[], $4::text[], $5::int[], $6::uuid[], $7::uuid[])
+                   as x(call_id, agent, version, session_id, run_id)""";
+
+    /** Depth and root of a run, and $3 the team's model calls so far (the root and all runs under it). */
+    static final String POSITION = """
+            select r.depth, coalesce(r.root_run_id, r.id) as root,
+                   (select coalesce(sum(t.model_calls), 0) from runs t
+                     where t.id = coalesce(r.root_run_id, r.id) or t.root_run_id = coalesce(r.root_run_id, r.id))
+                       as team_steps
+              from runs r where r.id = $1 and r.tenant_id = $2""";
+
+    static final String CALLS = """
+            select call_id, agent_name, agent_version, child_session_id, child_run_id, status, output, error::text as error
+              from subagent_calls where parent_run_id = $1 and tenant_id = $2 order by created_at, call_id""";
+
+    static final String PINS = "select team::text as team from sessions where id = $1 and tenant_id = $2";
+
+    /** Records a child's result on its parent's call; returns where to tell the parent. */
+    static final String SETTLE_CALL = """
+            with settled as (
+                update subagent_calls set status = $2, output = $3, error = $4::text::jsonb, finished_at = now()
+                 where child_run_id = $1 and status = 'running'
+                returning parent_run_id, call_id, agent_name, child_session_id, tenant_id)
+            select s.parent_run_id, s.call_id, s.agent_name, s.child_session_id, s.tenant_id, r.session_id
+              from settled s join runs r on r.id = s.parent_run_id""";
+
+    /** Appends one event of the parent run to the parent's session (the session row is locked first). */
+    static final String APPEND_PARENT_EVENT = """
+            with seq as (
+                update sessions set last_seq = last_seq + 1, updated_at = now() where id = $1
+                returning last_seq, tenant_id),
+            appended as (
+                insert into events (tenant_id, session_id, seq, run_id, type, payload)
+                select tenant_id, $1, last_seq, $2, $3, $4::text::jsonb from seq)
+            select pg_notify('berth_events', $1::text || ':' || last_seq::text) from seq""";
+
+    /**
+     * Locks the parent's row. A separate statement on purpose: the next statement then takes a
+     * fresh snapshot, which sees every sibling that settled (and committed) before this lock was
+     * granted, so of two children settling at once the later always queues the parent.
+     */
+    static final String LOCK_RUN = "select status from runs where id = $1 for update";
+
+    /** Queues a waiting parent when none of its calls is open any more. */
+    static final String WAKE_PARENT = """
+            with woken as (
+                update runs set status = 'queued', updated_at = now()
+                 where id = $1 and status = 'waiting'
+                   and not exists (select 1 from subagent_calls c where c.parent_run_id = $1 and c.status = 'running')
+                returning id)
+            select pg_notify('berth_work', ''), pg_notify('berth_runs', id::text) from woken""";
+
+    /** Cancels every live run under a run: waiting and queued ones at once, running ones at their next step. */
+    static final String CANCEL_DESCENDANTS = """
+            with recursive tree(id) as (
+                select c.id from runs c where c.parent_run_id = $1 and c.tenant_id = $2
+                union all
+                select c.id from runs c join tree t on c.parent_run_id = t.id),
+            cancelled as (
+                update runs r set cancel_requested = true,
+                       status = case when r.status in ('queued', 'requires_action', 'waiting') then 'cancelled'
+                                     else r.status end,
+                       finished_at = case when r.status in ('queued', 'requires_action', 'waiting') then now()
+                                          else r.finished_at end,
+                       updated_at = now()
+                  from tree t
+                 where r.id = t.id and r.status in ('queued', 'running', 'requires_action', 'waiting')
+                returning r.id, r.status)
+            select count(pg_notify('berth_runs', id::text || case when status = 'running' then ':stop' else '' end))
+                       as runs,
+                   count(pg_notify('berth_work', '')) as work
+              from cancelled""";
+
+    /**
+     * Before an {@code interrupt} submission cancels a session's waiting runs: cancels the live
+     * runs under them. The submission already holds the session's row, so rows a child's final
+     * commit holds are skipped rather than waited for (that commit waits for this session's row:
+     * waiting here would deadlock); such a child finishes, and its result goes to a cancelled parent.
+     */
+    static final String CANCEL_INTERRUPTED_DESCENDANTS = """
+            with recursive tree(id) as (
+                select c.id from runs c join runs p on c.parent_run_id = p.id
+                 where p.session_id = $1 and p.status in ('queued', 'requires_action', 'waiting')
+                union all
+                select c.id from runs c join tree t on c.parent_run_id = t.id),
+            locked as (
+                select r.id from runs r join tree t on r.id = t.id
+                 where r.status in ('queued', 'running', 'requires_action', 'waiting')
+                   for update of r skip locked),
+            cancelled as (
+                update runs r set cancel_requested = true,
+                       status = case when r.status in ('queued', 'requires_action', 'waiting') then 'cancelled'
+                                     else r.status end,
+                       finished_at = case when r.status in ('queued', 'requires_action', 'waiting') then now()
+                                          else r.finished_at end,
+                       updated_at = now()
+                  from locked l
+                 where r.id = l.id
+                returning r.id, r.status)
+            select count(pg_notify('berth_runs', id::text || case when status = 'running' then ':stop' else '' end))
+                       as runs
+              from cancelled""";
+
+    /** The run and its descendants with the call each answers; parents before children. */
+    static final String TREE = """
+            with recursive tree(id, level) as (
+                select id, 0 from runs where id = $1 and tenant_id = $2
+                union all
+                select c.id, t.level + 1 from runs c join tree t on c.parent_run_id = t.id)
+            select %s, r.parent_run_id, r.depth, s.call_id, t.level
+              from tree t join runs r on r.id = t.id
+              left join subagent_calls s on s.child_run_id = r.id
+             order by t.level, r.created_at""".formatted(Rows.runColumns("r"));
+
+    static final String REPIN = """
+            update sessions set agent_name = $3, agent_version = $4, team = $5::text::jsonb, updated_at = now()
+             where id = $1 and tenant_id = $2 and status = 'active'""";
+
+    /** After a handoff: the run and its session go on with the new agent version (fenced by the epoch). */
+    static final String HAND_OFF = """
+            with moved as (
+                update runs set agent_name = $3, agent_version = $4, updated_at = now()
+                 where id = $1 and lease_epoch = $2 and status = 'running'
+                returning session_id)
+            update sessions s set agent_name = $3, agent_version = $4, updated_at = now()
+              from moved m where s.id = m.session_id
+            returning s.id""";
+}
