@@ -4,5 +4,5 @@ import java.util.List;
 
 /** Body of {@code PUT /v1/agents/{name}}: a new version of the agent. */
 public record AgentRequest(String instructions, String model, List<String> tools, LimitsView limits,
-        String inputPolicy) {
+        String inputPolicy, MemoryPolicyView memory) {
 }

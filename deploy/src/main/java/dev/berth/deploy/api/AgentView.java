@@ -5,5 +5,5 @@ import java.util.List;
 
 /** One version of an agent as the API shows it. */
 public record AgentView(String name, int version, String instructions, String model, List<String> tools,
-        LimitsView limits, String inputPolicy, Instant createdAt) {
+        LimitsView limits, String inputPolicy, MemoryPolicyView memory, Instant createdAt) {
 }

@@ -3,6 +3,7 @@ package dev.berth.deploy.api;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentLimits;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.InputPolicy;
@@ -31,7 +32,32 @@ public final class ApiMapper {
             throw ValidationException.field("tools", "must not contain null");
         }
         return new AgentSpec(request.instructions(), request.model(), request.tools(), toLimits(request.limits()),
-                request.inputPolicy() == null ? null : policy(request.inputPolicy()));
+                request.inputPolicy() == null ? null : policy(request.inputPolicy()), toMemory(request.memory()));
+    }
+
+    private static MemoryPolicy toMemory(MemoryPolicyView memory) {
+        if (memory == null) {
+            return MemoryPolicy.DEFAULT;
+        }
+        if (memory.namespaces() != null && memory.namespaces().contains(null)
+                || memory.extraction() != null && memory.extraction().contains(null)) {
+            throw ValidationException.field("memory", "lists must not contain null");
+        }
+        try {
+            return new MemoryPolicy(
+                    memory.contextTokens() == null ? MemoryPolicy.DEFAULT.contextTokens() : memory.contextTokens(),
+                    memory.recallTopK() == null ? 0 : memory.recallTopK(), memory.namespaces(), memory.extraction(),
+                    memory.sessionTtlSeconds() == null ? null : Duration.ofSeconds(memory.sessionTtlSeconds()),
+                    memory.memoryTtlSeconds() == null ? null : Duration.ofSeconds(memory.memoryTtlSeconds()));
+        } catch (IllegalArgumentException e) {
+            throw ValidationException.field("memory", e.getMessage());
+        }
+    }
+
+    private static MemoryPolicyView memory(MemoryPolicy m) {
+        return new MemoryPolicyView(m.contextTokens(), m.recallTopK(), m.namespaces(), m.extraction(),
+                m.sessionTtl() == null ? null : m.sessionTtl().toSeconds(),
+                m.memoryTtl() == null ? null : m.memoryTtl().toSeconds());
     }
 
     private static AgentLimits toLimits(LimitsView limits) {
@@ -62,7 +88,7 @@ public final class ApiMapper {
         AgentLimits limits = spec.limits();
         return new AgentView(agent.name(), agent.version(), spec.instructions(), spec.model(), spec.tools(),
                 new LimitsView(limits.maxSteps(), limits.maxCompletionTokens(), limits.runTimeout().toSeconds()),
-                spec.inputPolicy().wire(), agent.createdAt());
+                spec.inputPolicy().wire(), memory(spec.memory()), agent.createdAt());
     }
 
     public static SessionView session(Session s) {

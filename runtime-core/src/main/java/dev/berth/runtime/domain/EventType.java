@@ -13,6 +13,13 @@ public final class EventType {
     /** A run was cancelled: {@code {"reason"}}. */
     public static final String RUN_CANCELLED = "run.cancelled";
 
+    /**
+     * Older events were folded into a summary: {@code {"summary", "fromSeq", "throughSeq", "events"}}.
+     * The newest one is the session's rolling summary; events up to {@code throughSeq} are no longer read
+     * into the context.
+     */
+    public static final String CONTEXT_COMPACTED = "context.compacted";
+
     private EventType() {
     }
 }

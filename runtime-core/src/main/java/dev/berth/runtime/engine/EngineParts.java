@@ -2,6 +2,8 @@ package dev.berth.runtime.engine;
 
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.config.MemoryConfig;
+import dev.berth.runtime.memory.MemoryService;
 import dev.berth.runtime.port.EventLog;
 import dev.berth.runtime.port.RunStore;
 import dev.berth.runtime.port.SessionStore;
@@ -10,5 +12,6 @@ import java.time.Clock;
 
 /** What a {@link RunExecution} works with; shared by all executions of a process. */
 record EngineParts(RunStore runs, EventLog events, SessionStore sessions, ModelClient model, ToolExecutor tools,
-        ContextAssembler context, EngineConfig config, Clock clock) {
+        ContextAssembler context, EngineConfig config, Clock clock, MemoryService memory, Compactor compactor,
+        MemoryConfig memoryConfig) {
 }

@@ -2,6 +2,9 @@ package dev.berth.runtime.engine;
 
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.config.MemoryConfig;
+import dev.berth.runtime.memory.MemoryService;
+import dev.berth.runtime.port.MemoryStore;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Lease;
@@ -63,15 +66,16 @@ public class RunEngine {
 
     @Inject
     public RunEngine(RunStore runs, EventLog events, SessionStore sessions, AgentStore agents, ModelClient model,
-            ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config) {
+            ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config, MemoryService memory,
+            MemoryConfig memoryConfig, MemoryStore memoryStore) {
         this.runs = runs;
         this.agents = agents;
         this.feed = feed;
         this.config = config;
         this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), config,
-                Clock.systemUTC());
+                Clock.systemUTC(), memory, new Compactor(model), memoryConfig);
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
-        this.sweeper = new SessionSweeper(runs, config.sweepInterval());
+        this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
     }
 
     public String ownerId() {

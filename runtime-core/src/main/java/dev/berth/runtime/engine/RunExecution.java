@@ -52,6 +52,9 @@ final class RunExecution {
     private Map<String, Integer> pending;
     private int modelCalls;
     private int consecutiveFailures;
+    private final RunMemory memory;
+    /** Set when the model said the context was too long and a compaction was made for it: one retry only. */
+    private boolean overflowCompacted;
 
     RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.parts = parts;
@@ -62,6 +65,7 @@ final class RunExecution {
         this.cancelRequested = claimed.cancelRequested();
         Instant started = claimed.run().startedAt() == null ? parts.clock().instant() : claimed.run().startedAt();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
+        this.memory = new RunMemory(parts, claimed.run(), agent);
     }
 
     Run run() {
@@ -111,29 +115,36 @@ final class RunExecution {
         if (!parts.clock().instant().isBefore(deadline)) {
             return fail(timedOut());
         }
-        return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
-                .map(this::ownHistory)
-                .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
+        return memory.load()
+                .map(context -> context.filter(this::ownEvent))
+                .chain(context -> pending.isEmpty() ? modelStep(context) : toolStep(context.window()))
                 .invoke(done -> consecutiveFailures = 0)
                 .onFailure().recoverWithUni(this::onStepFailure);
     }
 
     /**
-     * The window as this run may see it: input queued after this run's own (enqueue policy)
+     * Whether this run may see the event: input queued after this run's own (enqueue policy)
      * belongs to later runs, which answer it in order; this run must not answer it first.
      */
-    private List<Event> ownHistory(List<Event> window) {
-        return window.stream()
-                .filter(event -> event.seq() <= claimed.run().inputSeq() || claimed.run().id().equals(event.runId()))
-                .toList();
+    private boolean ownEvent(Event event) {
+        return event.seq() <= claimed.run().inputSeq() || claimed.run().id().equals(event.runId());
     }
 
-    private Uni<Boolean> modelStep(List<Event> window) {
+    private Uni<Boolean> modelStep(StepContext context) {
         if (modelCalls >= agent.spec().limits().maxSteps()) {
             return fail(new RunError("max_steps_exceeded", "the run reached the agent's limit of "
                     + agent.spec().limits().maxSteps() + " model calls"));
         }
-        ChatRequest request = parts.context().assemble(agent, window);
+        ContextAssembler.Assembled assembled = parts.context().assemble(agent, context);
+        if (assembled.overflowed()) {
+            // Events fell out of the window: fold the older part into the summary first (its own step).
+            int keep = (int) (parts.context().eventBudget(agent, context) * parts.memoryConfig().compactionKeep());
+            return compact(context, keep, false);
+        }
+        return call(assembled.request(), context);
+    }
+
+    private Uni<Boolean> call(ChatRequest request, StepContext context) {
         // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
         Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
@@ -141,7 +152,49 @@ final class RunExecution {
         return Uni.combine().any().of(answer, stopped)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
+                .onFailure(ModelException.ContextLengthExceeded.class).recoverWithUni(e -> overflowCompacted
+                        ? fail(modelError((ModelException) e))
+                        // The model's window is smaller than the budget said: keep only the newest exchange, retry once.
+                        : compact(context, 0, true))
                 .onFailure(ModelException.class).recoverWithUni(e -> fail(modelError((ModelException) e)));
+    }
+
+    /**
+     * A compaction step: summarises the older events of the window with a model call and commits
+     * the summary as a {@code context.compacted} event, fenced like every step. The next step
+     * re-reads the context from after the summary.
+     *
+     * @param keepTokens  the tokens of newest exchanges kept verbatim
+     * @param overflow    whether the model refused the context; then a failure fails the run
+     */
+    private Uni<Boolean> compact(StepContext context, int keepTokens, boolean overflow) {
+        List<Event> fold = parts.context().toFold(agent, context, keepTokens);
+        if (fold.isEmpty()) {
+            return overflow ? fail(new RunError("context_length_exceeded",
+                    "the newest exchange alone exceeds the model's context window")) : sendTruncated(context);
+        }
+        return parts.compactor().compact(agent, context.summaryText(), fold)
+                .ifNoItem().after(remaining()).failWith(RunTimedOut::new)
+                .chain(compaction -> commit(new StepCommit(List.of(compaction.event()), RunStatus.RUNNING,
+                        compaction.response().usage(), false, pending, null, null, null)))
+                .map(ignored -> {
+                    overflowCompacted = overflow;
+                    return false;
+                })
+                .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
+                .onFailure(ModelException.class).recoverWithUni(e -> {
+                    if (overflow) {
+                        return fail(modelError((ModelException) e));
+                    }
+                    LOG.warnf("Compaction for run %s failed (%s); sending the newest events without it",
+                            claimed.run().id(), e.toString());
+                    return sendTruncated(context);
+                });
+    }
+
+    /** The model call with what fits, when nothing can be folded (or folding failed). */
+    private Uni<Boolean> sendTruncated(StepContext context) {
+        return call(parts.context().assemble(agent, context).request(), context);
     }
 
     private Uni<Boolean> commitAnswer(ChatResponse response) {
@@ -152,6 +205,7 @@ final class RunExecution {
         StepCommit commit = new StepCommit(List.of(event), last ? RunStatus.COMPLETED : RunStatus.RUNNING,
                 response.usage(), true, calls, last ? orEmpty(response.content()) : null, null, null);
         return commit(commit).map(ignored -> {
+            overflowCompacted = false;
             modelCalls++;
             pending = calls;
             return last;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.AgentLimits;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.InputPolicy;
+import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class AgentJson {
         if (spec.limits().maxCompletionTokens() != null) {
             limits.put("maxCompletionTokens", spec.limits().maxCompletionTokens());
         }
+        node.set("memory", memory(spec.memory()));
         return Json.write(node);
     }
 
@@ -50,6 +52,41 @@ public final class AgentJson {
                 new AgentLimits(limits.path("maxSteps").asInt(AgentLimits.DEFAULT.maxSteps()), maxTokens,
                         Duration.ofSeconds(limits.path("runTimeoutSeconds")
                                 .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
-                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")));
+                InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), memory(node.path("memory")));
+    }
+
+    /**
+     * The memory policy. Its {@code extraction} array is also read by the database trigger that
+     * queues extraction jobs when a run completes (see V4__memory.sql): keep the name.
+     */
+    private static ObjectNode memory(MemoryPolicy policy) {
+        ObjectNode node = Json.object().put("contextTokens", policy.contextTokens())
+                .put("recallTopK", policy.recallTopK());
+        policy.namespaces().forEach(node.putArray("namespaces")::add);
+        policy.extraction().forEach(node.putArray("extraction")::add);
+        if (policy.sessionTtl() != null) {
+            node.put("sessionTtlSeconds", policy.sessionTtl().toSeconds());
+        }
+        if (policy.memoryTtl() != null) {
+            node.put("memoryTtlSeconds", policy.memoryTtl().toSeconds());
+        }
+        return node;
+    }
+
+    private static MemoryPolicy memory(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return MemoryPolicy.DEFAULT;
+        }
+        List<String> namespaces = new ArrayList<>();
+        node.path("namespaces").forEach(n -> namespaces.add(n.asText()));
+        List<String> extraction = new ArrayList<>();
+        node.path("extraction").forEach(n -> extraction.add(n.asText()));
+        return new MemoryPolicy(node.path("contextTokens").asInt(MemoryPolicy.DEFAULT.contextTokens()),
+                node.path("recallTopK").asInt(0), node.has("namespaces") ? namespaces : null, extraction,
+                seconds(node, "sessionTtlSeconds"), seconds(node, "memoryTtlSeconds"));
+    }
+
+    private static Duration seconds(JsonNode node, String field) {
+        return node.hasNonNull(field) ? Duration.ofSeconds(node.get(field).asLong()) : null;
     }
 }
