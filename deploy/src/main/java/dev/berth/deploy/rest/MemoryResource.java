@@ -69,7 +69,7 @@ public class MemoryResource {
         }
         List<String> namespaces = request.namespaces() != null ? request.namespaces()
                 : request.namespace() != null ? List.of(request.namespace()) : List.of();
-        if (namespaces.isEmpty() || namespaces.size() > 10 || namespaces.contains(null)) {
+        if (namespaces.isEmpty() || namespaces.size() > 10 || namespaces.stream().anyMatch(n -> n == null)) {
             throw ValidationException.field("namespaces", "give 1 to 10 namespaces");
         }
         return memory.search(principal.tenant(), namespaces, request.query(),

@@ -94,6 +94,8 @@ public class RunEngine {
         if (!config.enabled() || accepting) {
             return;
         }
+        // Before the first step: loading the tokenizer's vocabularies must not happen on an event loop.
+        dev.berth.runtime.memory.TokenCounter.warmUp();
         accepting = true;
         feed.onWorkAvailable(this::claim);
         feed.onRunChange(this::onRunChange);

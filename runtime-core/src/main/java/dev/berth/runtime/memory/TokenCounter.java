@@ -25,6 +25,15 @@ public final class TokenCounter {
         this.encoding = encoding;
     }
 
+    /**
+     * Loads both encodings (about a second of CPU). Call it at start, off the event loop: the
+     * first count would otherwise load them on whatever thread asks, an event loop included.
+     */
+    public static void warmUp() {
+        REGISTRY.getEncoding(EncodingType.O200K_BASE);
+        REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+    }
+
     public static TokenCounter forModel(String model) {
         String name = model == null ? "" : model.toLowerCase(Locale.ROOT);
         boolean older = name.startsWith("gpt-4-") || name.equals("gpt-4") || name.startsWith("gpt-35")
