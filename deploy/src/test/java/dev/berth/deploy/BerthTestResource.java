@@ -35,6 +35,7 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
         return Map.ofEntries(
                 Map.entry("berth.memory.job-poll-interval", "200ms"),
                 Map.entry("berth.memory.job-backoff", "200ms"),
+                Map.entry("berth.engine.sweep-interval", "1s"),
                 Map.entry("berth.db.url", database.url()),
                 Map.entry("berth.model.endpoint", fake.openAiBaseUrl()),
                 Map.entry("berth.model.flavour", "openai"),

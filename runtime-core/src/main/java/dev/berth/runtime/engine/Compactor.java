@@ -22,6 +22,8 @@ import java.util.List;
 final class Compactor {
     /** Each event's text is cut to this many characters in the transcript, so a huge tool output cannot flood it. */
     static final int MAX_EVENT_CHARS = 4_000;
+    /** The summary is cut to this many characters (about 2,000 tokens). */
+    static final int MAX_SUMMARY_CHARS = 8_000;
     static final String INSTRUCTIONS = """
             You maintain the running summary of a conversation between a user and an AI assistant. \
             Merge the previous summary and the new part of the conversation into one updated summary. \
@@ -59,8 +61,13 @@ final class Compactor {
     }
 
     private static NewEvent event(ChatResponse response, List<Event> fold) {
+        String summary = response.content() == null ? "" : response.content();
+        // A model that ignores the completion limit must not let the summary grow with the session.
+        if (summary.length() > MAX_SUMMARY_CHARS) {
+            summary = summary.substring(0, MAX_SUMMARY_CHARS) + " [...]";
+        }
         ObjectNode data = Json.object()
-                .put("summary", response.content() == null ? "" : response.content())
+                .put("summary", summary)
                 .put("fromSeq", fold.getFirst().seq())
                 .put("throughSeq", fold.getLast().seq())
                 .put("events", fold.size());
