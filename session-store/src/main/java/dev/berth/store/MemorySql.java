@@ -48,10 +48,8 @@ final class MemorySql {
     static final String VERSION = "select version from memory_namespaces where tenant_id = $1 and namespace = $2";
 
     /** The vectors and the counter they are current for, read in one snapshot. */
-    static final String VECTORS = """
-            select (select version from memory_namespaces where tenant_id = $1 and namespace = $2) as version,
-                   id, embedding, updated_at, expires_at
-              from memories where tenant_id = $1 and namespace = $2 and\s""" + LIVE;
+    static final String VECTORS = "select (select version from memory_namespaces where tenant_id = $1 and namespace = $2)"
+            + " as version, embedding, " + COLUMNS + " from memories where tenant_id = $1 and namespace = $2 and " + LIVE;
 
     static final String BLOCKS = """
             select namespace, label, content, updated_at from memory_blocks

@@ -113,23 +113,18 @@ public class PgMemoryStore implements MemoryStore {
         return pool.preparedQuery(MemorySql.VECTORS).execute(Tuple.of(tenant.value(), namespace))
                 .chain(rows -> {
                     if (rows.size() == 0) {
-                        return version(tenant, namespace).map(v -> new NamespaceVectors(v, List.of(), List.of(),
-                                List.of(), List.of()));
+                        return version(tenant, namespace).map(v -> new NamespaceVectors(v, List.of(), List.of()));
                     }
-                    List<UUID> ids = new ArrayList<>(rows.size());
+                    List<MemoryRecord> records = new ArrayList<>(rows.size());
                     List<float[]> vectors = new ArrayList<>(rows.size());
-                    List<Instant> updated = new ArrayList<>(rows.size());
-                    List<Instant> expires = new ArrayList<>(rows.size());
                     long version = 0;
                     for (Row row : rows) {
                         Long v = row.getLong("version");
                         version = v == null ? 0 : v;
-                        ids.add(row.getUUID("id"));
+                        records.add(record(row));
                         vectors.add(unboxed(row.getArrayOfFloats("embedding")));
-                        updated.add(Rows.instant(row, "updated_at"));
-                        expires.add(Rows.instant(row, "expires_at"));
                     }
-                    return Uni.createFrom().item(new NamespaceVectors(version, ids, vectors, updated, expires));
+                    return Uni.createFrom().item(new NamespaceVectors(version, records, vectors));
                 })
                 .onFailure().transform(DbErrors::translate);
     }

@@ -60,10 +60,13 @@ public class MemoryResource {
                 .map(saved -> Response.created(URI.create("/v1/memories/" + saved.id())).entity(view(saved)).build());
     }
 
-    /** Top-k by embedding similarity combined with recency. */
+    /**
+     * Top-k by embedding similarity combined with recency. The answer's {@code Server-Timing}
+     * header tells the time of the query's embedding and of the retrieval itself.
+     */
     @POST
     @Path("search")
-    public Uni<List<MemoryHitView>> search(MemorySearchRequest request) {
+    public Uni<Response> search(MemorySearchRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
@@ -72,10 +75,18 @@ public class MemoryResource {
         if (namespaces.isEmpty() || namespaces.size() > 10 || namespaces.stream().anyMatch(n -> n == null)) {
             throw ValidationException.field("namespaces", "give 1 to 10 namespaces");
         }
-        return memory.search(principal.tenant(), namespaces, request.query(),
-                        request.topK() == null ? 5 : request.topK())
-                .map(found -> found.stream().map(f -> new MemoryHitView(view(f.record()), f.score(), f.similarity()))
-                        .toList());
+        int k = request.topK() == null ? 5 : request.topK();
+        MemoryService.validateSearch(namespaces, request.query(), k);
+        long start = System.nanoTime();
+        long[] embedded = new long[1];
+        return memory.embed(request.query())
+                .invoke(() -> embedded[0] = System.nanoTime())
+                .chain(vector -> memory.searchVector(principal.tenant(), namespaces, vector, k))
+                .map(found -> Response.ok(found.stream()
+                                .map(f -> new MemoryHitView(view(f.record()), f.score(), f.similarity())).toList())
+                        .header("Server-Timing", String.format(java.util.Locale.ROOT, "embed;dur=%.2f, retrieve;dur=%.2f",
+                                (embedded[0] - start) / 1e6, (System.nanoTime() - embedded[0]) / 1e6))
+                        .build());
     }
 
     @GET

@@ -13,11 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -104,6 +100,18 @@ public class MemoryService {
 
     /** The best {@code k} memories of the namespaces for a text: embedding similarity combined with recency. */
     public Uni<List<Found>> search(TenantId tenant, List<String> namespaces, String query, int k) {
+        validateSearch(namespaces, query, k);
+        return embed(query).chain(vector -> searchVector(tenant, namespaces, vector, k));
+    }
+
+    /** As {@link #search} with the query already embedded: one version check, then ranking in the process. */
+    public Uni<List<Found>> searchVector(TenantId tenant, List<String> namespaces, float[] vector, int k) {
+        return index.search(tenant, namespaces, vector, k, clock.instant())
+                .map(hits -> hits.stream().map(hit -> new Found(hit.record(), hit.score(), hit.similarity())).toList());
+    }
+
+    /** Checks a search's input; {@link #search} does it too. */
+    public static void validateSearch(List<String> namespaces, String query, int k) {
         namespaces.forEach(MemoryService::validateNamespace);
         if (query == null || query.isBlank()) {
             throw ValidationException.field("query", "is required");
@@ -111,24 +119,6 @@ public class MemoryService {
         if (k < 1 || k > MAX_PAGE) {
             throw ValidationException.field("topK", "must be between 1 and " + MAX_PAGE);
         }
-        return embed(query).chain(vector -> searchVector(tenant, namespaces, vector, k));
-    }
-
-    /** As {@link #search} with the query already embedded. */
-    public Uni<List<Found>> searchVector(TenantId tenant, List<String> namespaces, float[] vector, int k) {
-        return index.search(tenant, namespaces, vector, k, clock.instant()).chain(hits -> {
-            Map<UUID, VectorIndex.Hit> byId = new HashMap<>();
-            hits.forEach(hit -> byId.put(hit.id(), hit));
-            return store.findAll(tenant, byId.keySet()).map(records -> {
-                List<Found> found = new ArrayList<>();
-                for (MemoryRecord record : records) {
-                    VectorIndex.Hit hit = byId.get(record.id());
-                    found.add(new Found(record, hit.score(), hit.similarity()));
-                }
-                found.sort(Comparator.comparingDouble(Found::score).reversed());
-                return found;
-            });
-        });
     }
 
     public Uni<List<MemoryBlock>> blocks(TenantId tenant, List<String> namespaces) {

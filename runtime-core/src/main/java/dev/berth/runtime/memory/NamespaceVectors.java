@@ -1,13 +1,11 @@
 package dev.berth.runtime.memory;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * The embeddings of one namespace as of {@code version} of its counter, for ranking in the
- * process. Arrays are shared, never modified.
+ * The live records of one namespace with their embeddings, as of {@code version} of its
+ * counter, for ranking in the process without another read. Index {@code i} of both lists
+ * belongs to one record. Arrays are shared, never modified.
  */
-public record NamespaceVectors(long version, List<UUID> ids, List<float[]> vectors, List<Instant> updatedAt,
-        List<Instant> expiresAt) {
+public record NamespaceVectors(long version, List<MemoryRecord> records, List<float[]> vectors) {
 }

@@ -11,14 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.UUID;
 
 /**
  * Top-k retrieval over a namespace's embeddings, ranked in the process. pgvector is not assumed,
  * so each process caches the vectors of the namespaces it reads; the cache is checked against
- * the namespace's change counter (one indexed row) on every query and reloaded when a change
- * happened anywhere. A query is then one tiny read plus a scan of float arrays (10,000 x 1,536
- * floats in a few milliseconds).
+ * the namespace's change counter (one indexed row) on every query and reloaded, records and
+ * vectors, when a change happened anywhere. A query is then one tiny read plus a scan of float
+ * arrays (10,000 x 1,536 floats in a few milliseconds).
  *
  * <p>Score: {@code (1 - w) * cosine + w * 0.5^(age / halfLife)}: similarity first, with newer
  * memories preferred among similar ones. Thread safe; the cache is bounded by namespaces (LRU).
@@ -42,7 +41,7 @@ public final class VectorIndex {
     }
 
     /** A scored hit. */
-    public record Hit(UUID id, double score, double similarity) {
+    public record Hit(MemoryRecord record, double score, double similarity) {
     }
 
     /** The best {@code k} live memories of the namespaces for the query vector, best first. */
@@ -69,8 +68,9 @@ public final class VectorIndex {
         double queryNorm = Math.sqrt(dot(query, query));
         PriorityQueue<Hit> best = new PriorityQueue<>(k + 1, (a, b) -> Double.compare(a.score(), b.score()));
         for (NamespaceVectors ns : all) {
-            for (int i = 0; i < ns.ids().size(); i++) {
-                Instant expires = ns.expiresAt().get(i);
+            for (int i = 0; i < ns.records().size(); i++) {
+                MemoryRecord record = ns.records().get(i);
+                Instant expires = record.expiresAt();
                 if (expires != null && !expires.isAfter(now)) {
                     continue;
                 }
@@ -79,12 +79,12 @@ public final class VectorIndex {
                     continue; // stored with another embedding model or size: not comparable
                 }
                 double similarity = dot(query, v) / (queryNorm * Math.sqrt(dot(v, v)) + 1e-12);
-                double score = (1 - recencyWeight) * similarity + recencyWeight * recency(ns.updatedAt().get(i), now);
+                double score = (1 - recencyWeight) * similarity + recencyWeight * recency(record.updatedAt(), now);
                 if (best.size() < k) {
-                    best.add(new Hit(ns.ids().get(i), score, similarity));
+                    best.add(new Hit(record, score, similarity));
                 } else if (score > best.peek().score()) {
                     best.poll();
-                    best.add(new Hit(ns.ids().get(i), score, similarity));
+                    best.add(new Hit(record, score, similarity));
                 }
             }
         }
