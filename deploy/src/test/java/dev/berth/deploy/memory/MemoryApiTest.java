@@ -51,6 +51,7 @@ class MemoryApiTest {
     void badInputIsAProblemAndChangesNothing() throws Exception {
         long before = count("memories");
         problem(admin().body(Map.of("namespace", "people/x", "content", "c")).post("/v1/memories").then(), 400);
+        problem(admin().body(Map.of("namespace", "actors/", "content", "c")).post("/v1/memories").then(), 400);
         problem(admin().body(Map.of("namespace", "actors/x", "kind", "gossip", "content", "c"))
                 .post("/v1/memories").then(), 400);
         problem(admin().body(Map.of("namespace", "actors/x", "content", "")).post("/v1/memories").then(), 400);

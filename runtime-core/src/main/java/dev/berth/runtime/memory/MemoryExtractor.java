@@ -51,7 +51,9 @@ public class MemoryExtractor {
     /** @return how many memories were stored */
     public Uni<Integer> extract(MemoryJob job) {
         return agents.get(job.tenant(), job.agentName(), job.agentVersion())
-                .chain(agent -> events.latestAfter(job.tenant(), job.sessionId(), job.fromSeq() - 1, MAX_EVENTS)
+                // The run's own events only, at most MAX_EVENTS of them: a bounded read.
+                .chain(agent -> events.after(job.tenant(), job.sessionId(), job.fromSeq() - 1,
+                                (int) Math.min(MAX_EVENTS, job.throughSeq() - job.fromSeq() + 1))
                         .map(all -> all.stream().filter(e -> e.seq() <= job.throughSeq()).toList())
                         .chain(window -> window.isEmpty() ? Uni.createFrom().item(0) : extract(job, agent, window)));
     }

@@ -29,7 +29,8 @@ public class MemoryService {
     public static final int MAX_BLOCK = 4_000;
     public static final int MAX_PAGE = 100;
     public static final Set<String> KINDS = Set.of("fact", "preference", "summary", "note");
-    private static final Pattern NAMESPACE = Pattern.compile("(actors|agents|sessions)/[A-Za-z0-9._:@=+-]{1,256}");
+    /** The id part may be any actor id (1-256 characters, no control characters), agent name or session id. */
+    private static final Pattern NAMESPACE = Pattern.compile("(actors|agents|sessions)/[^\\p{Cntrl}]{1,256}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final MemoryStore store;
@@ -163,7 +164,7 @@ public class MemoryService {
     public static void validateNamespace(String namespace) {
         if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
             throw ValidationException.field("namespace",
-                    "must be actors/{id}, agents/{name} or sessions/{id} (letters, digits and ._:@=+-)");
+                    "must be actors/{id}, agents/{name} or sessions/{id} (an id of 1-256 characters)");
         }
     }
 
