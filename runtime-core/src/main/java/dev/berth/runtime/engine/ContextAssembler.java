@@ -71,6 +71,9 @@ final class ContextAssembler {
         int kept = fit(units, keepTokens);
         List<Event> fold = new ArrayList<>();
         for (int i = 0; i < units.size() - kept; i++) {
+            if (units.get(i).events().getLast().seq() >= context.foldBelow()) {
+                break; // would fold past input another run has yet to answer
+            }
             fold.addAll(units.get(i).events());
         }
         return fold;

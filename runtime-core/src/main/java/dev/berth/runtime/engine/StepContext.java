@@ -11,10 +11,17 @@ import java.util.function.Predicate;
  * length: the newest compaction (the rolling summary), the events after it (at most the
  * configured window), the pinned blocks and the memories recalled for the run.
  *
- * @param summary  the newest {@code context.compacted} event, or null
- * @param window   the events after the summary, oldest first
+ * @param summary   the newest {@code context.compacted} event, or null
+ * @param window    the events after the summary, oldest first
+ * @param foldBelow compaction may fold only events below this sequence: the first event hidden from
+ *                  this run (input queued for a later run) must stay after the summary for its own run
  */
-record StepContext(Event summary, List<Event> window, List<MemoryBlock> blocks, List<MemoryRecord> recalled) {
+record StepContext(Event summary, List<Event> window, List<MemoryBlock> blocks, List<MemoryRecord> recalled,
+        long foldBelow) {
+    StepContext(Event summary, List<Event> window, List<MemoryBlock> blocks, List<MemoryRecord> recalled) {
+        this(summary, window, blocks, recalled, Long.MAX_VALUE);
+    }
+
     StepContext {
         window = List.copyOf(window);
         blocks = List.copyOf(blocks);
@@ -29,7 +36,10 @@ record StepContext(Event summary, List<Event> window, List<MemoryBlock> blocks, 
         return summary == null ? null : summary.data().path("summary").asText(null);
     }
 
+    /** The context as one run may see it; the events it hides also bound what compaction may fold. */
     StepContext filter(Predicate<Event> keep) {
-        return new StepContext(summary, window.stream().filter(keep).toList(), blocks, recalled);
+        long firstHidden = window.stream().filter(keep.negate()).mapToLong(Event::seq).min().orElse(Long.MAX_VALUE);
+        return new StepContext(summary, window.stream().filter(keep).toList(), blocks, recalled,
+                Math.min(foldBelow, firstHidden));
     }
 }

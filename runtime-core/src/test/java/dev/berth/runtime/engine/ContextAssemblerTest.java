@@ -62,6 +62,24 @@ class ContextAssemblerTest {
     }
 
     @Test
+    void compactionNeverFoldsPastInputQueuedForALaterRun() {
+        // Given a run's window in which input for a later run (seq 2) sits between this run's events
+        List<Event> all = new ArrayList<>();
+        all.add(user(1, "first ".repeat(100)));
+        all.add(user(2, "queued for the next run"));
+        for (int seq = 3; seq <= 8; seq++) {
+            all.add(assistant(seq, "step ".repeat(100)));
+        }
+        StepContext context = new StepContext(null, all, List.of(), List.of()).filter(e -> e.seq() != 2);
+
+        // When the run compacts, keeping little
+        List<Event> fold = assembler.toFold(agent(256), context, 0);
+
+        // Then only what lies before the queued input is folded
+        assertThat(fold).extracting(Event::seq).containsExactly(1L);
+    }
+
+    @Test
     void instructionsBlocksMemoriesAndSummaryComeFirst() {
         Event summary = new Event(SESSION, 9, null, EventType.CONTEXT_COMPACTED,
                 Json.object().put("summary", "They met before.").put("throughSeq", 8), Instant.now());
