@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,14 @@ class LongTermMemoryTest {
 
     @BeforeEach
     void resetFake() {
+        MemoryApi.awaitNoLiveJobs();
         BerthTestResource.fake().reset();
+    }
+
+    @AfterEach
+    void letExtractionsFinish() {
+        // Extractions of this test's last runs must not take the scripted replies of the next test.
+        MemoryApi.awaitNoLiveJobs();
     }
 
     @Test

@@ -75,6 +75,21 @@ final class MemoryApi {
         return chatRequest.get("messages").get(0).get("content").asText();
     }
 
+    /**
+     * Waits until no extraction job is queued or running: an extraction still in flight would
+     * take the next test's scripted model replies.
+     */
+    static void awaitNoLiveJobs() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            try (java.sql.Connection connection = BerthTestResource.database().connect();
+                    java.sql.ResultSet rows = connection.createStatement().executeQuery(
+                            "select count(*) from memory_jobs where status in ('queued', 'running')")) {
+                rows.next();
+                return rows.getLong(1) == 0;
+            }
+        });
+    }
+
     /** A structured-output answer of the extraction call. */
     static String extracted(String kind, String key, String content) {
         return "{\"memories\":[{\"kind\":\"" + kind + "\",\"key\":\"" + key + "\",\"content\":\"" + content + "\"}]}";
