@@ -32,14 +32,17 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
         database = PostgresDatabase.create();
         vertx = Vertx.vertx();
         fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults());
-        return Map.of(
-                "berth.db.url", database.url(),
-                "berth.model.endpoint", fake.openAiBaseUrl(),
-                "berth.model.flavour", "openai",
-                "berth.bootstrap-key", ADMIN_KEY,
-                "berth.engine.poll-interval", "200ms",
-                "berth.engine.heartbeat-interval", "1s",
-                "berth.engine.lease-ttl", "5s");
+        return Map.ofEntries(
+                Map.entry("berth.memory.job-poll-interval", "200ms"),
+                Map.entry("berth.memory.job-backoff", "200ms"),
+                Map.entry("berth.engine.sweep-interval", "1s"),
+                Map.entry("berth.db.url", database.url()),
+                Map.entry("berth.model.endpoint", fake.openAiBaseUrl()),
+                Map.entry("berth.model.flavour", "openai"),
+                Map.entry("berth.bootstrap-key", ADMIN_KEY),
+                Map.entry("berth.engine.poll-interval", "200ms"),
+                Map.entry("berth.engine.heartbeat-interval", "1s"),
+                Map.entry("berth.engine.lease-ttl", "5s"));
     }
 
     @Override

@@ -46,6 +46,25 @@ public class PgEventLog implements EventLog {
                 .onFailure().transform(DbErrors::translate);
     }
 
+    @Override
+    public Uni<List<Event>> latestAfter(TenantId tenant, UUID sessionId, long afterSeq, int limit) {
+        return pool.preparedQuery("select " + COLUMNS + " from events where session_id = $1 and tenant_id = $2"
+                        + " and seq > $3 order by seq desc limit $4")
+                .execute(Tuple.of(sessionId, tenant.value(), afterSeq, limit))
+                .map(rows -> events(rows).reversed())
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<java.util.Optional<Event>> lastOfType(TenantId tenant, UUID sessionId, String type) {
+        // Served by the partial index events_compactions for 'context.compacted'.
+        return pool.preparedQuery("select " + COLUMNS + " from events where session_id = $1 and tenant_id = $2"
+                        + " and type = $3 order by seq desc limit 1")
+                .execute(Tuple.of(sessionId, tenant.value(), type))
+                .map(rows -> events(rows).stream().findFirst())
+                .onFailure().transform(DbErrors::translate);
+    }
+
     private static List<Event> events(RowSet<Row> rows) {
         List<Event> events = new ArrayList<>();
         for (Row row : rows) {

@@ -89,6 +89,11 @@ public final class BerthClient {
         return node == null || node.isNull() ? null : Instant.parse(node.asText());
     }
 
+    /** Any API call: the JSON answer, or {@link ApiException} when the status is not one of {@code expected}. */
+    public JsonNode call(String method, String path, Object body, int... expected) {
+        return send(method, path, body, expected);
+    }
+
     private JsonNode send(String method, String path, Object body, int... expected) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))

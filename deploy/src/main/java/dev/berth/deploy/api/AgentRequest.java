@@ -9,5 +9,5 @@ import java.util.List;
  */
 public record AgentRequest(String instructions, String model, List<String> tools, LimitsView limits,
         String inputPolicy, List<ClientToolView> clientTools, List<String> approvalRequired, List<String> subAgents,
-        List<String> handoffs) {
+        List<String> handoffs, MemoryPolicyView memory) {
 }

@@ -3,6 +3,7 @@ package dev.berth.deploy.api;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentLimits;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.InputPolicy;
@@ -53,7 +54,7 @@ public final class ApiMapper {
         return new AgentSpec(request.instructions(), request.model(), request.tools(), toLimits(request.limits()),
                 request.inputPolicy() == null ? null : policy(request.inputPolicy()),
                 toClientTools(request.clientTools()), request.approvalRequired(), request.subAgents(),
-                request.handoffs());
+                request.handoffs(), toMemory(request.memory()));
     }
 
     private static List<ClientTool> toClientTools(List<ClientToolView> views) {
@@ -88,6 +89,31 @@ public final class ApiMapper {
         return answers;
     }
 
+    private static MemoryPolicy toMemory(MemoryPolicyView memory) {
+        if (memory == null) {
+            return MemoryPolicy.DEFAULT;
+        }
+        if (memory.namespaces() != null && memory.namespaces().contains(null)
+                || memory.extraction() != null && memory.extraction().contains(null)) {
+            throw ValidationException.field("memory", "lists must not contain null");
+        }
+        try {
+            return new MemoryPolicy(
+                    memory.contextTokens() == null ? MemoryPolicy.DEFAULT.contextTokens() : memory.contextTokens(),
+                    memory.recallTopK() == null ? 0 : memory.recallTopK(), memory.namespaces(), memory.extraction(),
+                    memory.sessionTtlSeconds() == null ? null : Duration.ofSeconds(memory.sessionTtlSeconds()),
+                    memory.memoryTtlSeconds() == null ? null : Duration.ofSeconds(memory.memoryTtlSeconds()));
+        } catch (IllegalArgumentException e) {
+            throw ValidationException.field("memory", e.getMessage());
+        }
+    }
+
+    private static MemoryPolicyView memory(MemoryPolicy m) {
+        return new MemoryPolicyView(m.contextTokens(), m.recallTopK(), m.namespaces(), m.extraction(),
+                m.sessionTtl() == null ? null : m.sessionTtl().toSeconds(),
+                m.memoryTtl() == null ? null : m.memoryTtl().toSeconds());
+    }
+
     private static AgentLimits toLimits(LimitsView limits) {
         if (limits == null) {
             return AgentLimits.DEFAULT;
@@ -119,7 +145,7 @@ public final class ApiMapper {
                 spec.inputPolicy().wire(),
                 spec.clientTools().stream()
                         .map(tool -> new ClientToolView(tool.name(), tool.description(), tool.parameters())).toList(),
-                spec.approvalRequired(), spec.subAgents(), spec.handoffs(), agent.createdAt());
+                spec.approvalRequired(), spec.subAgents(), spec.handoffs(), memory(spec.memory()), agent.createdAt());
     }
 
     public static SessionView session(Session s) {

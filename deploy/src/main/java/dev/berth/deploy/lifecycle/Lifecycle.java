@@ -3,6 +3,7 @@ package dev.berth.deploy.lifecycle;
 import dev.berth.deploy.auth.ApiKeys;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.engine.RunEngine;
+import dev.berth.runtime.memory.ExtractionWorker;
 import dev.berth.runtime.port.AccessStore;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -26,16 +27,18 @@ public class Lifecycle {
 
     private final AccessStore access;
     private final RunEngine engine;
+    private final ExtractionWorker extraction;
     private final EngineConfig engineConfig;
     private final Optional<String> bootstrapKey;
     private volatile boolean draining;
     private Uni<Void> drained;
 
     @Inject
-    public Lifecycle(AccessStore access, RunEngine engine, EngineConfig engineConfig,
+    public Lifecycle(AccessStore access, RunEngine engine, ExtractionWorker extraction, EngineConfig engineConfig,
             @ConfigProperty(name = "berth.bootstrap-key") Optional<String> bootstrapKey) {
         this.access = access;
         this.engine = engine;
+        this.extraction = extraction;
         this.engineConfig = engineConfig;
         this.bootstrapKey = bootstrapKey;
     }
@@ -52,6 +55,7 @@ public class Lifecycle {
             LOG.info("First start: created tenant 'default' with the admin key from BERTH_BOOTSTRAP_KEY");
         }
         engine.start();
+        extraction.start(engine.ownerId());
     }
 
     /**
@@ -70,6 +74,8 @@ public class Lifecycle {
     private synchronized Uni<Void> beginDrain() {
         if (drained == null) {
             draining = true;
+            // An extraction in flight may be cut short: its job's lease expires and another process redoes it.
+            extraction.stop();
             LOG.info("Draining: readiness is down, no new runs are claimed, running ones are handed over");
             // Memoized and subscribed now, so the drain proceeds while the shutdown delay runs.
             drained = engine.drain().memoize().indefinitely();

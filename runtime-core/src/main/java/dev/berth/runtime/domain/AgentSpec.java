@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param subAgents        names of agents offered to this one as tools ({@code agent__<name>}): a call
  *                         runs the named agent in a child session and returns its answer (docs/teams.md)
  * @param handoffs         names of agents this one may hand the session to ({@code handoff__<name>})
+ * @param memory           context budget, long-term memory and retention
  */
 public record AgentSpec(String instructions, String model, List<String> tools, AgentLimits limits,
         InputPolicy inputPolicy, List<ClientTool> clientTools, List<String> approvalRequired,
-        List<String> subAgents, List<String> handoffs) {
+        List<String> subAgents, List<String> handoffs, MemoryPolicy memory) {
     public AgentSpec {
         subAgents = subAgents == null ? List.of() : List.copyOf(subAgents);
         handoffs = handoffs == null ? List.of() : List.copyOf(handoffs);
@@ -32,16 +33,17 @@ public record AgentSpec(String instructions, String model, List<String> tools, A
         inputPolicy = inputPolicy == null ? InputPolicy.ENQUEUE : inputPolicy;
         clientTools = clientTools == null ? List.of() : List.copyOf(clientTools);
         approvalRequired = approvalRequired == null ? List.of() : List.copyOf(approvalRequired);
+        memory = memory == null ? MemoryPolicy.DEFAULT : memory;
     }
 
     public Optional<ClientTool> clientTool(String name) {
         return clientTools.stream().filter(tool -> tool.name().equals(name)).findFirst();
     }
 
-    /** An agent that works alone, with server-side tools only: no client tools, approvals or team. */
+    /** An agent that works alone, with server-side tools only: no client tools, approvals or team; default memory. */
     public AgentSpec(String instructions, String model, List<String> tools, AgentLimits limits,
             InputPolicy inputPolicy) {
-        this(instructions, model, tools, limits, inputPolicy, List.of(), List.of(), List.of(), List.of());
+        this(instructions, model, tools, limits, inputPolicy, List.of(), List.of(), List.of(), List.of(), null);
     }
 
     /** Whether this agent names other agents (as sub-agents or handoff targets). */

@@ -36,6 +36,12 @@ public final class EventType {
      * {@code {"callId","agent","childSessionId","childRunId","status","output","error"}}.
      */
     public static final String SUBAGENT_FINISHED = "subagent.finished";
+    /**
+     * Older events were folded into a summary: {@code {"summary", "fromSeq", "throughSeq", "events"}}.
+     * The newest one is the session's rolling summary; events up to {@code throughSeq} are no longer read
+     * into the context.
+     */
+    public static final String CONTEXT_COMPACTED = "context.compacted";
 
     private EventType() {
     }

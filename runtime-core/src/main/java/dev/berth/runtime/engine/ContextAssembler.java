@@ -5,23 +5,26 @@ import dev.berth.model.ChatMessage;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ToolCall;
 import dev.berth.model.ToolDefinition;
-import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.memory.MemoryBlock;
+import dev.berth.runtime.memory.MemoryRecord;
+import dev.berth.runtime.memory.TokenCounter;
 import dev.berth.runtime.teams.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Turns an agent and a window of a session's events into one stateless model call. The
- * window is bounded by the caller; a window that begins inside a tool exchange is trimmed
- * so that tool results never appear without the call that asked for them.
- *
- * <p>After a handoff, the new agent sees a filtered history: before the newest {@code handoff}
- * event only the user's messages and the assistant's texts are kept; the previous agents' tool
- * calls and results are dropped (their tools may not even exist for the new agent).
+ * Turns an agent and a {@link StepContext} into one stateless model call within the agent's
+ * token budget: instructions, pinned blocks, recalled memories and the session summary first,
+ * then the newest events that fit. Events are taken in whole exchanges (an assistant message
+ * with tool calls and its results are one), newest first and without gaps, so a tool result
+ * never appears without its call. Tokens are counted with the model family's tokenizer.
  */
 final class ContextAssembler {
     private final ToolRegistry tools;
@@ -30,26 +33,118 @@ final class ContextAssembler {
         this.tools = tools;
     }
 
-    ChatRequest assemble(AgentDefinition agent, List<Event> window) {
-        List<ChatMessage> messages = new ArrayList<>();
-        messages.add(new ChatMessage.System(agent.spec().instructions()));
-        boolean started = false;
-        int handoff = lastHandoff(window);
-        for (int i = 0; i < window.size(); i++) {
-            Event event = window.get(i);
-            ChatMessage message = i < handoff ? textOnly(toMessage(event)) : toMessage(event);
-            if (message == null) {
-                continue;
-            }
-            // Start the conversation at a user or plain assistant message, never at a tool result.
-            if (!started && message instanceof ChatMessage.Tool) {
-                continue;
-            }
-            started = true;
-            messages.add(message);
+    /** The request, and the events of the window that did not fit (to be compacted). */
+    record Assembled(ChatRequest request, List<Event> dropped, int inputTokens) {
+        boolean overflowed() {
+            return !dropped.isEmpty();
         }
-        return new ChatRequest(agent.spec().model(), messages, toolDefinitions(agent),
-                null, null, agent.spec().limits().maxCompletionTokens(), null, null);
+    }
+
+    Assembled assemble(AgentDefinition agent, StepContext context) {
+        TokenCounter counter = TokenCounter.forModel(agent.spec().model());
+        List<ToolDefinition> definitions = toolDefinitions(agent);
+        String system = systemText(agent, context);
+        int fixed = counter.message(system) + toolTokens(counter, definitions);
+        List<Unit> units = units(context.window(), counter);
+        int kept = fit(units, agent.spec().memory().contextTokens() - fixed);
+        List<ChatMessage> messages = new ArrayList<>();
+        messages.add(new ChatMessage.System(system));
+        List<Event> dropped = new ArrayList<>();
+        int tokens = fixed;
+        for (int i = 0; i < units.size(); i++) {
+            if (i < units.size() - kept) {
+                dropped.addAll(units.get(i).events());
+            } else {
+                messages.addAll(units.get(i).messages());
+                tokens += units.get(i).tokens();
+            }
+        }
+        ChatRequest request = new ChatRequest(agent.spec().model(), messages, definitions, null, null,
+                agent.spec().limits().maxCompletionTokens(), null, null);
+        return new Assembled(request, dropped, tokens);
+    }
+
+    /**
+     * The events to fold into the summary so that the newest exchanges kept verbatim take at most
+     * {@code keepTokens}; always keeps the newest exchange. Empty when there is nothing to fold.
+     */
+    List<Event> toFold(AgentDefinition agent, StepContext context, int keepTokens) {
+        List<Unit> units = units(context.window(), TokenCounter.forModel(agent.spec().model()));
+        int kept = fit(units, keepTokens);
+        List<Event> fold = new ArrayList<>();
+        for (int i = 0; i < units.size() - kept; i++) {
+            if (units.get(i).events().getLast().seq() >= context.foldBelow()) {
+                break; // would fold past input another run has yet to answer
+            }
+            fold.addAll(units.get(i).events());
+        }
+        return fold;
+    }
+
+    /** The tokens available to events under the agent's budget, after instructions, memory and tools. */
+    int eventBudget(AgentDefinition agent, StepContext context) {
+        TokenCounter counter = TokenCounter.forModel(agent.spec().model());
+        return agent.spec().memory().contextTokens() - counter.message(systemText(agent, context))
+                - toolTokens(counter, toolDefinitions(agent));
+    }
+
+    /** How many of the newest units fit the budget, contiguously; at least the newest one. */
+    private static int fit(List<Unit> units, int budget) {
+        int used = 0;
+        int kept = 0;
+        for (int i = units.size() - 1; i >= 0; i--) {
+            int cost = units.get(i).tokens();
+            if (kept > 0 && used + cost > budget) {
+                break;
+            }
+            used += cost;
+            kept++;
+        }
+        return kept;
+    }
+
+    private static String systemText(AgentDefinition agent, StepContext context) {
+        StringBuilder text = new StringBuilder(agent.spec().instructions());
+        if (!context.blocks().isEmpty()) {
+            text.append("\n\n# Memory blocks (pinned; edit them with the memory_block tool)");
+            for (MemoryBlock block : context.blocks()) {
+                text.append("\n[").append(block.label()).append(" @ ").append(block.namespace()).append("]\n")
+                        .append(block.content());
+            }
+        }
+        if (!context.recalled().isEmpty()) {
+            text.append("\n\n# Things you remember (long-term memory)");
+            for (MemoryRecord memory : context.recalled()) {
+                text.append("\n- (").append(memory.kind()).append(") ").append(memory.content());
+            }
+        }
+        if (context.summary() != null) {
+            text.append("\n\n# Summary of the earlier conversation (events up to ").append(context.summaryThroughSeq())
+                    .append(")\n").append(context.summaryText());
+        }
+        return text.toString();
+    }
+
+    private static int toolTokens(TokenCounter counter, List<ToolDefinition> definitions) {
+        int tokens = 0;
+        for (ToolDefinition definition : definitions) {
+            tokens += counter.count(definition.name()) + counter.count(definition.description())
+                    + counter.count(String.valueOf(definition.parameters())) + TokenCounter.MESSAGE_OVERHEAD;
+        }
+        return tokens;
+    }
+
+    /** Whole exchanges: a user message, a plain answer, or an answer with tool calls and their results. */
+    private record Unit(List<Event> events, List<ChatMessage> messages, Set<String> callIds, int[] tokenBox) {
+        int tokens() {
+            return tokenBox[0];
+        }
+
+        void add(Event event, ChatMessage message, int tokens) {
+            events.add(event);
+            messages.add(message);
+            tokenBox[0] += tokens;
+        }
     }
 
     /**
@@ -64,6 +159,41 @@ final class ContextAssembler {
             definitions.add(new ToolDefinition(tool.name(), tool.description(), tool.parameters(), false));
         }
         return definitions;
+    }
+
+    /**
+     * After a handoff the new agent sees a filtered history: before the newest {@code handoff}
+     * event only the user's messages and the assistant's texts are kept; the previous agents'
+     * tool calls and results are dropped (their tools may not even exist for the new agent).
+     */
+    private static List<Unit> units(List<Event> window, TokenCounter counter) {
+        List<Unit> units = new ArrayList<>();
+        Unit exchange = null;
+        int handoff = lastHandoff(window);
+        for (int i = 0; i < window.size(); i++) {
+            Event event = window.get(i);
+            ChatMessage message = i < handoff ? textOnly(toMessage(event)) : toMessage(event);
+            if (message == null) {
+                continue;
+            }
+            int tokens = counter.message(textOf(message));
+            if (message instanceof ChatMessage.Tool tool) {
+                // A result whose call is not in the window (the window began inside the exchange) is left out.
+                if (exchange != null && exchange.callIds().contains(tool.toolCallId())) {
+                    exchange.add(event, message, tokens);
+                }
+                continue;
+            }
+            Unit unit = new Unit(new ArrayList<>(), new ArrayList<>(), new HashSet<>(), new int[1]);
+            unit.add(event, message, tokens);
+            units.add(unit);
+            exchange = null;
+            if (message instanceof ChatMessage.Assistant assistant && !assistant.toolCalls().isEmpty()) {
+                assistant.toolCalls().forEach(call -> unit.callIds().add(call.id()));
+                exchange = unit;
+            }
+        }
+        return units;
     }
 
     private static int lastHandoff(List<Event> window) {
@@ -87,7 +217,22 @@ final class ContextAssembler {
         };
     }
 
-    private static ChatMessage toMessage(Event event) {
+    private static String textOf(ChatMessage message) {
+        return switch (message) {
+            case ChatMessage.User user -> user.content();
+            case ChatMessage.Tool tool -> tool.content();
+            case ChatMessage.Assistant assistant -> {
+                StringBuilder text = new StringBuilder(assistant.content() == null ? "" : assistant.content());
+                for (ToolCall call : assistant.toolCalls()) {
+                    text.append(call.name()).append(call.arguments());
+                }
+                yield text.toString();
+            }
+            case ChatMessage.System system -> system.content();
+        };
+    }
+
+    static ChatMessage toMessage(Event event) {
         JsonNode data = event.data();
         return switch (event.type()) {
             case EventType.USER_MESSAGE -> new ChatMessage.User(data.path("text").asText());

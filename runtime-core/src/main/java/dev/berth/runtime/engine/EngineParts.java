@@ -4,6 +4,8 @@ import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.observe.EngineObserver;
+import dev.berth.runtime.config.MemoryConfig;
+import dev.berth.runtime.memory.MemoryService;
 import dev.berth.runtime.port.EventLog;
 import dev.berth.runtime.port.RunStore;
 import dev.berth.runtime.port.SessionStore;
@@ -13,5 +15,5 @@ import java.time.Clock;
 /** What a {@link RunExecution} works with; shared by all executions of a process. */
 record EngineParts(RunStore runs, EventLog events, SessionStore sessions, ModelClient model, ToolExecutor tools,
         ContextAssembler context, ChangeFeed feed, EngineConfig config, Clock clock, EngineObserver observer,
-        TeamStep teams) {
+        TeamStep teams, MemoryService memory, Compactor compactor, MemoryConfig memoryConfig) {
 }

@@ -3,6 +3,9 @@ package dev.berth.runtime.engine;
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.config.TeamConfig;
+import dev.berth.runtime.config.MemoryConfig;
+import dev.berth.runtime.memory.MemoryService;
+import dev.berth.runtime.port.MemoryStore;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Lease;
@@ -74,16 +77,18 @@ public class RunEngine {
     @Inject
     public RunEngine(RunStore runs, EventLog events, SessionStore sessions, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
-            Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig) {
+            Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
+            MemoryConfig memoryConfig, MemoryStore memoryStore) {
         this.runs = runs;
         this.agents = agents;
         this.feed = feed;
         this.config = config;
         this.observer = observers.isResolvable() ? observers.get() : EngineObserver.NONE;
         this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), feed, config,
-                Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()));
+                Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory,
+                new Compactor(model), memoryConfig);
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
-        this.sweeper = new SessionSweeper(runs, config.sweepInterval());
+        this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
     }
 
     public String ownerId() {
@@ -102,6 +107,8 @@ public class RunEngine {
         if (!config.enabled() || accepting) {
             return;
         }
+        // Before the first step: loading the tokenizer's vocabularies must not happen on an event loop.
+        dev.berth.runtime.memory.TokenCounter.warmUp();
         accepting = true;
         feed.onWorkAvailable(this::claim);
         feed.onStopRequested(this::onStopRequested);

@@ -55,14 +55,15 @@ final class RunExecution {
     private volatile boolean lost;
     private volatile boolean draining;
     private Map<String, Integer> pending;
-    /** The run's view of the session's newest events: read once, then grown by its own commits. */
-    private List<Event> window;
     /** The session's state; while this run holds the lease only its own commits change it. */
     private Map<String, Object> state;
     private int modelCalls;
     private int consecutiveFailures;
     /** The status this execution last committed; RUNNING until it settles or pauses the run. */
     private volatile RunStatus outcome = RunStatus.RUNNING;
+    private final RunMemory memory;
+    /** Set when the model said the context was too long and a compaction was made for it: one retry only. */
+    private boolean overflowCompacted;
 
     RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.parts = parts;
@@ -75,6 +76,7 @@ final class RunExecution {
         // Counted from the start, or from the resumption after a pause: waiting for a human is not running.
         Instant started = claimed.activeSince() == null ? parts.clock().instant() : claimed.activeSince();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
+        this.memory = new RunMemory(parts, claimed.run(), agent);
     }
 
     Run run() {
@@ -129,39 +131,12 @@ final class RunExecution {
             return fail(timedOut());
         }
         Observation observation = parts.observer().stepStarted(claimed, pending.isEmpty() ? "model" : "tools");
-        return window()
-                .chain(window -> pending.isEmpty() ? modelStep(window) : toolStep(window))
+        return memory.load()
+                .map(context -> context.filter(this::ownEvent))
+                .chain(context -> pending.isEmpty() ? modelStep(context) : toolStep(context.window()))
                 .onItemOrFailure().invoke((done, failure) -> observation.ended(failure))
                 .invoke(done -> consecutiveFailures = 0)
                 .onFailure().recoverWithUni(this::onStepFailure);
-    }
-
-    /**
-     * The newest events as this run may see them, read from the database only for the first
-     * step of this execution: one writer per session means later steps only add their own.
-     */
-    private Uni<List<Event>> window() {
-        if (window != null) {
-            return Uni.createFrom().item(window);
-        }
-        return parts.events().latest(claimed.run().tenant(), claimed.run().sessionId(), parts.config().contextMaxEvents())
-                .map(this::ownHistory)
-                .invoke(read -> window = read);
-    }
-
-    /** Adds a committed step's events to the window, numbered up to {@code lastSeq}, keeping it bounded. */
-    private void remember(List<NewEvent> events, long lastSeq) {
-        if (window == null) {
-            return;
-        }
-        List<Event> grown = new ArrayList<>(window);
-        long seq = lastSeq - events.size();
-        Instant now = parts.clock().instant();
-        for (NewEvent event : events) {
-            grown.add(new Event(claimed.run().sessionId(), ++seq, claimed.run().id(), event.type(), event.data(), now));
-        }
-        int excess = grown.size() - parts.config().contextMaxEvents();
-        window = excess > 0 ? List.copyOf(grown.subList(excess, grown.size())) : grown;
     }
 
     /** The session's state after a committed patch: null values remove keys, as in the database. */
@@ -181,21 +156,28 @@ final class RunExecution {
     }
 
     /**
-     * The window as this run may see it: input queued after this run's own (enqueue policy)
+     * Whether this run may see the event: input queued after this run's own (enqueue policy)
      * belongs to later runs, which answer it in order; this run must not answer it first.
      */
-    private List<Event> ownHistory(List<Event> window) {
-        return window.stream()
-                .filter(event -> event.seq() <= claimed.run().inputSeq() || claimed.run().id().equals(event.runId()))
-                .toList();
+    private boolean ownEvent(Event event) {
+        return event.seq() <= claimed.run().inputSeq() || claimed.run().id().equals(event.runId());
     }
 
-    private Uni<Boolean> modelStep(List<Event> window) {
+    private Uni<Boolean> modelStep(StepContext context) {
         if (modelCalls >= agent.spec().limits().maxSteps()) {
             return fail(new RunError("max_steps_exceeded", "the run reached the agent's limit of "
                     + agent.spec().limits().maxSteps() + " model calls"));
         }
-        ChatRequest request = parts.context().assemble(agent, window);
+        ContextAssembler.Assembled assembled = parts.context().assemble(agent, context);
+        if (assembled.overflowed()) {
+            // Events fell out of the window: fold the older part into the summary first (its own step).
+            int keep = (int) (parts.context().eventBudget(agent, context) * parts.memoryConfig().compactionKeep());
+            return compact(context, keep, false);
+        }
+        return call(assembled.request(), context);
+    }
+
+    private Uni<Boolean> call(ChatRequest request, StepContext context) {
         // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
         Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
@@ -204,7 +186,49 @@ final class RunExecution {
         return Uni.combine().any().of(answer, stopped)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
+                .onFailure(ModelException.ContextLengthExceeded.class).recoverWithUni(e -> overflowCompacted
+                        ? fail(modelError((ModelException) e))
+                        // The model's window is smaller than the budget said: keep only the newest exchange, retry once.
+                        : compact(context, 0, true))
                 .onFailure(ModelException.class).recoverWithUni(e -> fail(modelError((ModelException) e)));
+    }
+
+    /**
+     * A compaction step: summarises the older events of the window with a model call and commits
+     * the summary as a {@code context.compacted} event, fenced like every step. The next step
+     * re-reads the context from after the summary.
+     *
+     * @param keepTokens  the tokens of newest exchanges kept verbatim
+     * @param overflow    whether the model refused the context; then a failure fails the run
+     */
+    private Uni<Boolean> compact(StepContext context, int keepTokens, boolean overflow) {
+        List<Event> fold = parts.context().toFold(agent, context, keepTokens);
+        if (fold.isEmpty()) {
+            return overflow ? fail(new RunError("context_length_exceeded",
+                    "the newest exchange alone exceeds the model's context window")) : sendTruncated(context);
+        }
+        return parts.compactor().compact(agent, context.summaryText(), fold)
+                .ifNoItem().after(remaining()).failWith(RunTimedOut::new)
+                .chain(compaction -> commit(new StepCommit(List.of(compaction.event()), RunStatus.RUNNING,
+                        compaction.response().usage(), false, pending, null, null, null)))
+                .map(ignored -> {
+                    overflowCompacted = overflow;
+                    return false;
+                })
+                .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
+                .onFailure(ModelException.class).recoverWithUni(e -> {
+                    if (overflow) {
+                        return fail(modelError((ModelException) e));
+                    }
+                    LOG.warnf("Compaction for run %s failed (%s); sending the newest events without it",
+                            claimed.run().id(), e.toString());
+                    return sendTruncated(context);
+                });
+    }
+
+    /** The model call with what fits, when nothing can be folded (or folding failed). */
+    private Uni<Boolean> sendTruncated(StepContext context) {
+        return call(parts.context().assemble(agent, context).request(), context);
     }
 
     /**
@@ -248,6 +272,7 @@ final class RunExecution {
         StepCommit commit = new StepCommit(List.of(event), last ? RunStatus.COMPLETED : RunStatus.RUNNING,
                 response.usage(), true, calls, last ? orEmpty(response.content()) : null, null, null);
         return commit(commit).map(ignored -> {
+            overflowCompacted = false;
             modelCalls++;
             pending = calls;
             return last;
@@ -278,8 +303,6 @@ final class RunExecution {
 
     private Uni<Boolean> teamStep(List<ToolCall> calls) {
         return parts.teams().run(claimed, agent, calls, pending).map(result -> {
-            // The team step commits through its own store: read the window afresh for the next step.
-            window = null;
             pending = result.pending();
             if (result.agent() != null) {
                 agent = result.agent();
@@ -364,7 +387,6 @@ final class RunExecution {
     private Uni<Void> commit(StepCommit commit) {
         return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
                 .invoke(lastSeq -> {
-                    remember(commit.events(), lastSeq);
                     applyState(commit.statePatch());
                     outcome = commit.status();
                 })
@@ -379,8 +401,6 @@ final class RunExecution {
             return Uni.createFrom().item(true);
         }
         consecutiveFailures++;
-        // A commit whose answer was lost may have happened after all: read the window afresh.
-        window = null;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
             int failures = consecutiveFailures;
             LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up",

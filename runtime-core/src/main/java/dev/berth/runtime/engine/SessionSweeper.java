@@ -1,5 +1,6 @@
 package dev.berth.runtime.engine;
 
+import dev.berth.runtime.port.MemoryStore;
 import dev.berth.runtime.port.RunStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -7,7 +8,8 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Expires sessions whose time is up, with their unfinished runs. Every process runs one: the
+ * Enforces retention: expires sessions whose time is up, with their unfinished runs, and
+ * deletes memories past their expiry (both set per agent by its memory policy, or per request). Every process runs one: the
  * store skips rows another sweeper holds, so sweeps never block or double-count each other,
  * and no process is special.
  *
@@ -20,11 +22,13 @@ final class SessionSweeper {
     static final int BATCH = 100;
 
     private final RunStore runs;
+    private final MemoryStore memories;
     private final Duration interval;
     private Cancellable ticks;
 
-    SessionSweeper(RunStore runs, Duration interval) {
+    SessionSweeper(RunStore runs, MemoryStore memories, Duration interval) {
         this.runs = runs;
+        this.memories = memories;
         this.interval = interval;
     }
 
@@ -36,10 +40,19 @@ final class SessionSweeper {
                         .onFailure().recoverWithItem(failure -> {
                             LOG.debugf("Could not sweep expired sessions: %s", failure.toString());
                             return 0;
-                        }))
-                .subscribe().with(expired -> {
-                    if (expired > 0) {
-                        LOG.infof("Expired %d sessions", expired);
+                        })
+                        .invoke(expired -> {
+                            if (expired > 0) {
+                                LOG.infof("Expired %d sessions", expired);
+                            }
+                        })
+                        .chain(() -> memories.deleteExpired(BATCH).onFailure().recoverWithItem(failure -> {
+                            LOG.debugf("Could not delete expired memories: %s", failure.toString());
+                            return 0;
+                        })))
+                .subscribe().with(deleted -> {
+                    if (deleted > 0) {
+                        LOG.infof("Deleted %d expired memories", deleted);
                     }
                 });
     }

@@ -17,4 +17,13 @@ public interface EventLog {
 
     /** The newest {@code limit} events, oldest first: a bounded read whatever the session's length. */
     Uni<List<Event>> latest(TenantId tenant, UUID sessionId, int limit);
+
+    /**
+     * The newest {@code limit} events with a sequence above {@code afterSeq}, oldest first: the
+     * unsummarised tail of a session, a bounded read whatever the session's length.
+     */
+    Uni<List<Event>> latestAfter(TenantId tenant, UUID sessionId, long afterSeq, int limit);
+
+    /** The newest event of the given type, if any (an index lookup). */
+    Uni<java.util.Optional<Event>> lastOfType(TenantId tenant, UUID sessionId, String type);
 }

@@ -73,7 +73,13 @@ public class SessionService {
         return agents.get(tenant, agentName, agentVersion)
                 .chain(agent -> agents.teamOf(tenant, agent).chain(team -> sessions.create(new NewSession(
                         UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
-                        metadata, ttl == null ? null : Instant.now().plus(ttl), team))));
+                        metadata, expiry(ttl, agent), team))));
+    }
+
+    /** The client's TTL, else the agent's session retention, else none. */
+    private static Instant expiry(Duration ttl, dev.berth.runtime.domain.AgentDefinition agent) {
+        Duration effective = ttl != null ? ttl : agent.spec().memory().sessionTtl();
+        return effective == null ? null : Instant.now().plus(effective);
     }
 
     public Uni<Session> get(TenantId tenant, UUID id) {

@@ -41,7 +41,8 @@ class ContextAssemblerHandoffTest {
                 event(7, EventType.USER_MESSAGE, Json.object().put("text", "hello?")));
 
         // When the context of the new agent is assembled
-        ChatRequest request = assembler.assemble(agent("billing", List.of("triage")), window);
+        ChatRequest request = assembler.assemble(agent("billing", List.of("triage")),
+                new StepContext(null, window, List.of(), List.of())).request();
 
         // Then it keeps the user's messages and the assistant's text, and drops calls and results
         assertThat(request.messages()).hasSize(4);
@@ -55,7 +56,7 @@ class ContextAssemblerHandoffTest {
 
     private static AgentDefinition agent(String name, List<String> handoffs) {
         return new AgentDefinition(new TenantId(UUID.randomUUID()), name, 1, new AgentSpec("You are " + name, "m",
-                List.of(), AgentLimits.DEFAULT, InputPolicy.ENQUEUE, List.of(), List.of(), List.of(), handoffs),
+                List.of(), AgentLimits.DEFAULT, InputPolicy.ENQUEUE, List.of(), List.of(), List.of(), handoffs, null),
                 Instant.now());
     }
 

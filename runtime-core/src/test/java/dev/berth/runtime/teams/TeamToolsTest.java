@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class TeamToolsTest {
     private static final AgentSpec SUPERVISOR = new AgentSpec("plan", "m", List.of(), AgentLimits.DEFAULT,
-            InputPolicy.ENQUEUE, List.of(), List.of(), List.of("research.v2", "writer"), List.of("billing"));
+            InputPolicy.ENQUEUE, List.of(), List.of(), List.of("research.v2", "writer"), List.of("billing"), null);
 
     @Test
     void subAgentsAndHandoffsBecomeToolsWithValidNames() {

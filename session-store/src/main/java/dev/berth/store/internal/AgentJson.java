@@ -7,6 +7,7 @@ import dev.berth.runtime.domain.AgentLimits;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.InputPolicy;
+import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ public final class AgentJson {
                     .put("description", tool.description()).set("parameters", tool.parameters()));
             spec.approvalRequired().forEach(node.putArray("approvalRequired")::add);
         }
+        node.set("memory", memory(spec.memory()));
         return Json.write(node);
     }
 
@@ -77,6 +79,41 @@ public final class AgentJson {
                         Duration.ofSeconds(limits.path("runTimeoutSeconds")
                                 .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
                 InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), clientTools, approvalRequired,
-                subAgents, handoffs);
+                subAgents, handoffs, memory(node.path("memory")));
+    }
+
+    /**
+     * The memory policy. Its {@code extraction} array is also read by the database trigger that
+     * queues extraction jobs when a run completes (see V4__memory.sql): keep the name.
+     */
+    private static ObjectNode memory(MemoryPolicy policy) {
+        ObjectNode node = Json.object().put("contextTokens", policy.contextTokens())
+                .put("recallTopK", policy.recallTopK());
+        policy.namespaces().forEach(node.putArray("namespaces")::add);
+        policy.extraction().forEach(node.putArray("extraction")::add);
+        if (policy.sessionTtl() != null) {
+            node.put("sessionTtlSeconds", policy.sessionTtl().toSeconds());
+        }
+        if (policy.memoryTtl() != null) {
+            node.put("memoryTtlSeconds", policy.memoryTtl().toSeconds());
+        }
+        return node;
+    }
+
+    private static MemoryPolicy memory(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return MemoryPolicy.DEFAULT;
+        }
+        List<String> namespaces = new ArrayList<>();
+        node.path("namespaces").forEach(n -> namespaces.add(n.asText()));
+        List<String> extraction = new ArrayList<>();
+        node.path("extraction").forEach(n -> extraction.add(n.asText()));
+        return new MemoryPolicy(node.path("contextTokens").asInt(MemoryPolicy.DEFAULT.contextTokens()),
+                node.path("recallTopK").asInt(0), node.has("namespaces") ? namespaces : null, extraction,
+                seconds(node, "sessionTtlSeconds"), seconds(node, "memoryTtlSeconds"));
+    }
+
+    private static Duration seconds(JsonNode node, String field) {
+        return node.hasNonNull(field) ? Duration.ofSeconds(node.get(field).asLong()) : null;
     }
 }

@@ -34,6 +34,11 @@ public final class DemoBrain {
         if (!messages.isArray() || messages.isEmpty()) {
             return FakeReply.text("Demo mode (offline fake model): there was nothing to answer.");
         }
+        JsonNode format = request.path("response_format");
+        if ("json_schema".equals(format.path("type").asText())) {
+            // Structured output: the simplest JSON the schema allows (empty arrays, first enum values).
+            return FakeReply.text(minimal(format.path("json_schema").path("schema")).toString());
+        }
         JsonNode last = messages.get(messages.size() - 1);
         String role = Json.str(last, "role");
         if ("tool".equals(role)) {
@@ -157,6 +162,29 @@ public final class DemoBrain {
             }
         }
         return args;
+    }
+
+    /** The smallest value matching a JSON schema: required properties only, empty arrays, first enum value. */
+    private static JsonNode minimal(JsonNode schema) {
+        JsonNode en = schema.get("enum");
+        if (en != null && en.isArray() && !en.isEmpty()) {
+            return en.get(0);
+        }
+        String type = schema.path("type").isArray() ? schema.path("type").get(0).asText() : schema.path("type").asText("object");
+        return switch (type) {
+            case "object" -> {
+                ObjectNode object = Json.object();
+                for (JsonNode required : schema.path("required")) {
+                    object.set(required.asText(), minimal(schema.path("properties").path(required.asText())));
+                }
+                yield object;
+            }
+            case "array" -> Json.array();
+            case "number", "integer" -> com.fasterxml.jackson.databind.node.IntNode.valueOf(0);
+            case "boolean" -> com.fasterxml.jackson.databind.node.BooleanNode.FALSE;
+            case "null" -> com.fasterxml.jackson.databind.node.NullNode.getInstance();
+            default -> com.fasterxml.jackson.databind.node.TextNode.valueOf("");
+        };
     }
 
     private static boolean nullable(JsonNode property) {

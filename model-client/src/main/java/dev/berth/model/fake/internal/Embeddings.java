@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
-/** Deterministic unit vectors for the fake's embeddings endpoint: equal texts, equal vectors. */
+/** Deterministic bag-of-words unit vectors for the fake's embeddings endpoint: texts sharing words are similar. */
 public final class Embeddings {
     public static final int DEFAULT_DIMENSIONS = 64;
     public static final int MAX_INPUTS = 2048;
@@ -46,18 +45,45 @@ public final class Embeddings {
         return r;
     }
 
+    /**
+     * A bag-of-words vector: each word (lower-cased, crude plural folding) adds weight to a
+     * dimension chosen by its hash, with a hashed sign, and the result is normalised. Texts that
+     * share words are similar (cosine above zero); texts with no word in common are near orthogonal;
+     * equal texts give equal vectors. This makes retrieval testable without a real model.
+     */
     static float[] vector(String text, int dims) {
-        SplittableRandom random = new SplittableRandom(text.hashCode());
         float[] v = new float[dims];
+        for (String word : text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            String stem = word.length() > 3 && word.endsWith("s") ? word.substring(0, word.length() - 1) : word;
+            int hash = mix(stem.hashCode());
+            v[Math.floorMod(hash, dims)] += (hash & 0x40000000) == 0 ? 1f : -1f;
+        }
         double norm = 0;
-        for (int i = 0; i < dims; i++) {
-            v[i] = (float) (random.nextDouble() * 2 - 1);
-            norm += v[i] * v[i];
+        for (float f : v) {
+            norm += f * f;
+        }
+        if (norm == 0) {
+            // No words: a fixed unit vector, so that the answer is still a valid embedding.
+            v[0] = 1f;
+            return v;
         }
         float scale = (float) (1 / Math.sqrt(norm));
         for (int i = 0; i < dims; i++) {
             v[i] *= scale;
         }
         return v;
+    }
+
+    /** Spreads String.hashCode's bits (murmur3 finaliser), so similar words land on different dimensions. */
+    private static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
     }
 }

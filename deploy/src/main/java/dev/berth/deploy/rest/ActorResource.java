@@ -1,0 +1,37 @@
+package dev.berth.deploy.rest;
+
+import dev.berth.deploy.api.ErasureView;
+import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.memory.MemoryService;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** End users (actors) of the tenant. */
+@Path("/v1/actors")
+@Produces(MediaType.APPLICATION_JSON)
+public class ActorResource {
+    private final MemoryService memory;
+    private final RequestPrincipal principal;
+
+    @Inject
+    public ActorResource(MemoryService memory, RequestPrincipal principal) {
+        this.memory = memory;
+        this.principal = principal;
+    }
+
+    /**
+     * Erases everything about an actor in one transaction: their sessions with events, runs and
+     * extraction jobs, their memories and blocks. Idempotent: erasing an unknown actor removes nothing.
+     */
+    @DELETE
+    @Path("{id}")
+    public Uni<ErasureView> erase(@PathParam("id") String actorId) {
+        return memory.eraseActor(principal.tenant(), actorId)
+                .map(e -> new ErasureView(actorId, e.sessions(), e.memories(), e.blocks(), e.jobs()));
+    }
+}

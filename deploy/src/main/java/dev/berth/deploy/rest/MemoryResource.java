@@ -1,0 +1,131 @@
+package dev.berth.deploy.rest;
+
+import dev.berth.deploy.api.MemoryHitView;
+import dev.berth.deploy.api.MemoryRequest;
+import dev.berth.deploy.api.MemorySearchRequest;
+import dev.berth.deploy.api.MemoryView;
+import dev.berth.deploy.api.PageView;
+import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.memory.MemoryRecord;
+import dev.berth.runtime.memory.MemoryService;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/** Long-term memory records of the caller's tenant: list, search, create, update, delete. */
+@Path("/v1/memories")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class MemoryResource {
+    private final MemoryService memory;
+    private final RequestPrincipal principal;
+
+    @Inject
+    public MemoryResource(MemoryService memory, RequestPrincipal principal) {
+        this.memory = memory;
+        this.principal = principal;
+    }
+
+    @GET
+    public Uni<PageView<MemoryView>> list(@QueryParam("namespace") String namespace,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("20") int limit) {
+        return memory.list(principal.tenant(), namespace, cursor, limit)
+                .map(page -> new PageView<>(page.items().stream().map(MemoryResource::view).toList(),
+                        page.nextCursor()));
+    }
+
+    @POST
+    public Uni<Response> create(MemoryRequest request) {
+        if (request == null) {
+            throw ValidationException.field("body", "is required");
+        }
+        return memory.remember(principal.tenant(), new MemoryService.Input(request.namespace(),
+                        request.kind() == null ? "fact" : request.kind(), request.key(), request.content(), null, null,
+                        null, null, expiry(request.ttlSeconds())))
+                .map(saved -> Response.created(URI.create("/v1/memories/" + saved.id())).entity(view(saved)).build());
+    }
+
+    /**
+     * Top-k by embedding similarity combined with recency. The answer's {@code Server-Timing}
+     * header tells the time of the query's embedding and of the retrieval itself.
+     */
+    @POST
+    @Path("search")
+    public Uni<Response> search(MemorySearchRequest request) {
+        if (request == null) {
+            throw ValidationException.field("body", "is required");
+        }
+        List<String> namespaces = request.namespaces() != null ? request.namespaces()
+                : request.namespace() != null ? List.of(request.namespace()) : List.of();
+        if (namespaces.isEmpty() || namespaces.size() > 10 || namespaces.stream().anyMatch(n -> n == null)) {
+            throw ValidationException.field("namespaces", "give 1 to 10 namespaces");
+        }
+        int k = request.topK() == null ? 5 : request.topK();
+        MemoryService.validateSearch(namespaces, request.query(), k);
+        long start = System.nanoTime();
+        long[] embedded = new long[1];
+        return memory.embed(request.query())
+                .invoke(() -> embedded[0] = System.nanoTime())
+                .chain(vector -> memory.searchVector(principal.tenant(), namespaces, vector, k))
+                .map(found -> Response.ok(found.stream()
+                                .map(f -> new MemoryHitView(view(f.record()), f.score(), f.similarity())).toList())
+                        .header("Server-Timing", String.format(java.util.Locale.ROOT, "embed;dur=%.2f, retrieve;dur=%.2f",
+                                (embedded[0] - start) / 1e6, (System.nanoTime() - embedded[0]) / 1e6))
+                        .build());
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<MemoryView> get(@PathParam("id") String id) {
+        return memory.get(principal.tenant(), Ids.parse(id, "memory")).map(MemoryResource::view);
+    }
+
+    /** Replaces the content (re-embedded) and, with {@code ttlSeconds}, the expiry. */
+    @PATCH
+    @Path("{id}")
+    public Uni<MemoryView> update(@PathParam("id") String id, MemoryRequest request) {
+        if (request == null) {
+            throw ValidationException.field("body", "is required");
+        }
+        return memory.update(principal.tenant(), Ids.parse(id, "memory"), request.content(),
+                expiry(request.ttlSeconds())).map(MemoryResource::view);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return memory.delete(principal.tenant(), Ids.parse(id, "memory")).replaceWith(Response.noContent().build());
+    }
+
+    private static Instant expiry(Long ttlSeconds) {
+        if (ttlSeconds == null) {
+            return null;
+        }
+        if (ttlSeconds <= 0) {
+            throw ValidationException.field("ttlSeconds", "must be positive");
+        }
+        return Instant.now().plusSeconds(ttlSeconds);
+    }
+
+    static MemoryView view(MemoryRecord r) {
+        return new MemoryView(r.id().toString(), r.namespace(), r.kind(), r.key(), r.content(), r.actorId(),
+                r.sourceSessionId() == null ? null
+                        : new MemoryView.Source(r.sourceSessionId().toString(), r.sourceFromSeq(), r.sourceThroughSeq()),
+                r.createdAt(), r.updatedAt(), r.expiresAt());
+    }
+}
