@@ -65,6 +65,11 @@ public class RunEngine {
     private final EngineObserver observer;
     private final String owner;
     private final Map<UUID, RunExecution> active = new ConcurrentHashMap<>();
+    /**
+     * Claimed runs whose execution is not built yet (their agent is being read, say): their
+     * leases are renewed too, so that a slow start never lets a lease lapse into a takeover.
+     */
+    private final Map<UUID, Lease> starting = new ConcurrentHashMap<>();
     private final Map<String, AgentDefinition> agentCache = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean accepting;
@@ -170,7 +175,7 @@ public class RunEngine {
         if (!accepting) {
             return;
         }
-        int free = config.maxConcurrentRuns() - active.size();
+        int free = config.maxConcurrentRuns() - active.size() - starting.size();
         if (free <= 0) {
             // Full: the next run to end claims again (see begin()).
             starved = true;
@@ -203,11 +208,13 @@ public class RunEngine {
                     run.sessionId(), claimed.lease().epoch()));
         }
         observer.runStarted(claimed);
+        starting.put(run.id(), claimed.lease());
         RunExecution[] started = new RunExecution[1];
         agent(run).map(agent -> new RunExecution(parts, claimed, agent))
                 .invoke(execution -> {
                     started[0] = execution;
                     active.put(run.id(), execution);
+                    starting.remove(run.id(), claimed.lease());
                     // Claimed while drain() began: hand it back at once (drain() flags what it sees in active).
                     if (!accepting) {
                         execution.drain();
@@ -217,6 +224,7 @@ public class RunEngine {
                 .onFailure().invoke(failure -> LogContext.of(run,
                         () -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id())))
                 .onTermination().invoke(() -> {
+                    starting.remove(run.id(), claimed.lease());
                     // Only this execution: after a takeover of its own run, a newer one may be in the map.
                     if (started[0] != null) {
                         active.remove(run.id(), started[0]);
@@ -244,7 +252,7 @@ public class RunEngine {
     }
 
     private void renewLeases() {
-        Map<UUID, Lease> leases = new HashMap<>();
+        Map<UUID, Lease> leases = new HashMap<>(starting);
         active.forEach((runId, execution) -> leases.put(runId, execution.lease()));
         if (leases.isEmpty()) {
             return;
