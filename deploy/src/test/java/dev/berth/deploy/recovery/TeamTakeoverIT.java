@@ -45,6 +45,10 @@ class TeamTakeoverIT {
             String stuckRun = stuck.path("run").path("id").asText();
             String owner = cluster.runColumn(stuckRun, "lease_owner");
             await().atMost(Duration.ofSeconds(10)).until(() -> stuckModelCalls(cluster) >= 1);
+            // (the quick child has committed its answer by then, so only the stuck one is cut short)
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> child(api, parent, "q"), c -> c != null
+                            && "completed".equals(c.path("run").path("status").asText()));
             cluster.process(cluster.indexOf(owner)).kill();
 
             // Then another process takes the child over and the parent completes with both answers
