@@ -110,36 +110,6 @@ final class TeamSql {
                    count(pg_notify('berth_work', '')) as work
               from cancelled""";
 
-    /**
-     * Before an {@code interrupt} submission cancels a session's waiting runs: cancels the live
-     * runs under them. The submission already holds the session's row, so rows a child's final
-     * commit holds are skipped rather than waited for (that commit waits for this session's row:
-     * waiting here would deadlock); such a child finishes, and its result goes to a cancelled parent.
-     */
-    static final String CANCEL_INTERRUPTED_DESCENDANTS = """
-            with recursive tree(id) as (
-                select c.id from runs c join runs p on c.parent_run_id = p.id
-                 where p.session_id = $1 and p.status in ('queued', 'requires_action', 'waiting')
-                union all
-                select c.id from runs c join tree t on c.parent_run_id = t.id),
-            locked as (
-                select r.id from runs r join tree t on r.id = t.id
-                 where r.status in ('queued', 'running', 'requires_action', 'waiting')
-                   for update of r skip locked),
-            cancelled as (
-                update runs r set cancel_requested = true,
-                       status = case when r.status in ('queued', 'requires_action', 'waiting') then 'cancelled'
-                                     else r.status end,
-                       finished_at = case when r.status in ('queued', 'requires_action', 'waiting') then now()
-                                          else r.finished_at end,
-                       updated_at = now()
-                  from locked l
-                 where r.id = l.id
-                returning r.id, r.status)
-            select count(pg_notify('berth_runs', id::text || case when status = 'running' then ':stop' else '' end))
-                       as runs
-              from cancelled""";
-
     /** The run and its descendants with the call each answers; parents before children. */
     static final String TREE = """
             with recursive tree(id, level) as (
