@@ -29,6 +29,10 @@ public final class EmbeddedDatabase {
             running = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // The library's defaults suit tests (no fsync, asynchronous commit); Berth's own data
+                    // must survive a crash once a commit is acknowledged (guarantee 1), so both are on.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             createDatabase(running);
             LOG.infof("Started embedded PostgreSQL on port %d with data in %s (set BERTH_DB_URL to use your own)",
