@@ -38,15 +38,6 @@ public class PgEventLog implements EventLog {
     }
 
     @Override
-    public Uni<List<Event>> latest(TenantId tenant, UUID sessionId, int limit) {
-        return pool.preparedQuery("select " + COLUMNS + " from events where session_id = $1 and tenant_id = $2"
-                        + " order by seq desc limit $3")
-                .execute(Tuple.of(sessionId, tenant.value(), limit))
-                .map(rows -> events(rows).reversed())
-                .onFailure().transform(DbErrors::translate);
-    }
-
-    @Override
     public Uni<List<Event>> latestAfter(TenantId tenant, UUID sessionId, long afterSeq, int limit) {
         return pool.preparedQuery("select " + COLUMNS + " from events where session_id = $1 and tenant_id = $2"
                         + " and seq > $3 order by seq desc limit $4")

@@ -30,4 +30,20 @@ public record StepCommit(List<NewEvent> events, RunStatus status, Usage usage, b
             throw new IllegalArgumentException("a step cannot queue its run");
         }
     }
+
+    /** {@code state} after this step's patch: null values remove keys, as the database applies it. */
+    public Map<String, Object> patchedState(Map<String, Object> state) {
+        if (statePatch.isEmpty()) {
+            return state;
+        }
+        Map<String, Object> next = new java.util.LinkedHashMap<>(state);
+        statePatch.forEach((key, value) -> {
+            if (value == null) {
+                next.remove(key);
+            } else {
+                next.put(key, value);
+            }
+        });
+        return next;
+    }
 }

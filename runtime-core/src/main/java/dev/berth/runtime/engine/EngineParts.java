@@ -8,12 +8,11 @@ import dev.berth.runtime.config.MemoryConfig;
 import dev.berth.runtime.memory.MemoryService;
 import dev.berth.runtime.port.EventLog;
 import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.port.SessionStore;
 import dev.berth.runtime.tools.ToolExecutor;
 import java.time.Clock;
 
 /** What a {@link RunExecution} works with; shared by all executions of a process. */
-record EngineParts(RunStore runs, EventLog events, SessionStore sessions, ModelClient model, ToolExecutor tools,
+record EngineParts(RunStore runs, EventLog events, ModelClient model, ToolExecutor tools,
         ContextAssembler context, ChangeFeed feed, EngineConfig config, Clock clock, EngineObserver observer,
         TeamStep teams, MemoryService memory, Compactor compactor, MemoryConfig memoryConfig) {
 }

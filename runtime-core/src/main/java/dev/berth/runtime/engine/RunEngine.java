@@ -19,7 +19,6 @@ import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
 import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.port.SessionStore;
 import dev.berth.runtime.port.TeamStore;
 import dev.berth.runtime.tools.ToolExecutor;
 import dev.berth.runtime.tools.ToolRegistry;
@@ -80,7 +79,7 @@ public class RunEngine {
     private Cancellable heartbeat;
 
     @Inject
-    public RunEngine(RunStore runs, EventLog events, SessionStore sessions, AgentStore agents, ModelClient model,
+    public RunEngine(RunStore runs, EventLog events, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
             MemoryConfig memoryConfig, MemoryStore memoryStore) {
@@ -89,7 +88,7 @@ public class RunEngine {
         this.feed = feed;
         this.config = config;
         this.observer = observers.isResolvable() ? observers.get() : EngineObserver.NONE;
-        this.parts = new EngineParts(runs, events, sessions, model, tools, new ContextAssembler(registry), feed, config,
+        this.parts = new EngineParts(runs, events, model, tools, new ContextAssembler(registry), feed, config,
                 Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory,
                 new Compactor(model), memoryConfig);
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);

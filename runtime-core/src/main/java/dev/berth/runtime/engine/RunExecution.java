@@ -2,7 +2,6 @@ package dev.berth.runtime.engine;
 
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
-import dev.berth.model.ChatStreamEvent;
 import dev.berth.model.ModelException;
 import dev.berth.model.ToolCall;
 import dev.berth.model.Usage;
@@ -17,7 +16,6 @@ import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.observe.LogContext;
-import dev.berth.runtime.observe.ModelCallObservation;
 import dev.berth.runtime.observe.Observation;
 import dev.berth.runtime.tools.ToolInvocation;
 import dev.berth.runtime.tools.ToolOutcome;
@@ -76,7 +74,7 @@ final class RunExecution {
         // Counted from the start, or from the resumption after a pause: waiting for a human is not running.
         Instant started = claimed.activeSince() == null ? parts.clock().instant() : claimed.activeSince();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
-        this.memory = new RunMemory(parts, claimed.run(), agent);
+        this.memory = new RunMemory(parts, claimed.run(), claimed.actorId(), agent);
     }
 
     Run run() {
@@ -139,21 +137,6 @@ final class RunExecution {
                 .onFailure().recoverWithUni(this::onStepFailure);
     }
 
-    /** The session's state after a committed patch: null values remove keys, as in the database. */
-    private void applyState(Map<String, Object> patch) {
-        if (patch == null || patch.isEmpty()) {
-            return;
-        }
-        Map<String, Object> next = new LinkedHashMap<>(state);
-        patch.forEach((key, value) -> {
-            if (value == null) {
-                next.remove(key);
-            } else {
-                next.put(key, value);
-            }
-        });
-        state = next;
-    }
 
     /**
      * Whether this run may see the event: input queued after this run's own (enqueue policy)
@@ -181,16 +164,16 @@ final class RunExecution {
         // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
         Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
-        Uni<ChatResponse> answer = observed(answer(request), request)
+        Uni<ChatResponse> answer = ModelAnswer.of(parts, claimed, modelCalls + 1, request)
                 .ifNoItem().after(remaining()).failWith(RunTimedOut::new);
         return Uni.combine().any().of(answer, stopped)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
                 .onFailure(ModelException.ContextLengthExceeded.class).recoverWithUni(e -> overflowCompacted
-                        ? fail(modelError((ModelException) e))
+                        ? fail(RunError.of((ModelException) e))
                         // The model's window is smaller than the budget said: keep only the newest exchange, retry once.
                         : compact(context, 0, true))
-                .onFailure(ModelException.class).recoverWithUni(e -> fail(modelError((ModelException) e)));
+                .onFailure(ModelException.class).recoverWithUni(e -> fail(RunError.of((ModelException) e)));
     }
 
     /**
@@ -218,7 +201,7 @@ final class RunExecution {
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
                 .onFailure(ModelException.class).recoverWithUni(e -> {
                     if (overflow) {
-                        return fail(modelError((ModelException) e));
+                        return fail(RunError.of((ModelException) e));
                     }
                     LOG.warnf("Compaction for run %s failed (%s); sending the newest events without it",
                             claimed.run().id(), e.toString());
@@ -229,39 +212,6 @@ final class RunExecution {
     /** The model call with what fits, when nothing can be folded (or folding failed). */
     private Uni<Boolean> sendTruncated(StepContext context) {
         return call(parts.context().assemble(agent, context).request(), context);
-    }
-
-    /**
-     * The model's answer; streamed when deltas are on, so that clients see it while it is
-     * generated. Either way only the complete answer is committed.
-     */
-    private Uni<ChatResponse> answer(ChatRequest request) {
-        if (!parts.config().streamDeltas()) {
-            return parts.model().chat(request);
-        }
-        DeltaPublisher deltas = new DeltaPublisher(parts.feed(), claimed.run(), modelCalls + 1,
-                parts.config().deltaInterval(), parts.clock());
-        return parts.model().chatStream(request)
-                .invoke(event -> {
-                    if (event instanceof ChatStreamEvent.TextDelta delta) {
-                        deltas.accept(delta.text());
-                    }
-                })
-                .filter(ChatStreamEvent.Completed.class::isInstance)
-                .map(event -> ((ChatStreamEvent.Completed) event).response())
-                .toUni()
-                // A stream that ends without its answer is a failed step, made again; null would mean "stopped".
-                .onItem().ifNull().failWith(() -> new IllegalStateException("the model's stream ended without an answer"));
-    }
-
-    /** The model call as the observer sees it: from subscription to answer, failure or cancellation. */
-    private Uni<ChatResponse> observed(Uni<ChatResponse> call, ChatRequest request) {
-        return Uni.createFrom().deferred(() -> {
-            ModelCallObservation observation = parts.observer().modelCallStarted(claimed, request);
-            return call.invoke(observation::succeeded)
-                    .onFailure().invoke(observation::failed)
-                    .onCancellation().invoke(() -> observation.failed(new java.util.concurrent.CancellationException()));
-        });
     }
 
     private Uni<Boolean> commitAnswer(ChatResponse response) {
@@ -387,7 +337,7 @@ final class RunExecution {
     private Uni<Void> commit(StepCommit commit) {
         return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
                 .invoke(lastSeq -> {
-                    applyState(commit.statePatch());
+                    state = commit.patchedState(state);
                     outcome = commit.status();
                 })
                 .replaceWithVoid();
@@ -431,17 +381,6 @@ final class RunExecution {
         }
     }
 
-    private static RunError modelError(ModelException e) {
-        String code = switch (e) {
-            case ModelException.ContentFiltered ignored -> "content_filtered";
-            case ModelException.ContextLengthExceeded ignored -> "context_length_exceeded";
-            case ModelException.Throttled ignored -> "model_throttled";
-            case ModelException.Unavailable ignored -> "model_unavailable";
-            case ModelException.BadRequest ignored -> "model_bad_request";
-            case ModelException.Authentication ignored -> "model_authentication";
-        };
-        return new RunError(code, e.getMessage() == null ? code : e.getMessage());
-    }
 
     private static String orEmpty(String text) {
         return text == null ? "" : text;

@@ -7,7 +7,6 @@ import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.memory.MemoryRecord;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads what a step's context is built from, for one run: the rolling summary, the events after
@@ -21,43 +20,29 @@ final class RunMemory {
     private final EngineParts parts;
     private final Run run;
     private final AgentDefinition agent;
-    private String actorId;
+    private final String actorId;
     private List<MemoryRecord> recalled;
 
-    RunMemory(EngineParts parts, Run run, AgentDefinition agent) {
+    /** @param actorId the session's actor, as the claim read it */
+    RunMemory(EngineParts parts, Run run, String actorId, AgentDefinition agent) {
         this.parts = parts;
         this.run = run;
+        this.actorId = actorId == null ? "" : actorId;
         this.agent = agent;
     }
 
     Uni<StepContext> load() {
-        Uni<Optional<Event>> summary = parts.events().lastOfType(run.tenant(), run.sessionId(),
-                EventType.CONTEXT_COMPACTED);
-        return Uni.combine().all().unis(summary.chain(s -> parts.events()
-                                .latestAfter(run.tenant(), run.sessionId(),
-                                        s.map(e -> e.data().path("throughSeq").asLong(0)).orElse(0L),
-                                        parts.config().contextMaxEvents())
-                                .map(window -> new StepContext(s.orElse(null), window, List.of(), List.of()))),
-                        actor())
-                .asTuple()
-                .chain(t -> {
-                    List<String> namespaces = agent.spec().memory().resolve(agent.name(), t.getItem2(),
-                            run.sessionId());
-                    return Uni.combine().all().unis(parts.memory().blocks(run.tenant(), namespaces),
-                                    recall(t.getItem1(), namespaces))
-                            .asTuple()
-                            .map(m -> new StepContext(t.getItem1().summary(), t.getItem1().window(), m.getItem1(),
-                                    m.getItem2()));
-                });
-    }
-
-    private Uni<String> actor() {
-        if (actorId != null) {
-            return Uni.createFrom().item(actorId);
-        }
-        return parts.sessions().find(run.tenant(), run.sessionId())
-                .map(session -> session.map(s -> s.actorId()).orElse(""))
-                .invoke(found -> actorId = found);
+        List<String> namespaces = agent.spec().memory().resolve(agent.name(), actorId, run.sessionId());
+        return parts.events().lastOfType(run.tenant(), run.sessionId(), EventType.CONTEXT_COMPACTED)
+                .chain(summary -> parts.events()
+                        .latestAfter(run.tenant(), run.sessionId(),
+                                summary.map(e -> e.data().path("throughSeq").asLong(0)).orElse(0L),
+                                parts.config().contextMaxEvents())
+                        .map(window -> new StepContext(summary.orElse(null), window, List.of(), List.of())))
+                .chain(events -> Uni.combine().all().unis(parts.memory().blocks(run.tenant(), namespaces),
+                                recall(events, namespaces))
+                        .asTuple()
+                        .map(m -> new StepContext(events.summary(), events.window(), m.getItem1(), m.getItem2())));
     }
 
     /** The memories most related to the run's input, retrieved once per run. */

@@ -15,9 +15,6 @@ public interface EventLog {
     /** Events with a sequence above {@code afterSeq}, oldest first, at most {@code limit}. */
     Uni<List<Event>> after(TenantId tenant, UUID sessionId, long afterSeq, int limit);
 
-    /** The newest {@code limit} events, oldest first: a bounded read whatever the session's length. */
-    Uni<List<Event>> latest(TenantId tenant, UUID sessionId, int limit);
-
     /**
      * The newest {@code limit} events with a sequence above {@code afterSeq}, oldest first: the
      * unsummarised tail of a session, a bounded read whatever the session's length.
