@@ -23,7 +23,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -97,28 +97,19 @@ public class PgRunStore implements RunStore {
                 .onFailure().transform(DbErrors::translate);
     }
 
+    /**
+     * One statement, also for a run that ends: when it answers a parent's sub-agent call, the
+     * step function hands its result to the parent in the same transaction (V8).
+     */
     @Override
     public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
-        if (step.status().terminal()) {
-            // A run that ends may answer a parent's sub-agent call: that hand-over joins its transaction.
-            return pool.withTransaction(conn -> commitOn(conn, lease, step, leaseTtl));
-        }
-        return pool.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
-                .map(rows -> rows.iterator().next().getLong(0))
-                .onFailure().transform(failure -> commitFailure(failure, lease));
+        return commitOn(pool, lease, step, leaseTtl);
     }
 
-    /**
-     * A step commit on a connection in a transaction. A run that ends here and answers a
-     * parent's sub-agent call hands its result to the parent in the same transaction (see
-     * {@link ChildResults}).
-     */
-    static Uni<Long> commitOn(SqlConnection conn, Lease lease, StepCommit step, Duration leaseTtl) {
-        return conn.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
+    /** A step commit on a pool, or on a connection in a transaction that does more. */
+    static Uni<Long> commitOn(SqlClient client, Lease lease, StepCommit step, Duration leaseTtl) {
+        return client.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
                 .map(rows -> rows.iterator().next().getLong(0))
-                .call(() -> step.status().terminal()
-                        ? ChildResults.settle(conn, lease.runId(), step.status(), step.output(), step.error())
-                        : Uni.createFrom().voidItem())
                 .onFailure().transform(failure -> commitFailure(failure, lease));
     }
 
@@ -246,7 +237,7 @@ public class PgRunStore implements RunStore {
                         .chain(() -> conn.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value())))
                         .map(PgRunStore::firstRun)
                         .call(cancelled -> cancelled.isPresent() && cancelled.get().status() == RunStatus.CANCELLED
-                                ? ChildResults.settle(conn, runId, RunStatus.CANCELLED, null, null)
+                                ? conn.preparedQuery(RunSql.HAND_OVER).execute(Tuple.of(runId, RunStatus.CANCELLED.wire()))
                                 : Uni.createFrom().voidItem()))
                 .chain(cancelled -> cancelled.isPresent() ? Uni.createFrom().item(cancelled) : find(tenant, runId))
                 .onFailure().transform(DbErrors::translate);

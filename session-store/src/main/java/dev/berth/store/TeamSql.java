@@ -3,7 +3,8 @@ package dev.berth.store;
 import dev.berth.store.internal.Rows;
 
 /**
- * The SQL of agent teams ({@link PgTeamStore}, {@link ChildResults}). Lock order, to stay free
+ * The SQL of agent teams ({@link PgTeamStore}; a child's hand-over to its parent is the
+ * {@code berth_hand_over} function of V8). Lock order, to stay free
  * of deadlocks: a child's rows before its parent's, and a session's row before its runs'.
  */
 final class TeamSql {
@@ -53,32 +54,6 @@ final class TeamSql {
               from subagent_calls where parent_run_id = $1 and tenant_id = $2 order by created_at, call_id""";
 
     static final String PINS = "select team::text as team from sessions where id = $1 and tenant_id = $2";
-
-    /** Records a child's result on its parent's call; returns where to tell the parent. */
-    static final String SETTLE_CALL = """
-            with settled as (
-                update subagent_calls set status = $2, output = $3, error = $4::text::jsonb, finished_at = now()
-                 where child_run_id = $1 and status = 'running'
-                returning parent_run_id, call_id, agent_name, child_session_id, tenant_id)
-            select s.parent_run_id, s.call_id, s.agent_name, s.child_session_id, s.tenant_id, r.session_id
-              from settled s join runs r on r.id = s.parent_run_id""";
-
-    /** Appends one event of the parent run to the parent's session (the session row is locked first). */
-    static final String APPEND_PARENT_EVENT = """
-            with seq as (
-                update sessions set last_seq = last_seq + 1, updated_at = now() where id = $1
-                returning last_seq, tenant_id),
-            appended as (
-                insert into events (tenant_id, session_id, seq, run_id, type, payload)
-                select tenant_id, $1, last_seq, $2, $3, $4::text::jsonb from seq)
-            select pg_notify('berth_events', $1::text || ':' || last_seq::text) from seq""";
-
-    /**
-     * Locks the parent's row. A separate statement on purpose: the next statement then takes a
-     * fresh snapshot, which sees every sibling that settled (and committed) before this lock was
-     * granted, so of two children settling at once the later always queues the parent.
-     */
-    static final String LOCK_RUN = "select status from runs where id = $1 for update";
 
     /** Queues a waiting parent when none of its calls is open any more. */
     static final String WAKE_PARENT = """

@@ -17,6 +17,7 @@ import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.observe.Observation;
+import dev.berth.runtime.tools.MemoryTools;
 import dev.berth.runtime.tools.ToolInvocation;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
@@ -195,6 +196,8 @@ final class RunExecution {
                 .chain(compaction -> commit(new StepCommit(List.of(compaction.event()), RunStatus.RUNNING,
                         compaction.response().usage(), false, pending, null, null, null)))
                 .map(ignored -> {
+                    // The window now starts after the new summary: read it afresh.
+                    memory.forget();
                     overflowCompacted = overflow;
                     return false;
                 })
@@ -253,6 +256,8 @@ final class RunExecution {
 
     private Uni<Boolean> teamStep(List<ToolCall> calls) {
         return parts.teams().run(claimed, agent, calls, pending).map(result -> {
+            // Team steps commit through their own store (and a handoff changes whose history is shown).
+            memory.forget();
             pending = result.pending();
             if (result.agent() != null) {
                 agent = result.agent();
@@ -307,6 +312,9 @@ final class RunExecution {
         StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, left, null, null,
                 statePatch);
         return commit(commit).map(ignored -> {
+            if (outcomes.stream().anyMatch(outcome -> MemoryTools.BLOCK_TOOL.equals(outcome.name()))) {
+                memory.forget(); // the pinned blocks changed
+            }
             pending = left;
             return false;
         });
@@ -337,6 +345,7 @@ final class RunExecution {
     private Uni<Void> commit(StepCommit commit) {
         return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
                 .invoke(lastSeq -> {
+                    memory.committed(commit.events(), lastSeq);
                     state = commit.patchedState(state);
                     outcome = commit.status();
                 })
@@ -351,6 +360,7 @@ final class RunExecution {
             return Uni.createFrom().item(true);
         }
         consecutiveFailures++;
+        memory.forget();
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
             int failures = consecutiveFailures;
             LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up",

@@ -1,6 +1,7 @@
 package dev.berth.runtime.port;
 
 import dev.berth.runtime.domain.Event;
+import dev.berth.runtime.domain.SessionTail;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
@@ -16,11 +17,8 @@ public interface EventLog {
     Uni<List<Event>> after(TenantId tenant, UUID sessionId, long afterSeq, int limit);
 
     /**
-     * The newest {@code limit} events with a sequence above {@code afterSeq}, oldest first: the
-     * unsummarised tail of a session, a bounded read whatever the session's length.
+     * The newest rolling summary and the newest {@code limit} events after what it summarises,
+     * in one read: a bounded number of rows whatever the session's length.
      */
-    Uni<List<Event>> latestAfter(TenantId tenant, UUID sessionId, long afterSeq, int limit);
-
-    /** The newest event of the given type, if any (an index lookup). */
-    Uni<java.util.Optional<Event>> lastOfType(TenantId tenant, UUID sessionId, String type);
+    Uni<SessionTail> tail(TenantId tenant, UUID sessionId, int limit);
 }

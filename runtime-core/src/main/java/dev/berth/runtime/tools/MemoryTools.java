@@ -26,6 +26,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class MemoryTools implements ToolProvider {
+    /** The tool that edits pinned blocks: a run that calls it reads its context afresh. */
+    public static final String BLOCK_TOOL = "memory_block";
     private static final int RECALL_K = 5;
 
     private final MemoryService memory;
@@ -75,7 +77,7 @@ public class MemoryTools implements ToolProvider {
         return text.toString().trim();
     }
 
-    @Tool(name = "memory_block", description = "Writes a pinned memory block: a short labelled text that is always "
+    @Tool(name = BLOCK_TOOL, description = "Writes a pinned memory block: a short labelled text that is always "
             + "in your context (for example the user's profile). Replaces the block's whole content; empty content "
             + "deletes it.")
     public String memoryBlock(@ToolParam(description = "the block's label, e.g. 'profile'") String label,
