@@ -161,9 +161,10 @@ public final class BenchMain {
         }
         Map<String, String> env = engineEnv();
         if (options.jfr()) {
-            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename="
+            String recording = "-XX:StartFlightRecording=filename="
                     + options.out().resolve("berth-" + latencyMs + "ms.jfr").toAbsolutePath()
-                    + ",settings=profile,dumponexit=true");
+                    + ",settings=profile,dumponexit=true";
+            env.merge("JAVA_TOOL_OPTIONS", recording, (given, jfr) -> given + " " + jfr);
         }
         return BerthUnderTest.start("bench-" + latencyMs + "ms", PostgresDatabase.create(), fake.openAiBaseUrl(),
                 env, null);
@@ -189,6 +190,9 @@ public final class BenchMain {
         Map<String, String> env = new LinkedHashMap<>();
         if (options.maxConcurrentRuns() != null) {
             env.put("BERTH_ENGINE_MAX_CONCURRENT_RUNS", options.maxConcurrentRuns().toString());
+        }
+        if (options.berthJavaOptions() != null) {
+            env.put("JAVA_TOOL_OPTIONS", options.berthJavaOptions());
         }
         return env;
     }

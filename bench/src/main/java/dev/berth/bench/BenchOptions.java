@@ -18,7 +18,7 @@ import java.util.TreeSet;
  */
 public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Sizes fast, Sizes slow,
         int idleSessions, Duration idleBudget, Duration pgbenchDuration, int takeoverRuns, Path out, boolean jfr,
-        Integer maxConcurrentRuns, Target target, String label) {
+        Integer maxConcurrentRuns, Target target, String label, String berthJavaOptions) {
 
     /** Sizes of scenarios 1 to 4 for one model latency. */
     public record Sizes(int overheadTurns, int growthTurns, List<Integer> levels, Duration levelDuration,
@@ -48,6 +48,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
               --jfr                       record a JFR profile of the main Berth process into the output directory
               --out DIR                   where results go (default bench/results)
               --label TEXT                recorded with the results, e.g. the commit of a pinned build
+              --berth-java-options OPTS   JVM options of the Berth processes started (JAVA_TOOL_OPTIONS), e.g. a GC
               --target URL --target-key KEY --target-db postgresql://h:p/db [--target-pid PID]
                                           measure a running Berth (its model must be the fake's demo brain);
                                           scenarios 4 (wire counts), 7 and the 300 ms configuration are then skipped
@@ -57,7 +58,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
         return new BenchOptions(new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7)), List.of(0, 300),
                 new Sizes(200, 1000, List.of(1, 16, 64, 256), Duration.ofSeconds(10), 30),
                 new Sizes(30, 60, List.of(1, 16, 64, 256, 1000), Duration.ofSeconds(10), 10),
-                20_000, Duration.ofMinutes(2), Duration.ofSeconds(8), 4, defaultOut(), false, null, null, null);
+                20_000, Duration.ofMinutes(2), Duration.ofSeconds(8), 4, defaultOut(), false, null, null, null, null);
     }
 
     public static BenchOptions parse(String... args) {
@@ -92,7 +93,8 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
         Set<String> known = Set.of("--scenarios", "--latencies", "--full", "--quick", "--turns", "--turns-slow",
                 "--growth", "--growth-slow", "--levels", "--levels-slow", "--level-seconds", "--level-seconds-slow",
                 "--db-turns", "--db-turns-slow", "--idle", "--idle-minutes", "--pgbench-seconds", "--max-concurrent-runs", "--jfr",
-                "--out", "--target", "--target-key", "--target-db", "--target-pid", "--takeover-runs", "--label");
+                "--out", "--target", "--target-key", "--target-db", "--target-pid", "--takeover-runs", "--label",
+                "--berth-java-options");
         for (String key : a.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException("unknown option " + key + "\n" + USAGE);
@@ -105,7 +107,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
                 seconds(a, "--pgbench-seconds", o.pgbenchDuration), integer(a, "--takeover-runs", o.takeoverRuns),
                 a.containsKey("--out") ? Path.of(a.get("--out")) : o.out, a.containsKey("--jfr"),
                 a.containsKey("--max-concurrent-runs") ? Integer.valueOf(a.get("--max-concurrent-runs")) : null,
-                target, a.get("--label"));
+                target, a.get("--label"), a.get("--berth-java-options"));
     }
 
     static BenchOptions full() {
@@ -113,7 +115,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
         return new BenchOptions(d.scenarios, d.latenciesMs,
                 new Sizes(1000, 1000, List.of(1, 16, 64, 256), Duration.ofSeconds(20), 100),
                 new Sizes(100, 1000, List.of(1, 16, 64, 256, 1000, 5000), Duration.ofSeconds(30), 30),
-                100_000, Duration.ofMinutes(30), Duration.ofSeconds(20), 8, d.out, false, null, null, null);
+                100_000, Duration.ofMinutes(30), Duration.ofSeconds(20), 8, d.out, false, null, null, null, null);
     }
 
     static BenchOptions quick() {
@@ -121,7 +123,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
         return new BenchOptions(d.scenarios, d.latenciesMs,
                 new Sizes(30, 40, List.of(1, 4), Duration.ofSeconds(3), 10),
                 new Sizes(5, 12, List.of(1, 4), Duration.ofSeconds(3), 4),
-                300, Duration.ofMinutes(1), Duration.ofSeconds(3), 2, d.out, false, null, null, null);
+                300, Duration.ofMinutes(1), Duration.ofSeconds(3), 2, d.out, false, null, null, null, null);
     }
 
     /** Sizes for a model latency: the slow set for any latency above zero. */
