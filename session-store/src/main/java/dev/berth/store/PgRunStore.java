@@ -143,6 +143,7 @@ public class PgRunStore implements RunStore {
     }
 
     private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {
+        List<String> started = List.copyOf(step.startedTools());
         String[] types = new String[step.events().size()];
         String[] payloads = new String[step.events().size()];
         for (int i = 0; i < types.length; i++) {
@@ -169,7 +170,11 @@ public class PgRunStore implements RunStore {
                 .addValue(seconds(leaseTtl))
                 .addValue(step.statePatch().isEmpty() ? null : Json.write(step.statePatch()))
                 .addArrayOfString(types)
-                .addArrayOfString(payloads);
+                .addArrayOfString(payloads)
+                .addArrayOfString(started.toArray(String[]::new))
+                .addArrayOfInteger(started.stream().map(call -> step.pendingTools().get(call)).toArray(Integer[]::new))
+                .addArrayOfString(started.stream().map(call -> ToolInvocation.idempotencyKey(lease.runId(), call))
+                        .toArray(String[]::new));
     }
 
     @Override

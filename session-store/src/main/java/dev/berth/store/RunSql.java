@@ -51,13 +51,13 @@ final class RunSql {
 
     /**
      * Commits a step, fenced by the lease epoch: the new events with their sequence numbers,
-     * the session's state patch and the run's update, and for a run that ends the hand-over to its
-     * parent (functions in V7 and V8); returns the session's
-     * last sequence number.
+     * the session's state patch and the run's update, the starts of tool calls the engine runs
+     * next, and for a run that ends the hand-over to its parent (function in V8, after V7);
+     * returns the session's last sequence number.
      */
     static final String COMMIT_STEP = """
             select berth_commit_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                                     $18, $19, $20)""";
+                                     $18, $19, $20, $21, $22, $23)""";
 
     /** Settles the sub-agent call a cancelled run answers, if any (V8); $2 the run's status. */
     static final String HAND_OVER = "select berth_hand_over($1, $2, null, null)";

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
@@ -63,6 +64,8 @@ final class RunExecution {
     private final RunMemory memory;
     /** Set when the model said the context was too long and a compaction was made for it: one retry only. */
     private boolean overflowCompacted;
+    /** Tool calls whose start this execution committed with the model's answer; the tool step runs them next. */
+    private Set<String> startedWithAnswer = Set.of();
 
     RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.parts = parts;
@@ -217,17 +220,27 @@ final class RunExecution {
         return call(parts.context().assemble(agent, context).request(), context);
     }
 
+    /**
+     * Commits the model's answer. When the tool calls it asks for will all run at once (no team,
+     * client-side or approval calls), the same statement records their start (attempt 1), so
+     * the tool step needs no statement of its own before running them (ADR 0011).
+     */
     private Uni<Boolean> commitAnswer(ChatResponse response) {
-        boolean last = response.toolCalls().isEmpty();
+        List<ToolCall> toolCalls = response.toolCalls();
+        boolean last = toolCalls.isEmpty();
+        boolean startNow = !last && toolCalls.stream().noneMatch(call -> TeamStep.isTeamCall(agent, call))
+                && ToolTurn.allRunNow(toolCalls, agent.spec(), parts.tools()::requiresApproval);
         NewEvent event = EventPayloads.assistantMessage(response, last);
         Map<String, Integer> calls = new LinkedHashMap<>();
-        response.toolCalls().forEach(call -> calls.put(call.id(), 0));
+        toolCalls.forEach(call -> calls.put(call.id(), startNow ? 1 : 0));
+        Set<String> started = startNow ? Set.copyOf(calls.keySet()) : Set.of();
         StepCommit commit = new StepCommit(List.of(event), last ? RunStatus.COMPLETED : RunStatus.RUNNING,
-                response.usage(), true, calls, last ? orEmpty(response.content()) : null, null, null);
+                response.usage(), true, calls, last ? orEmpty(response.content()) : null, null, null, started);
         return commit(commit).map(ignored -> {
             overflowCompacted = false;
             modelCalls++;
             pending = calls;
+            startedWithAnswer = started;
             return last;
         });
     }
@@ -272,10 +285,17 @@ final class RunExecution {
             return Uni.createFrom().item(List.of());
         }
         // The attempt of each call is how often it was started before, plus this one. The start is
-        // committed before the tools run, so a successor knows a call may have run and marks it a retry.
+        // committed before the tools run, so a successor knows a call may have run and marks it a retry;
+        // calls started with the answer this execution committed are counted already.
+        boolean counted = startedWithAnswer.containsAll(calls.stream().map(ToolCall::id).toList());
+        startedWithAnswer = Set.of();
         Map<String, Integer> attempts = new LinkedHashMap<>(pending);
-        calls.forEach(call -> attempts.put(call.id(), pending.getOrDefault(call.id(), 0) + 1));
-        return parts.runs().startTools(claimed.lease(), attempts, parts.config().leaseTtl())
+        if (!counted) {
+            calls.forEach(call -> attempts.put(call.id(), pending.getOrDefault(call.id(), 0) + 1));
+        }
+        Uni<Void> start = counted ? Uni.createFrom().voidItem()
+                : parts.runs().startTools(claimed.lease(), attempts, parts.config().leaseTtl());
+        return start
                 .invoke(() -> pending = attempts)
                 .chain(() -> {
                     String actor = claimed.actorId() == null ? "" : claimed.actorId();

@@ -38,9 +38,7 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
      */
     static Uni<ToolTurn> plan(List<ToolCall> calls, AgentSpec spec, Predicate<String> toolNeedsApproval,
             Supplier<Uni<List<PendingAction>>> decisions) {
-        // A tool's own mark counts only for the agent's tools: a call to any other name is refused as unknown.
-        Predicate<String> needsApproval = name -> spec.approvalRequired().contains(name)
-                || spec.tools().contains(name) && toolNeedsApproval.test(name);
+        Predicate<String> needsApproval = needsApproval(spec, toolNeedsApproval);
         boolean anyApproval = calls.stream().anyMatch(call -> spec.clientTool(call.name()).isEmpty()
                 && needsApproval.test(call.name()));
         Uni<List<PendingAction>> known = anyApproval ? decisions.get() : Uni.createFrom().item(List.of());
@@ -60,6 +58,20 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
             }
             return new ToolTurn(runNow, awaited);
         });
+    }
+
+    /**
+     * Whether {@link #plan} would run every one of these calls now, whatever was decided before:
+     * none is a client-side tool and none needs a human's approval.
+     */
+    static boolean allRunNow(List<ToolCall> calls, AgentSpec spec, Predicate<String> toolNeedsApproval) {
+        Predicate<String> needsApproval = needsApproval(spec, toolNeedsApproval);
+        return calls.stream().allMatch(call -> spec.clientTool(call.name()).isEmpty() && !needsApproval.test(call.name()));
+    }
+
+    /** A tool's own mark counts only for the agent's tools: a call to any other name is refused as unknown. */
+    private static Predicate<String> needsApproval(AgentSpec spec, Predicate<String> toolNeedsApproval) {
+        return name -> spec.approvalRequired().contains(name) || spec.tools().contains(name) && toolNeedsApproval.test(name);
     }
 
     private static boolean approved(PendingAction action) {

@@ -1,6 +1,11 @@
--- A run's final commit hands its result to its parent inside berth_commit_step (issue 9), so
--- every step commit is one statement again; before, a final commit was BEGIN, the step, the
--- look-up of a sub-agent call (found for child runs only), COMMIT.
+-- Two more writes move into berth_commit_step (issue 9):
+--
+-- 1. A run's final commit hands its result to its parent, so every step commit is one
+--    statement again; before, a final commit was BEGIN, the step, the look-up of a sub-agent
+--    call (found for child runs only), COMMIT.
+-- 2. The step that commits a model's answer may record the start of the tool calls it asked
+--    for (tool_calls rows, as START_TOOLS writes them), when the engine runs them right away
+--    (ADR 0011): the tool step then needs no statement of its own before executing them.
 --
 -- Locks are taken in the order of ADR 0003 and V5: the child's session and run rows (the step),
 -- then the parent's call, session row and run row. Each statement of a PL/pgSQL function takes
@@ -51,13 +56,17 @@ begin
 end
 $$;
 
--- As in V7, plus the hand-over of a run that ends.
-create or replace function berth_commit_step(
+-- As in V7, plus the tool starts ($21-$23: call ids, attempts, idempotency keys) and the
+-- hand-over of a run that ends.
+drop function berth_commit_step(uuid, bigint, text, uuid, uuid, text, text, bigint, bigint, bigint, bigint,
+                                integer, text, text, boolean, boolean, double precision, text, text[], text[]);
+
+create function berth_commit_step(
     p_run uuid, p_epoch bigint, p_owner text, p_tenant uuid, p_session uuid,
     p_status text, p_pending text, p_input_tokens bigint, p_output_tokens bigint, p_cached_tokens bigint,
     p_reasoning_tokens bigint, p_model_calls integer, p_output text, p_error text,
     p_terminal boolean, p_settled boolean, p_lease_seconds double precision, p_state_patch text,
-    p_types text[], p_payloads text[]) returns bigint
+    p_types text[], p_payloads text[], p_started text[], p_attempts integer[], p_keys text[]) returns bigint
 language plpgsql as $$
 declare
     v_count integer := coalesce(array_length(p_types, 1), 0);
@@ -87,6 +96,12 @@ begin
     select p_tenant, p_session, v_last - v_count + x.ord, p_run, x.type, x.payload::jsonb
       from unnest(p_types, p_payloads) with ordinality as x(type, payload, ord);
     perform pg_notify('berth_events', p_session::text || ':' || v_last::text);
+    if coalesce(array_length(p_started, 1), 0) > 0 then
+        insert into tool_calls (run_id, call_id, attempt, tenant_id, session_id, idempotency_key, lease_owner, lease_epoch)
+        select p_run, x.call_id, x.attempt, p_tenant, p_session, x.idempotency_key, p_owner, p_epoch
+          from unnest(p_started, p_attempts, p_keys) as x(call_id, attempt, idempotency_key)
+        on conflict do nothing;
+    end if;
     if p_terminal then
         perform berth_hand_over(p_run, p_status, p_output, p_error);
     end if;
