@@ -56,7 +56,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
 
     public static BenchOptions defaults() {
         return new BenchOptions(new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7)), List.of(0, 300),
-                new Sizes(200, 1000, List.of(1, 16, 64, 256), Duration.ofSeconds(10), 30),
+                new Sizes(1000, 1000, List.of(1, 16, 64, 256), Duration.ofSeconds(10), 30),
                 new Sizes(30, 60, List.of(1, 16, 64, 256, 1000), Duration.ofSeconds(10), 10),
                 20_000, Duration.ofMinutes(2), Duration.ofSeconds(8), 4, defaultOut(), false, null, null, null, null);
     }

@@ -1,16 +1,11 @@
 package dev.berth.deploy;
 
-import static io.restassured.RestAssured.given;
+import static dev.berth.deploy.ProcessBacking.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.berth.model.fake.FakeModelServer;
-import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.BerthProcess;
-import dev.berth.testsupport.PostgresDatabase;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.core.Vertx;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,22 +17,18 @@ import org.junit.jupiter.api.Test;
  * that was still queued are all there, and the run completes.
  */
 class RestartIT {
-    private static PostgresDatabase database;
-    private static Vertx vertx;
+    private static ProcessBacking backing;
     private static FakeModelServer fake;
 
     @BeforeAll
     static void startDependencies() {
-        database = PostgresDatabase.create();
-        vertx = Vertx.vertx();
-        fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults());
+        backing = ProcessBacking.start();
+        fake = backing.fake();
     }
 
     @AfterAll
     static void stopDependencies() {
-        fake.close();
-        vertx.closeAndAwait();
-        database.close();
+        backing.close();
     }
 
     @Test
@@ -45,8 +36,7 @@ class RestartIT {
         // Given a Berth that accepts input but executes no runs, holding a session with a queued run
         String session;
         String run;
-        try (BerthProcess first = BerthProcess.create("restart-first", database.url(), fake.openAiBaseUrl(),
-                Map.of("BERTH_ENGINE_ENABLED", "false")).start()) {
+        try (BerthProcess first = backing.berth("restart-first", Map.of("BERTH_ENGINE_ENABLED", "false")).start()) {
             api(first).body(Map.of("instructions", "Tell the time.", "model", "m", "tools", List.of("current_time")))
                     .put("/v1/agents/clock").then().statusCode(201);
             session = api(first).body(Map.of("agent", "clock", "actorId", "erin"))
@@ -60,8 +50,7 @@ class RestartIT {
         }
 
         // and a new Berth starts on the same database
-        try (BerthProcess second = BerthProcess.create("restart-second", database.url(), fake.openAiBaseUrl(),
-                Map.of()).start()) {
+        try (BerthProcess second = backing.berth("restart-second", Map.of()).start()) {
             // Then the session and its input are still there, and the queued run completes
             api(second).get("/v1/sessions/" + session).then().statusCode(200).body("actorId", equalTo("erin"));
             api(second).get("/v1/runs/" + run + "?wait=30").then().statusCode(200)
@@ -73,11 +62,5 @@ class RestartIT {
                     .path("items.seq");
             assertThat(seqs).containsExactly(1, 2, 3, 4);
         }
-    }
-
-    private static RequestSpecification api(BerthProcess berth) {
-        return given().baseUri(berth.baseUrl())
-                .header("Authorization", "Bearer " + BerthProcess.ADMIN_KEY)
-                .contentType(ContentType.JSON);
     }
 }

@@ -68,10 +68,12 @@ public class PgChangeFeed implements ChangeFeed {
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 500L);
-        subscriber.channel("berth_events").handler(this::onEvents);
-        subscriber.channel("berth_runs").handler(this::onRun);
+        // A (re)subscription may follow a gap in which notifications were lost: every waiter looks again.
+        subscriber.channel("berth_events").handler(this::onEvents).subscribeHandler(() -> wakeAll(sessionWaiters));
+        subscriber.channel("berth_runs").handler(this::onRun).subscribeHandler(() -> wakeAll(runWaiters));
         subscriber.channel("berth_deltas").handler(this::onDelta);
-        subscriber.channel("berth_work").handler(payload -> workListeners.forEach(Runnable::run));
+        subscriber.channel("berth_work").handler(payload -> workListeners.forEach(Runnable::run))
+                .subscribeHandler(() -> workListeners.forEach(Runnable::run));
         subscriber.connect().subscribe().with(
                 ignored -> LOG.debug("Listening for notifications"),
                 failure -> LOG.warnf("Could not listen for notifications yet (%s); polling until it can", failure.toString()));
@@ -160,6 +162,10 @@ public class PgChangeFeed implements ChangeFeed {
                 return list.isEmpty() ? null : list;
             }));
         }).ifNoItem().after(max).recoverWithItem((Void) null);
+    }
+
+    private static void wakeAll(Map<UUID, List<Waiter>> waiters) {
+        waiters.values().forEach(list -> list.forEach(waiter -> waiter.wake().run()));
     }
 
     private void onEvents(String payload) {

@@ -18,7 +18,7 @@ import java.util.UUID;
  * cold process's figures, so the price of a fresh pod is not hidden.
  */
 public final class TurnOverhead {
-    static final int WARMUP_FAST = 500;
+    static final int WARMUP_FAST = 1500;
     private static final int WARMUP_SLOW = 3;
 
     private TurnOverhead() {

@@ -1,17 +1,13 @@
 package dev.berth.deploy.memory;
 
-import static io.restassured.RestAssured.given;
+import static dev.berth.deploy.ProcessBacking.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.deploy.ProcessBacking;
 import dev.berth.model.fake.FakeModelServer;
-import dev.berth.model.fake.FakeOptions;
 import dev.berth.model.fake.FakeReply;
 import dev.berth.testsupport.BerthProcess;
-import dev.berth.testsupport.PostgresDatabase;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,29 +23,24 @@ import org.junit.jupiter.api.Test;
 class ExtractionRestartIT {
     private static final Map<String, String> SHORT_LEASES = Map.of("BERTH_MEMORY_JOB_LEASE_TTL", "10s",
             "BERTH_MEMORY_JOB_POLL_INTERVAL", "200ms");
-    private static PostgresDatabase database;
-    private static Vertx vertx;
+    private static ProcessBacking backing;
     private static FakeModelServer fake;
 
     @BeforeAll
     static void startDependencies() {
-        database = PostgresDatabase.create();
-        vertx = Vertx.vertx();
-        fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults());
+        backing = ProcessBacking.start();
+        fake = backing.fake();
     }
 
     @AfterAll
     static void stopDependencies() {
-        fake.close();
-        vertx.closeAndAwait();
-        database.close();
+        backing.close();
     }
 
     @Test
     void anExtractionJobCutShortByAKillIsDoneByTheNextProcess() {
         String answer = "{\"memories\":[{\"kind\":\"fact\",\"key\":\"pet\",\"content\":\"The user has a cat named Tom.\"}]}";
-        try (BerthProcess first = BerthProcess.create("extract-first", database.url(), fake.openAiBaseUrl(),
-                SHORT_LEASES).start()) {
+        try (BerthProcess first = backing.berth("extract-first", SHORT_LEASES).start()) {
             // Given a completed run whose extraction is under way when the process dies
             api(first).body(Map.of("instructions", "Be brief.", "model", "gpt-4o",
                             "memory", Map.of("extraction", List.of("facts"))))
@@ -69,8 +60,7 @@ class ExtractionRestartIT {
 
         // Then a new process claims the job after its lease expired, and the memory is stored
         fake.enqueue(FakeReply.text(answer));
-        try (BerthProcess second = BerthProcess.create("extract-second", database.url(), fake.openAiBaseUrl(),
-                SHORT_LEASES).start()) {
+        try (BerthProcess second = backing.berth("extract-second", SHORT_LEASES).start()) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 List<String> contents = api(second).get("/v1/memories?namespace=actors/gina").then().statusCode(200)
                         .extract().path("items.content");
@@ -79,11 +69,5 @@ class ExtractionRestartIT {
             long extractionCalls = fake.requests().stream().filter(r -> r.has("response_format")).count();
             assertThat(extractionCalls).as("the killed attempt and the successful one").isEqualTo(2);
         }
-    }
-
-    private static RequestSpecification api(BerthProcess berth) {
-        return given().baseUri(berth.baseUrl())
-                .header("Authorization", "Bearer " + BerthProcess.ADMIN_KEY)
-                .contentType(ContentType.JSON);
     }
 }

@@ -1,19 +1,15 @@
 package dev.berth.deploy.recovery;
 
-import static io.restassured.RestAssured.given;
+import static dev.berth.deploy.ProcessBacking.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.ToolCall;
+import dev.berth.deploy.ProcessBacking;
 import dev.berth.model.fake.FakeModelServer;
-import dev.berth.model.fake.FakeOptions;
 import dev.berth.model.fake.FakeReply;
 import dev.berth.testsupport.BerthProcess;
-import dev.berth.testsupport.PostgresDatabase;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,22 +23,18 @@ import org.junit.jupiter.api.Test;
  * answers sent to them resume the run. The answers go to two different processes.
  */
 class PausedRunRestartIT {
-    private static PostgresDatabase database;
-    private static Vertx vertx;
+    private static ProcessBacking backing;
     private static FakeModelServer fake;
 
     @BeforeAll
     static void startDependencies() {
-        database = PostgresDatabase.create();
-        vertx = Vertx.vertx();
-        fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults());
+        backing = ProcessBacking.start();
+        fake = backing.fake();
     }
 
     @AfterAll
     static void stopDependencies() {
-        fake.close();
-        vertx.closeAndAwait();
-        database.close();
+        backing.close();
     }
 
     @Test
@@ -53,8 +45,7 @@ class PausedRunRestartIT {
         fake.enqueue(new FakeReply.ToolCalls(List.of(
                 new ToolCall("r_time", "current_time", "{\"timeZone\":\"UTC\"}"),
                 new ToolCall("r_loc", "get_location", "{}")), null));
-        try (BerthProcess first = BerthProcess.create("paused-first", database.url(), fake.openAiBaseUrl(), Map.of())
-                .start()) {
+        try (BerthProcess first = backing.berth("paused-first", Map.of()).start()) {
             api(first).body(Map.of("instructions", "Use tools.", "model", "m", "tools", List.of("current_time"),
                             "approvalRequired", List.of("current_time"),
                             "clientTools", List.of(Map.of("name", "get_location", "description", "Where the user is.",
@@ -70,10 +61,8 @@ class PausedRunRestartIT {
 
         // When two new processes start on the same database
         fake.enqueue(FakeReply.text("It is late in Oslo."));
-        try (BerthProcess second = BerthProcess.create("paused-second", database.url(), fake.openAiBaseUrl(), Map.of())
-                .start();
-                BerthProcess third = BerthProcess.create("paused-third", database.url(), fake.openAiBaseUrl(),
-                        Map.of()).start()) {
+        try (BerthProcess second = backing.berth("paused-second", Map.of()).start();
+                BerthProcess third = backing.berth("paused-third", Map.of()).start()) {
             // Then the run still waits for both calls
             JsonNode waiting = api(second).get("/v1/runs/" + run).then().statusCode(200).extract().as(JsonNode.class);
             assertThat(waiting.get("status").asText()).isEqualTo("requires_action");
@@ -105,11 +94,5 @@ class PausedRunRestartIT {
             assertThat(messages.toString()).contains("\"tool_call_id\":\"r_loc\"").contains("Oslo")
                     .contains("\"tool_call_id\":\"r_time\"");
         }
-    }
-
-    private static RequestSpecification api(BerthProcess berth) {
-        return given().baseUri(berth.baseUrl())
-                .header("Authorization", "Bearer " + BerthProcess.ADMIN_KEY)
-                .contentType(ContentType.JSON);
     }
 }

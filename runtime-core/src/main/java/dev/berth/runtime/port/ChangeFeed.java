@@ -16,10 +16,13 @@ import java.util.function.Consumer;
  */
 public interface ChangeFeed {
 
-    /** Completes when events above {@code afterSeq} may exist for the session, or after {@code max}. */
+    /**
+     * Completes when events above {@code afterSeq} may exist for the session, or after {@code max}.
+     * "May" includes a reconnection of the feed, after which notifications may have been missed.
+     */
     Uni<Void> awaitSessionEvents(UUID sessionId, long afterSeq, Duration max);
 
-    /** Completes when the run's status may have changed, or after {@code max}. */
+    /** Completes when the run's status may have changed (as above), or after {@code max}. */
     Uni<Void> awaitRunChange(UUID runId, Duration max);
 
     /** Registers a listener called when a run may have become claimable. */

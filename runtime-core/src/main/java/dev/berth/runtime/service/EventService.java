@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class EventService {
     public static final int MAX_PAGE = 500;
-    /** A lost notification delays a follower by at most this much. */
-    private static final Duration POLL_BOUND = Duration.ofSeconds(2);
+    /** How often a follower reads without being told to (see RunService.POLL_BOUND). */
+    private static final Duration POLL_BOUND = Duration.ofSeconds(10);
 
     private final EventLog events;
     private final SessionService sessions;
