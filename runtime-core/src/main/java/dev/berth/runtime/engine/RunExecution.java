@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,7 +49,7 @@ final class RunExecution {
     /** The run's agent; a handoff replaces it. */
     private AgentDefinition agent;
     private final Instant deadline;
-    private final CompletableFuture<Void> stopSignal = new CompletableFuture<>();
+    private final StopSignal stopSignal = new StopSignal();
     private volatile boolean cancelRequested;
     private volatile boolean lost;
     private volatile boolean draining;
@@ -96,12 +95,12 @@ final class RunExecution {
 
     void cancel() {
         cancelRequested = true;
-        stopSignal.complete(null);
+        stopSignal.fire();
     }
 
     void lose() {
         lost = true;
-        stopSignal.complete(null);
+        stopSignal.fire();
     }
 
     /** Stops at the next step boundary and gives the run to another process. */
@@ -165,8 +164,8 @@ final class RunExecution {
     }
 
     private Uni<Boolean> call(ChatRequest request, StepContext context) {
-        // A dependent stage: when the model answers first, any() cancels it, not the shared stop signal.
-        Uni<ChatResponse> stopped = Uni.createFrom().completionStage(() -> stopSignal.thenApply(ignored -> null));
+        // When the model answers first, any() cancels the wait for the signal, not the signal.
+        Uni<ChatResponse> stopped = stopSignal.awaited();
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
         Uni<ChatResponse> answer = ModelAnswer.of(parts, claimed, modelCalls + 1, request)
                 .ifNoItem().after(remaining()).failWith(RunTimedOut::new);
