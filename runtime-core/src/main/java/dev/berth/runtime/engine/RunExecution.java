@@ -164,12 +164,10 @@ final class RunExecution {
     }
 
     private Uni<Boolean> call(ChatRequest request, StepContext context) {
-        // When the model answers first, any() cancels the wait for the signal, not the signal.
-        Uni<ChatResponse> stopped = stopSignal.awaited();
         // The wall-clock limit also cuts a model call short; a null answer means "stopped", see step().
         Uni<ChatResponse> answer = ModelAnswer.of(parts, claimed, modelCalls + 1, request)
                 .ifNoItem().after(remaining()).failWith(RunTimedOut::new);
-        return Uni.combine().any().of(answer, stopped)
+        return stopSignal.race(answer)
                 .chain(response -> response == null ? Uni.createFrom().item(false) : commitAnswer(response))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()))
                 .onFailure(ModelException.ContextLengthExceeded.class).recoverWithUni(e -> overflowCompacted

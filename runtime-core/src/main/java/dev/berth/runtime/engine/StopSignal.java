@@ -1,15 +1,19 @@
 package dev.berth.runtime.engine;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Tells a run's model call that the run must stop (cancelled, lost, timed out). A call races
- * {@link #awaited()} against the model's answer; when the answer wins, the waiting side is
- * cancelled by removing a listener. (A {@code CompletableFuture} here threw a cancellation and
- * a completion exception for every model call that answered: most of the 35,610 exceptions of
- * 3,500 benchmark turns in the profile in {@code bench/results/profile-0ms.txt}.)
+ * Tells a run's model call that the run must stop (cancelled, lost): {@link #race} gives the
+ * call's answer, or null as soon as the signal fires, cancelling the call. Written out rather
+ * than with {@code Uni.combine().any()} or a {@code CompletableFuture}: both cancel a future
+ * when the answer wins, which creates a cancellation and a completion exception per model call
+ * (most of the 35,610 exceptions of 3,500 benchmark turns, see
+ * {@code bench/results/profile-0ms.txt}).
  *
  * <p>Thread safe: {@link #fire()} may be called from any thread, once or more.
  */
@@ -22,15 +26,31 @@ final class StopSignal {
         listeners.forEach(Runnable::run);
     }
 
-    /** Completes with null once the signal fires (at once if it has); cancelling it leaves nothing behind. */
-    <T> Uni<T> awaited() {
+    /** The work's item or failure; null, with the work cancelled, if the signal fires first (or has). */
+    <T> Uni<T> race(Uni<T> work) {
         return Uni.createFrom().emitter(emitter -> {
-            Runnable wake = () -> emitter.complete(null);
-            listeners.add(wake);
-            emitter.onTermination(() -> listeners.remove(wake));
+            AtomicBoolean over = new AtomicBoolean();
+            AtomicReference<Cancellable> running = new AtomicReference<>();
+            Runnable stop = () -> emitter.complete(null);
+            listeners.add(stop);
+            emitter.onTermination(() -> {
+                over.set(true);
+                listeners.remove(stop);
+                cancel(running.get());
+            });
+            running.set(work.subscribe().with(emitter::complete, emitter::fail));
+            if (over.get()) {
+                cancel(running.get()); // stopped (or cancelled) while the work was being subscribed
+            }
             if (fired) {
-                wake.run();
+                stop.run();
             }
         });
+    }
+
+    private static void cancel(Cancellable subscription) {
+        if (subscription != null) {
+            subscription.cancel();
+        }
     }
 }

@@ -4,33 +4,60 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class StopSignalTest {
     private final StopSignal signal = new StopSignal();
+    private final AtomicBoolean workCancelled = new AtomicBoolean();
 
-    @Test
-    void aWaitingCallIsToldWhenTheSignalFires() {
-        UniAssertSubscriber<String> waiting = signal.<String>awaited().subscribe().withSubscriber(UniAssertSubscriber.create());
-        waiting.assertNotTerminated();
-
-        signal.fire();
-
-        waiting.assertCompleted().assertItem(null);
+    /** Work that never ends by itself, and says when it is cancelled. */
+    private Uni<String> endlessWork() {
+        return Uni.createFrom().<String>nothing().onCancellation().invoke(() -> workCancelled.set(true));
     }
 
     @Test
-    void aCallThatStartsAfterTheSignalStopsAtOnce() {
-        signal.fire();
-
-        signal.<String>awaited().subscribe().withSubscriber(UniAssertSubscriber.create()).assertCompleted();
+    void theAnswerWinsWhenItComesFirst() {
+        assertThat(signal.race(Uni.createFrom().item("answer")).await().indefinitely()).isEqualTo("answer");
+        signal.fire(); // nothing listens any more
     }
 
     @Test
-    void theAnswerWinsTheRaceAndTheWaitIsDroppedQuietly() {
-        Uni<String> raced = Uni.combine().any().of(Uni.createFrom().item("answer"), signal.<String>awaited());
+    void aFailureOfTheWorkIsPassedOn() {
+        UniAssertSubscriber<String> raced = signal.race(Uni.createFrom().<String>failure(new IllegalStateException("no")))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
 
-        assertThat(raced.await().indefinitely()).isEqualTo("answer");
-        signal.fire(); // nothing is listening any more; nothing happens
+        raced.assertFailedWith(IllegalStateException.class, "no");
+    }
+
+    @Test
+    void theSignalStopsTheWorkAndGivesNull() {
+        UniAssertSubscriber<String> raced = signal.race(endlessWork()).subscribe()
+                .withSubscriber(UniAssertSubscriber.create());
+        raced.assertNotTerminated();
+
+        signal.fire();
+
+        raced.assertCompleted().assertItem(null);
+        assertThat(workCancelled).isTrue();
+    }
+
+    @Test
+    void workStartedAfterTheSignalStopsAtOnce() {
+        signal.fire();
+
+        signal.race(endlessWork()).subscribe().withSubscriber(UniAssertSubscriber.create())
+                .assertCompleted().assertItem(null);
+        assertThat(workCancelled).isTrue();
+    }
+
+    @Test
+    void cancellingTheRaceCancelsTheWork() {
+        UniAssertSubscriber<String> raced = signal.race(endlessWork()).subscribe()
+                .withSubscriber(UniAssertSubscriber.create());
+
+        raced.cancel();
+
+        assertThat(workCancelled).isTrue();
     }
 }
