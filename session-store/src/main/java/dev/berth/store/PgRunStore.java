@@ -16,7 +16,6 @@ import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.internal.Json;
 import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.tools.ToolInvocation;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
@@ -143,13 +142,13 @@ public class PgRunStore implements RunStore {
     }
 
     private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {
-        List<String> started = List.copyOf(step.startedTools());
         String[] types = new String[step.events().size()];
         String[] payloads = new String[step.events().size()];
         for (int i = 0; i < types.length; i++) {
             types[i] = step.events().get(i).type();
             payloads[i] = Json.write(step.events().get(i).data());
         }
+        ToolStarts starts = ToolStarts.of(lease, step.pendingTools(), step.startedTools()::contains);
         return Tuple.tuple()
                 .addValue(lease.runId())
                 .addValue(lease.epoch())
@@ -171,33 +170,23 @@ public class PgRunStore implements RunStore {
                 .addValue(step.statePatch().isEmpty() ? null : Json.write(step.statePatch()))
                 .addArrayOfString(types)
                 .addArrayOfString(payloads)
-                .addArrayOfString(started.toArray(String[]::new))
-                .addArrayOfInteger(started.stream().map(call -> step.pendingTools().get(call)).toArray(Integer[]::new))
-                .addArrayOfString(started.stream().map(call -> ToolInvocation.idempotencyKey(lease.runId(), call))
-                        .toArray(String[]::new));
+                .addArrayOfString(starts.callIds())
+                .addArrayOfInteger(starts.attempts())
+                .addArrayOfString(starts.keys());
     }
 
     @Override
     public Uni<Void> startTools(Lease lease, Map<String, Integer> attempts, Duration leaseTtl) {
-        List<String> ids = new ArrayList<>();
-        List<Integer> numbers = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        attempts.forEach((callId, attempt) -> {
-            if (attempt > 0) {
-                ids.add(callId);
-                numbers.add(attempt);
-                keys.add(ToolInvocation.idempotencyKey(lease.runId(), callId));
-            }
-        });
+        ToolStarts starts = ToolStarts.of(lease, attempts, callId -> attempts.get(callId) > 0);
         Tuple params = Tuple.tuple()
                 .addValue(lease.runId())
                 .addValue(lease.epoch())
                 .addValue(Json.write(attempts))
                 .addValue(lease.owner())
-                .addArrayOfString(ids.toArray(String[]::new))
-                .addArrayOfInteger(numbers.toArray(Integer[]::new))
+                .addArrayOfString(starts.callIds())
+                .addArrayOfInteger(starts.attempts())
                 .addValue(seconds(leaseTtl))
-                .addArrayOfString(keys.toArray(String[]::new));
+                .addArrayOfString(starts.keys());
         return pool.preparedQuery(RunSql.START_TOOLS).execute(params)
                 .invoke(rows -> {
                     if (rows.iterator().next().getLong("fenced") == 0) {

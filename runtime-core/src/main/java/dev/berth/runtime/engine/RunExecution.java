@@ -8,7 +8,6 @@ import dev.berth.model.Usage;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Event;
-import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.RunError;
@@ -225,8 +224,7 @@ final class RunExecution {
     private Uni<Boolean> commitAnswer(ChatResponse response) {
         List<ToolCall> toolCalls = response.toolCalls();
         boolean last = toolCalls.isEmpty();
-        boolean startNow = !last && toolCalls.stream().noneMatch(call -> TeamStep.isTeamCall(agent, call))
-                && ToolTurn.allRunNow(toolCalls, agent.spec(), parts.tools()::requiresApproval);
+        boolean startNow = !last && ToolTurn.allRunNow(toolCalls, agent, parts.tools()::requiresApproval);
         NewEvent event = EventPayloads.assistantMessage(response, last);
         Map<String, Integer> calls = new LinkedHashMap<>();
         toolCalls.forEach(call -> calls.put(call.id(), startNow ? 1 : 0));
@@ -243,7 +241,7 @@ final class RunExecution {
     }
 
     private Uni<Boolean> toolStep(List<Event> window) {
-        List<ToolCall> calls = pendingCalls(window);
+        List<ToolCall> calls = ToolTurn.pendingCalls(window, claimed.run().id(), pending);
         if (calls.isEmpty()) {
             return fail(new RunError("internal_error", "the pending tool calls are not in the context window"));
         }
@@ -335,19 +333,6 @@ final class RunExecution {
             pending = left;
             return false;
         });
-    }
-
-    /** The calls of the newest assistant message that are still pending. */
-    private List<ToolCall> pendingCalls(List<Event> window) {
-        for (int i = window.size() - 1; i >= 0; i--) {
-            Event event = window.get(i);
-            if (EventType.ASSISTANT_MESSAGE.equals(event.type()) && claimed.run().id().equals(event.runId())) {
-                return EventPayloads.toolCalls(event.data()).stream()
-                        .filter(call -> pending.containsKey(call.id()))
-                        .toList();
-            }
-        }
-        return List.of();
     }
 
     private Uni<Boolean> fail(RunError error) {

@@ -6,7 +6,6 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.SessionTail;
-import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryRecord;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;

@@ -3,7 +3,10 @@ package dev.berth.runtime.engine;
 import dev.berth.model.ToolCall;
 import dev.berth.model.Usage;
 import dev.berth.runtime.domain.ActionKind;
+import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.Event;
+import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.RunStatus;
@@ -61,12 +64,27 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
     }
 
     /**
-     * Whether {@link #plan} would run every one of these calls now, whatever was decided before:
-     * none is a client-side tool and none needs a human's approval.
+     * Whether every one of these calls runs now as an ordinary tool, whatever was decided before:
+     * none is a team call (sub-agent, handoff), a client-side tool or in need of a human's approval.
      */
-    static boolean allRunNow(List<ToolCall> calls, AgentSpec spec, Predicate<String> toolNeedsApproval) {
+    static boolean allRunNow(List<ToolCall> calls, AgentDefinition agent, Predicate<String> toolNeedsApproval) {
+        AgentSpec spec = agent.spec();
         Predicate<String> needsApproval = needsApproval(spec, toolNeedsApproval);
-        return calls.stream().allMatch(call -> spec.clientTool(call.name()).isEmpty() && !needsApproval.test(call.name()));
+        return calls.stream().allMatch(call -> !TeamStep.isTeamCall(agent, call)
+                && spec.clientTool(call.name()).isEmpty() && !needsApproval.test(call.name()));
+    }
+
+    /** The calls of the run's newest assistant message that are still pending. */
+    static List<ToolCall> pendingCalls(List<Event> window, UUID runId, Map<String, Integer> pending) {
+        for (int i = window.size() - 1; i >= 0; i--) {
+            Event event = window.get(i);
+            if (EventType.ASSISTANT_MESSAGE.equals(event.type()) && runId.equals(event.runId())) {
+                return EventPayloads.toolCalls(event.data()).stream()
+                        .filter(call -> pending.containsKey(call.id()))
+                        .toList();
+            }
+        }
+        return List.of();
     }
 
     /** A tool's own mark counts only for the agent's tools: a call to any other name is refused as unknown. */
