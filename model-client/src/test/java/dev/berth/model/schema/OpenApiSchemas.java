@@ -11,19 +11,20 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The component schemas of {@code shared/specs/openai-openapi.yaml} as JSON Schema 2020-12
+ * The component schemas of the OpenAI OpenAPI document (a test resource of this module,
+ * {@code specs/openai-openapi.yaml}) as JSON Schema 2020-12
  * validators. The document still writes {@code nullable: true} (OpenAPI 3.0 style), which
  * JSON Schema ignores, so it is rewritten to {@code null} in the type first.
  */
 final class OpenApiSchemas {
+    private static final String SPEC = "/specs/openai-openapi.yaml";
     private static volatile OpenApiSchemas instance;
     private final ObjectNode components;
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -38,7 +39,10 @@ final class OpenApiSchemas {
             synchronized (OpenApiSchemas.class) {
                 if (instance == null) {
                     try {
-                        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(specFile().toFile());
+                        JsonNode doc;
+                        try (InputStream spec = specResource()) {
+                            doc = new ObjectMapper(new YAMLFactory()).readTree(spec);
+                        }
                         ObjectNode components = (ObjectNode) doc.get("components");
                         rewriteNullable(components);
                         instance = new OpenApiSchemas(components);
@@ -51,17 +55,13 @@ final class OpenApiSchemas {
         return instance;
     }
 
-    /** Walks up from the working directory to the directory holding {@code shared/specs}. */
-    static Path specFile() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("shared/specs/openai-openapi.yaml");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-            dir = dir.getParent();
+    /** The document on the test class path: the module's own copy, so a clone of the repository alone suffices. */
+    static InputStream specResource() {
+        InputStream spec = OpenApiSchemas.class.getResourceAsStream(SPEC);
+        if (spec == null) {
+            throw new IllegalStateException(SPEC + " is not on the test class path");
         }
-        throw new IllegalStateException("shared/specs/openai-openapi.yaml not found above " + Path.of("").toAbsolutePath());
+        return spec;
     }
 
     /** Validation errors of {@code instance} against {@code #/components/schemas/<name>}; empty when valid. */
