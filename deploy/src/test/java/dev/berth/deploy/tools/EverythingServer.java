@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Without npm the tests fail with a message saying so: they never skip silently.
  */
 final class EverythingServer implements AutoCloseable {
-    static final String PACKAGE = "@modelcontextprotocol/server-everything";
+    /** Pinned, so a new release of the reference server cannot change what the tests see. */
+    static final String PACKAGE = "@modelcontextprotocol/server-everything@2026.8.31";
     private static final Path PREFIX = Path.of("target", "mcp-everything").toAbsolutePath();
 
     private final Process process;
