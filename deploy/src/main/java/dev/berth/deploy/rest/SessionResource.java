@@ -169,7 +169,8 @@ public class SessionResource {
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("after") Long after, @QueryParam("include") String include,
             @QueryParam("deltas") @DefaultValue("true") boolean deltas) {
-        // Found (and the caller's) before the response started: the stream itself looks nothing up.
+        // Found (and the caller's) from the id by StreamSessionFilter before the response started:
+        // the stream itself looks nothing up. (The id parameter stays for the API document.)
         Session session = streamed.get();
         long from = resumePoint(lastEventId, after);
         if (include != null && !"children".equals(include)) {
