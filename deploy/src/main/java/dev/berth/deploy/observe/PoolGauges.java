@@ -14,6 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The reactive database pool's use under Berth's names: connections in use is the Vert.x
  * pool metric {@code sql.pool.active} (Quarkus's Micrometer binder for Vert.x), summed over
  * the application's SQL pools; the maximum is the configured pool size (berth.db.pool-size).
+ * {@link #sample()} reads the same meters, with the waiters and the releases, for the liveness
+ * check (PoolLiveness).
  */
 @ApplicationScoped
 public class PoolGauges {
@@ -34,9 +36,18 @@ public class PoolGauges {
                 .description("Database pool size").register(registry);
     }
 
+    /** The pool's use now: connections in use, requests waiting for one, releases so far. */
+    public PoolSample sample() {
+        return new PoolSample((long) inUse(), (long) sum("sql.pool.queue.size"), (long) sum("sql.pool.completed"), maxSize);
+    }
+
     private double inUse() {
+        return sum("sql.pool.active");
+    }
+
+    private double sum(String name) {
         double sum = 0;
-        for (Meter meter : registry.find("sql.pool.active").tag("pool.type", "sql").meters()) {
+        for (Meter meter : registry.find(name).tag("pool.type", "sql").meters()) {
             for (Measurement measurement : meter.measure()) {
                 sum += measurement.getValue();
             }

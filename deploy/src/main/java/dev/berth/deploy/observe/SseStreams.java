@@ -7,11 +7,13 @@ import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /** Counts the SSE streams open on this pod ({@code berth_sse_streams_active}); made at start so the gauge exists. */
 @Startup
 @ApplicationScoped
 public class SseStreams {
+    private static final Logger LOG = Logger.getLogger(SseStreams.class);
     private final AtomicInteger open = new AtomicInteger();
 
     @Inject
@@ -20,9 +22,18 @@ public class SseStreams {
                 .description("Open SSE streams on this pod").register(registry);
     }
 
-    /** The stream, counted while a client is subscribed to it. */
-    public <T> Multi<T> counted(Multi<T> stream) {
-        return stream.onSubscription().invoke(() -> open.incrementAndGet())
+    /**
+     * The stream as served: counted while a client is subscribed to it, and ended cleanly on a
+     * failure. Once an SSE response has started, a failure can no longer become a problem answer:
+     * RESTEasy Reactive would log it with its whole stack and cut the connection. A stream's
+     * faults are expected (the database restarts, the pod drains) and the client resumes with
+     * {@code Last-Event-ID}, so one line says why the stream ended.
+     */
+    public <T> Multi<T> served(Multi<T> stream) {
+        return stream
+                .onFailure().invoke(failure -> LOG.warnf("An event stream ended early: %s", failure.toString()))
+                .onFailure().recoverWithCompletion()
+                .onSubscription().invoke(() -> open.incrementAndGet())
                 .onTermination().invoke(() -> open.decrementAndGet());
     }
 }

@@ -13,6 +13,7 @@ import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.deploy.observe.SseStreams;
 import dev.berth.deploy.observe.TraceContexts;
 import dev.berth.runtime.domain.Event;
+import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.service.EventService;
 import dev.berth.runtime.service.RunActionService;
@@ -57,12 +58,14 @@ public class SessionResource {
     private final ObjectMapper json;
     private final RunActionService actions;
     private final SseStreams streams;
+    private final StreamedSession streamed;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
-            Sse sse, ObjectMapper json, RunActionService actions, SseStreams streams) {
+            Sse sse, ObjectMapper json, RunActionService actions, SseStreams streams, StreamedSession streamed) {
         this.actions = actions;
         this.streams = streams;
+        this.streamed = streamed;
         this.sessions = sessions;
         this.runs = runs;
         this.events = events;
@@ -155,43 +158,41 @@ public class SessionResource {
      * Server-sent events of the session's committed events, each with its sequence as the
      * event id; resumes after {@code Last-Event-ID} (or {@code after}) without gaps or duplicates.
      * Unless {@code deltas=false}, answers being generated are previewed as {@code assistant.delta}
-     * events without an id (best effort, from whichever process runs the model call).
+     * events without an id (best effort, from whichever process runs the model call). An unknown
+     * session, or another tenant's, is a 404 problem before the stream starts; a stream that meets
+     * a server fault (the database gone, say) ends, and the client resumes with Last-Event-ID.
      */
     @GET
     @Path("{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @SessionChecked
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("after") Long after, @QueryParam("include") String include,
             @QueryParam("deltas") @DefaultValue("true") boolean deltas) {
-        UUID sessionId = Ids.parse(id, "session");
+        // Found (and the caller's) from the id by StreamSessionFilter before the response started:
+        // the stream itself looks nothing up. (The id parameter stays for the API document.)
+        Session session = streamed.get();
         long from = resumePoint(lastEventId, after);
         if (include != null && !"children".equals(include)) {
             throw ValidationException.field("include", "must be 'children'");
         }
         Multi<OutboundSseEvent> committed = include == null
-                ? Multi.createFrom().uni(events.follow(principal.tenant(), sessionId, from))
-                        .onItem().transformToMultiAndConcatenate(followed -> followed)
-                        .map(this::sseEvent)
+                ? events.follow(session, from).map(this::sseEvent)
                 // Children's events have no SSE id: Last-Event-ID stays a sequence of this session.
-                : Multi.createFrom().uni(events.followWithChildren(principal.tenant(), sessionId, from))
-                        .onItem().transformToMultiAndConcatenate(followed -> followed)
+                : events.followWithChildren(session, from)
                         .map(team -> team.child()
                                 ? sse.newEventBuilder().name(team.event().type())
                                         .data(toJson(ApiMapper.childEvent(team.sessionId(), team.event()))).build()
                                 : sseEvent(team.event()));
-        // Previews join once the session is known to be the caller's.
         Multi<OutboundSseEvent> live = !deltas ? committed : Multi.createBy().merging().streams(committed,
-                Multi.createFrom().uni(sessions.get(principal.tenant(), sessionId))
-                        .onItem().transformToMultiAndConcatenate(checked -> events.deltas(sessionId))
-                        .map(delta -> sse.newEventBuilder()
-                                .name("assistant.delta")
-                                .data(toJson(new DeltaView(delta.runId().toString(), delta.step(), delta.offset(),
-                                        delta.text())))
-                                .build()));
+                events.deltas(session).map(delta -> sse.newEventBuilder()
+                        .name("assistant.delta")
+                        .data(toJson(new DeltaView(delta.runId().toString(), delta.step(), delta.offset(), delta.text())))
+                        .build()));
         // Comments keep idle connections open through proxies; clients ignore them.
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
-        return streams.counted(Multi.createBy().merging().streams(live, keepAlive));
+        return streams.served(Multi.createBy().merging().streams(live, keepAlive));
     }
 
     private OutboundSseEvent sseEvent(Event event) {

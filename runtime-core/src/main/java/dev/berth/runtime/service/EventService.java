@@ -3,6 +3,7 @@ package dev.berth.runtime.service;
 import dev.berth.runtime.domain.AssistantDelta;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.internal.Json;
@@ -43,12 +44,16 @@ public class EventService {
     }
 
     /**
-     * Every committed event after {@code afterSeq}, then each new one as it is committed, in
-     * order, without gaps or duplicates. Never completes; the subscriber cancels.
+     * Every committed event of a session after {@code afterSeq}, then each new one as it is
+     * committed, in order, without gaps or duplicates. Never completes; the subscriber cancels.
+     * The session is the caller's, found by {@link SessionService#get} before the stream starts:
+     * a stream looks nothing up itself, so a client that hangs up can never cut a lookup short.
+     * It holds no pooled connection while it waits: it reads committed events in short queries
+     * and sleeps on the change feed in between.
      */
-    public Uni<Multi<Event>> follow(TenantId tenant, UUID sessionId, long afterSeq) {
+    public Multi<Event> follow(Session session, long afterSeq) {
         validate(afterSeq, 1);
-        return sessions.get(tenant, sessionId).map(session -> committed(tenant, sessionId, afterSeq));
+        return committed(session.tenant(), session.id(), afterSeq);
     }
 
     /** The committed events of a session known to exist, then each new one; never completes. */
@@ -86,9 +91,8 @@ public class EventService {
      * event (its final answer, failure or cancellation), recursively. Child events are live
      * extras: only the session's own events are resumable by sequence.
      */
-    public Uni<Multi<TeamEvent>> followWithChildren(TenantId tenant, UUID sessionId, long afterSeq) {
-        return follow(tenant, sessionId, afterSeq)
-                .map(events -> withChildren(tenant, sessionId, events, false));
+    public Multi<TeamEvent> followWithChildren(Session session, long afterSeq) {
+        return withChildren(session.tenant(), session.id(), follow(session, afterSeq), false);
     }
 
     private Multi<TeamEvent> withChildren(TenantId tenant, UUID sessionId, Multi<Event> events, boolean child) {
@@ -119,12 +123,9 @@ public class EventService {
                 || EventType.ASSISTANT_MESSAGE.equals(event.type()) && event.data().path("final").asBoolean(false);
     }
 
-    /**
-     * Previews of answers being generated in the session, from now on (best effort; not
-     * checked against the tenant: call it only after {@link #follow} found the session).
-     */
-    public Multi<AssistantDelta> deltas(UUID sessionId) {
-        return feed.deltas(sessionId);
+    /** Previews of answers being generated in the session (found as for {@link #follow}), from now on; best effort. */
+    public Multi<AssistantDelta> deltas(Session session) {
+        return feed.deltas(session.id());
     }
 
     private static void validate(long afterSeq, int limit) {
