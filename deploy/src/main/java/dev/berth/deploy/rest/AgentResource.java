@@ -3,21 +3,23 @@ package dev.berth.deploy.rest;
 import dev.berth.deploy.api.AgentRequest;
 import dev.berth.deploy.api.AgentVersionsView;
 import dev.berth.deploy.api.AgentView;
+import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.service.AgentService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.List;
 
 /** Agents: immutable definitions; every PUT creates a new version. */
 @Path("/v1/agents")
@@ -42,9 +44,12 @@ public class AgentResource {
                         .entity(ApiMapper.agent(agent)).build());
     }
 
+    /** The latest version of each agent, by name, paged: pass {@code nextCursor} as {@code cursor}. */
     @GET
-    public Uni<List<AgentView>> list() {
-        return agents.list(principal.tenant()).map(all -> all.stream().map(ApiMapper::agent).toList());
+    public Uni<PageView<AgentView>> list(@QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("20") int limit) {
+        return agents.list(principal.tenant(), cursor, limit)
+                .map(page -> new PageView<>(page.items().stream().map(ApiMapper::agent).toList(), page.nextCursor()));
     }
 
     /** The latest version. */

@@ -3,9 +3,11 @@ package dev.berth.runtime.service;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.ClientTool;
+import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.teams.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
@@ -115,8 +117,13 @@ public class AgentService {
         });
     }
 
-    public Uni<List<AgentDefinition>> list(TenantId tenant) {
-        return agents.latestOfEach(tenant);
+    /** The latest version of each agent, by name, a page at a time; the cursor is the last name of a page. */
+    public Uni<Page<AgentDefinition>> list(TenantId tenant, String cursor, int limit) {
+        InputLimits.count("limit", limit, 1, InputLimits.MAX_PAGE);
+        // One more than asked tells whether a next page exists.
+        return agents.latestOfEach(tenant, cursor, limit + 1).map(found -> found.size() <= limit
+                ? new Page<>(found, null)
+                : new Page<>(found.subList(0, limit), found.get(limit - 1).name()));
     }
 
     /** The latest version of each name, in order; one after the other, as a store session is not shared. */
