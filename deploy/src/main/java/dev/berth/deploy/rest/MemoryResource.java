@@ -7,6 +7,7 @@ import dev.berth.deploy.api.MemoryView;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.memory.MemoryService;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -113,13 +115,8 @@ public class MemoryResource {
     }
 
     private static Instant expiry(Long ttlSeconds) {
-        if (ttlSeconds == null) {
-            return null;
-        }
-        if (ttlSeconds <= 0) {
-            throw ValidationException.field("ttlSeconds", "must be positive");
-        }
-        return Instant.now().plusSeconds(ttlSeconds);
+        Duration ttl = InputLimits.seconds("ttlSeconds", ttlSeconds);
+        return ttl == null ? null : Instant.now().plus(ttl);
     }
 
     static MemoryView view(MemoryRecord r) {

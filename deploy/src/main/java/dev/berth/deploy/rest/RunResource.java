@@ -6,7 +6,7 @@ import dev.berth.deploy.api.RunTreeView;
 import dev.berth.deploy.api.RunView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.service.RunActionService;
 import dev.berth.runtime.service.RunService;
 import dev.berth.runtime.service.TeamService;
@@ -56,9 +56,7 @@ public class RunResource {
     @Path("{id}")
     public Uni<RunView> get(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("0") int waitSeconds) {
         UUID runId = Ids.parse(id, "run");
-        if (waitSeconds < 0) {
-            throw ValidationException.field("wait", "must not be negative");
-        }
+        InputLimits.count("wait", waitSeconds, 0, InputLimits.MAX_WAIT_SECONDS);
         return (waitSeconds == 0 ? runs.get(principal.tenant(), runId)
                 : runs.await(principal.tenant(), runId, Duration.ofSeconds(waitSeconds))).chain(this::view);
     }

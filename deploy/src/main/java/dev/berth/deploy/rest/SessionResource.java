@@ -15,6 +15,7 @@ import dev.berth.deploy.observe.TraceContexts;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.service.EventService;
 import dev.berth.runtime.service.RunActionService;
 import dev.berth.runtime.service.RunService;
@@ -82,7 +83,7 @@ public class SessionResource {
         return sessions.open(principal.tenant(), request.agent(), request.agentVersion(), request.actorId(),
                         request.inputPolicy() == null ? null : ApiMapper.policy(request.inputPolicy()),
                         ApiMapper.metadata(request.metadata()),
-                        request.ttlSeconds() == null ? null : Duration.ofSeconds(request.ttlSeconds()))
+                        InputLimits.seconds("ttlSeconds", request.ttlSeconds()))
                 .map(session -> Response.created(URI.create("/v1/sessions/" + session.id()))
                         .entity(ApiMapper.session(session)).build());
     }
@@ -132,9 +133,7 @@ public class SessionResource {
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
-        if (waitSeconds < 0) {
-            throw ValidationException.field("wait", "must not be negative");
-        }
+        InputLimits.count("wait", waitSeconds, 0, InputLimits.MAX_WAIT_SECONDS);
         return runs.submit(principal.tenant(), sessionId, request.text(), TraceContexts.current(traceparent))
                 .chain(run -> waitSeconds == 0 ? Uni.createFrom().item(run)
                         : runs.await(principal.tenant(), run, Duration.ofSeconds(waitSeconds)))
@@ -214,11 +213,19 @@ public class SessionResource {
 
     private static long resumePoint(String lastEventId, Long after) {
         if (lastEventId != null && !lastEventId.isBlank()) {
+            long parsed;
             try {
-                return Long.parseLong(lastEventId.trim());
+                parsed = Long.parseLong(lastEventId.trim());
             } catch (NumberFormatException e) {
+                parsed = -1;
+            }
+            if (parsed < 0) {
                 throw ValidationException.field("Last-Event-ID", "must be an event sequence number");
             }
+            return parsed;
+        }
+        if (after != null && after < 0) {
+            throw ValidationException.field("after", "must not be negative");
         }
         return after == null ? 0 : after;
     }

@@ -220,8 +220,13 @@ public class RunEngine {
                     }
                 })
                 .chain(RunExecution::execute)
-                .onFailure().invoke(failure -> LogContext.of(run,
-                        () -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id())))
+                .onFailure().call(failure -> {
+                    if (started[0] == null) {
+                        return UnstartableRun.settle(runs, claimed, failure, config.leaseTtl());
+                    }
+                    LogContext.of(run, () -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id()));
+                    return Uni.createFrom().voidItem();
+                })
                 .onTermination().invoke(() -> {
                     starting.remove(run.id(), claimed.lease());
                     // Only this execution: after a takeover of its own run, a newer one may be in the map.

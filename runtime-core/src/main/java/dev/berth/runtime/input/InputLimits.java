@@ -25,6 +25,9 @@ public final class InputLimits {
     /** The longest {@code ?wait} of a request, in seconds. */
     public static final int MAX_WAIT_SECONDS = 60;
 
+    /** An agent's {@code limits.maxCompletionTokens}. */
+    public static final int MAX_COMPLETION_TOKENS = 1_000_000;
+
     /** Agent instructions and the text of one message. */
     public static final int MAX_TEXT_CHARS = 100_000;
     /** A session's {@code metadata}, serialized as JSON. */
