@@ -16,7 +16,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 
 /** Agents: immutable definitions; every PUT creates a new version. */
@@ -38,7 +37,7 @@ public class AgentResource {
     @Path("{name}")
     public Uni<Response> define(@PathParam("name") String name, AgentRequest request) {
         return agents.define(principal.tenant(), name, ApiMapper.toSpec(request))
-                .map(agent -> Response.created(URI.create("/v1/agents/" + name + "/versions/" + agent.version()))
+                .map(agent -> Locations.created("/v1/agents/" + name + "/versions/" + agent.version())
                         .entity(ApiMapper.agent(agent)).build());
     }
 
