@@ -10,7 +10,6 @@ import dev.berth.runtime.service.AgentService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -19,7 +18,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Agents: immutable definitions; every PUT creates a new version. */
 @Path("/v1/agents")
@@ -40,15 +41,15 @@ public class AgentResource {
     @Path("{name}")
     public Uni<Response> define(@PathParam("name") String name, AgentRequest request) {
         return agents.define(principal.tenant(), name, ApiMapper.toSpec(request))
-                .map(agent -> Response.created(URI.create("/v1/agents/" + name + "/versions/" + agent.version()))
+                .map(agent -> Locations.created("/v1/agents/" + name + "/versions/" + agent.version())
                         .entity(ApiMapper.agent(agent)).build());
     }
 
     /** The latest version of each agent, by name, paged: pass {@code nextCursor} as {@code cursor}. */
     @GET
     public Uni<PageView<AgentView>> list(@QueryParam("cursor") String cursor,
-            @QueryParam("limit") @DefaultValue("20") int limit) {
-        return agents.list(principal.tenant(), cursor, limit)
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        return agents.list(principal.tenant(), cursor, QueryNumbers.integer("limit", limit, 20))
                 .map(page -> new PageView<>(page.items().stream().map(ApiMapper::agent).toList(), page.nextCursor()));
     }
 

@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -24,10 +23,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Long-term memory records of the caller's tenant: list, search, create, update, delete. */
 @Path("/v1/memories")
@@ -45,8 +46,9 @@ public class MemoryResource {
 
     @GET
     public Uni<PageView<MemoryView>> list(@QueryParam("namespace") String namespace,
-            @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("20") int limit) {
-        return memory.list(principal.tenant(), namespace, cursor, limit)
+            @QueryParam("cursor") String cursor,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        return memory.list(principal.tenant(), namespace, cursor, QueryNumbers.integer("limit", limit, 20))
                 .map(page -> new PageView<>(page.items().stream().map(MemoryResource::view).toList(),
                         page.nextCursor()));
     }
@@ -59,7 +61,7 @@ public class MemoryResource {
         return memory.remember(principal.tenant(), new MemoryService.Input(request.namespace(),
                         request.kind() == null ? "fact" : request.kind(), request.key(), request.content(), null, null,
                         null, null, expiry(request.ttlSeconds())))
-                .map(saved -> Response.created(URI.create("/v1/memories/" + saved.id())).entity(view(saved)).build());
+                .map(saved -> Locations.created("/v1/memories/" + saved.id()).entity(view(saved)).build());
     }
 
     /**
