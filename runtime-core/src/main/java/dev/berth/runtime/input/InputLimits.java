@@ -1,7 +1,10 @@
 package dev.berth.runtime.input;
 
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.internal.Json;
 import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The documented bounds of what a client may send, in one place: the HTTP layer, the services
@@ -12,6 +15,8 @@ import java.time.Duration;
  * {@link #clamp(Duration)} instead of failing (ADR 0013).
  */
 public final class InputLimits {
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
     /** The shortest duration a client may give ({@code ttlSeconds}, {@code runTimeoutSeconds}, ...). */
     public static final long MIN_DURATION_SECONDS = 1;
     /** The longest duration a client may give: 10 years of 365 days. */
@@ -34,6 +39,10 @@ public final class InputLimits {
     public static final int MAX_METADATA_CHARS = 16_384;
     /** The JSON schema ({@code parameters}) of one client-side tool, serialized. */
     public static final int MAX_TOOL_SCHEMA_CHARS = 32_768;
+    /** The description of one client-side tool. */
+    public static final int MAX_TOOL_DESCRIPTION_CHARS = 4_096;
+    /** Server-side tools one agent names. */
+    public static final int MAX_TOOLS = 128;
     /** Client-side tools of one agent. */
     public static final int MAX_CLIENT_TOOLS = 128;
     /** Nesting of objects and arrays in any request body (metadata, tool schemas). */
@@ -86,6 +95,32 @@ public final class InputLimits {
     /** A stored duration in seconds brought into 1 s .. 10 years. */
     public static Duration clampSeconds(long stored) {
         return Duration.ofSeconds(Math.max(MIN_DURATION_SECONDS, Math.min(MAX_DURATION_SECONDS, stored)));
+    }
+
+    /**
+     * Checks an identifier a client chooses (an actor id, a memory key): 1 to {@link #MAX_ID_CHARS}
+     * characters, not blank, no control characters (it becomes part of a namespace and of log lines).
+     */
+    public static void identifier(String field, String value) {
+        text(field, value, MAX_ID_CHARS);
+    }
+
+    /** Checks the name of an API key or a tenant: 1 to {@link #MAX_LABEL_CHARS} characters, no control characters. */
+    public static void label(String field, String value) {
+        text(field, value, MAX_LABEL_CHARS);
+    }
+
+    private static void text(String field, String value, int max) {
+        if (value == null || value.isBlank() || value.length() > max || CONTROL.matcher(value).find()) {
+            throw ValidationException.field(field, "must be 1-" + max + " characters, not blank, without control characters");
+        }
+    }
+
+    /** Checks the size of a JSON document a client stores as is (a session's metadata), serialized. */
+    public static void metadata(String field, Map<String, Object> metadata) {
+        if (metadata != null && Json.write(metadata).length() > MAX_METADATA_CHARS) {
+            throw ValidationException.field(field, "must be at most " + MAX_METADATA_CHARS + " characters as JSON");
+        }
     }
 
     /** Checks a count or page size given by a client. */
