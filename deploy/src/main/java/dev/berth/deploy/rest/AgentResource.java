@@ -5,6 +5,8 @@ import dev.berth.deploy.api.AgentVersionsView;
 import dev.berth.deploy.api.AgentView;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.service.AgentService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -18,52 +20,90 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** Agents: immutable definitions; every PUT creates a new version. */
+/**
+ * Agents: immutable definitions; every PUT creates a new version. A definition may carry up to
+ * a megabyte of client-tool schemas, so bodies are read and written by {@link OffLoopJson}, off
+ * the event loop; the OpenAPI annotations keep the documented shapes.
+ */
 @Path("/v1/agents")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class AgentResource {
     private final AgentService agents;
     private final RequestPrincipal principal;
+    private final OffLoopJson json;
 
     @Inject
-    public AgentResource(AgentService agents, RequestPrincipal principal) {
+    public AgentResource(AgentService agents, RequestPrincipal principal, OffLoopJson json) {
         this.agents = agents;
         this.principal = principal;
+        this.json = json;
     }
 
     /** Creates a new version of the agent (201, version 1 for a new name). */
     @PUT
     @Path("{name}")
-    public Uni<Response> define(@PathParam("name") String name, AgentRequest request) {
-        return agents.define(principal.tenant(), name, ApiMapper.toSpec(request))
-                .map(agent -> Response.created(URI.create("/v1/agents/" + name + "/versions/" + agent.version()))
-                        .entity(ApiMapper.agent(agent)).build());
+    @APIResponse(responseCode = "201", description = "the new version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    public Uni<Response> define(@PathParam("name") String name,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = AgentRequest.class))) byte[] body) {
+        TenantId tenant = principal.tenant();
+        return json.read(tenant, body, AgentRequest.class, ApiMapper::toSpec)
+                .chain(spec -> agents.define(tenant, name, spec))
+                .chain(agent -> json.write(tenant, Response.created(
+                        URI.create("/v1/agents/" + name + "/versions/" + agent.version())),
+                        ApiMapper.agent(agent), large(List.of(agent))));
     }
 
     @GET
-    public Uni<List<AgentView>> list() {
-        return agents.list(principal.tenant()).map(all -> all.stream().map(ApiMapper::agent).toList());
+    @APIResponse(responseCode = "200", description = "the latest version of each agent", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = AgentView.class)))
+    public Uni<Response> list() {
+        TenantId tenant = principal.tenant();
+        return agents.list(tenant).chain(all -> json.write(tenant, Response.ok(),
+                all.stream().map(ApiMapper::agent).toList(), large(all)));
     }
 
     /** The latest version. */
     @GET
     @Path("{name}")
-    public Uni<AgentView> latest(@PathParam("name") String name) {
-        return agents.get(principal.tenant(), name, null).map(ApiMapper::agent);
+    @APIResponse(responseCode = "200", description = "the latest version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    public Uni<Response> latest(@PathParam("name") String name) {
+        TenantId tenant = principal.tenant();
+        return agents.get(tenant, name, null)
+                .chain(agent -> json.write(tenant, Response.ok(), ApiMapper.agent(agent), large(List.of(agent))));
     }
 
     @GET
     @Path("{name}/versions")
-    public Uni<AgentVersionsView> versions(@PathParam("name") String name) {
-        return agents.versions(principal.tenant(), name)
-                .map(all -> new AgentVersionsView(name, all.stream().map(ApiMapper::agent).toList()));
+    @APIResponse(responseCode = "200", description = "every version of the agent", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentVersionsView.class)))
+    public Uni<Response> versions(@PathParam("name") String name) {
+        TenantId tenant = principal.tenant();
+        return agents.versions(tenant, name).chain(all -> json.write(tenant, Response.ok(),
+                new AgentVersionsView(name, all.stream().map(ApiMapper::agent).toList()), large(all)));
     }
 
     @GET
     @Path("{name}/versions/{version}")
-    public Uni<AgentView> version(@PathParam("name") String name, @PathParam("version") int version) {
-        return agents.get(principal.tenant(), name, version).map(ApiMapper::agent);
+    @APIResponse(responseCode = "200", description = "one version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    public Uni<Response> version(@PathParam("name") String name, @PathParam("version") int version) {
+        TenantId tenant = principal.tenant();
+        return agents.get(tenant, name, version)
+                .chain(agent -> json.write(tenant, Response.ok(), ApiMapper.agent(agent), large(List.of(agent))));
+    }
+
+    /** Client-tool schemas are what makes a definition large (up to about a megabyte each). */
+    private static boolean large(List<AgentDefinition> agents) {
+        return agents.stream().anyMatch(agent -> !agent.spec().clientTools().isEmpty());
     }
 }
