@@ -1,8 +1,6 @@
 package dev.berth.deploy.error;
 
 import dev.berth.deploy.observe.RequestIds;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -11,13 +9,11 @@ import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Problems for what fails in the Vert.x router, before or around the resources: no route for the
- * path or method, a body over the hard cap ({@code quarkus.http.limits.max-body-size}), a failure
- * a route handler did not answer. Without this, Vert.x and Quarkus answer these with an empty body,
+ * path or method, a failure a route handler did not answer (the body limit's 413 is
+ * {@code BodyLimit}'s, written through {@link #answer}). Without this, Vert.x and Quarkus answer these with an empty body,
  * plain text or HTML. Also gives every request its id ({@link RequestIds}) before anything else runs.
  */
 @ApplicationScoped
@@ -25,19 +21,10 @@ public class HttpLayerProblems {
     // Statuses the router itself answers (no match, a handler's fail(status)).
     private static final List<Integer> ROUTER_STATUSES = List.of(400, 401, 403, 404, 405, 406, 408, 413, 414, 415, 431,
             500, 501, 503);
-    // Quarkus's own upload limit answers an empty 413 at this order; ours answers first.
-    private static final int BEFORE_UPLOAD_LIMIT = RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1;
-
-    private final long maxBodyBytes;
-
-    HttpLayerProblems(@ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize) {
-        this.maxBodyBytes = maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
-    }
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(HttpLayerProblems::identify);
         router.route().order(Integer.MIN_VALUE).failureHandler(HttpLayerProblems::failed);
-        router.route().order(BEFORE_UPLOAD_LIMIT).handler(this::limitBody);
         for (int status : ROUTER_STATUSES) {
             router.errorHandler(status, HttpLayerProblems::failed);
         }
@@ -49,30 +36,6 @@ public class HttpLayerProblems {
         context.put(RequestIds.MDC_KEY, id);
         context.response().putHeader(RequestIds.HEADER, id);
         context.next();
-    }
-
-    private void limitBody(RoutingContext context) {
-        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) {
-            context.next();
-            return;
-        }
-        long bytes;
-        try {
-            bytes = Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            answer(context, 400, "bad-request", "Content-Length is not a number", null);
-            return;
-        }
-        if (bytes <= maxBodyBytes) {
-            context.next();
-            return;
-        }
-        // The body is not read: close the connection once the answer is out, as Quarkus does.
-        context.response().putHeader(HttpHeaders.CONNECTION, "close")
-                .endHandler(ended -> context.request().connection().close());
-        answer(context, 413, "payload-too-large",
-                "the request body is " + bytes + " bytes; the hard limit is " + maxBodyBytes, null);
     }
 
     private static void failed(RoutingContext context) {
@@ -93,7 +56,11 @@ public class HttpLayerProblems {
         answer(context, status, Problems.slug(status), detail(status), failure);
     }
 
-    private static void answer(RoutingContext context, int status, String slug, String detail, Throwable cause) {
+    /**
+     * Answers the request with a problem straight from a Vert.x route (the body limit, the
+     * management paths): the same shape, request id and log line as every other problem.
+     */
+    public static void answer(RoutingContext context, int status, String slug, String detail, Throwable cause) {
         Problems.Problem problem = Problems.problem(status, slug, Problems.title(status), detail, null,
                 requestId(context));
         ProblemLog.answered(problem, cause);
