@@ -36,7 +36,7 @@ final class BodyMutations {
             case MALFORMED_JSON -> {
                 String whole = new String(new JsonSplicer(body).bytes(), StandardCharsets.UTF_8);
                 List<String> broken = List.of(whole.substring(0, random.nextInt(Math.max(1, whole.length() - 1))),
-                        "{", "}", "{\"a\":}", "{'a':1}", "{\"a\":1,}", "[1,]", "{/*c*/}", "NaN", "\ufeff" + whole,
+                        "{", "}", "{\"a\":}", "{'a':1}", "{\"a\":1,}", "[1,]", "{/*c*/}", "NaN", duplicateKey(whole),
                         whole.replace(":", "="), "{\"a\" 1}", "\"unterminated", "{\"a\":tru}", "", "null", "   ");
                 String chosen = pick(broken, random);
                 splicer.replace("", chosen);
@@ -85,14 +85,16 @@ final class BodyMutations {
             case NUMBER_EXTREME -> {
                 List<Leaf> numbers = leaves.stream().filter(l -> l.node().isNumber()).toList();
                 String value = pick(OddValues.NUMBERS, random);
-                Leaf leaf = pick(numbers.isEmpty() ? leaves.isEmpty() ? List.of(new Leaf("", body)) : leaves : numbers,
-                        random);
                 if (numbers.isEmpty()) {
-                    // No number to spoil: put the number where something else belongs (a wrong type too).
-                    value = "-" + value.replace("-", "");
+                    // No number property (a number would be taken as a string): the parser still has to read it.
+                    JsonNode copy = unknownFieldAdded(cases, body);
+                    splicer = new JsonSplicer(copy).replace("/" + cases.unknownField(), value);
+                    note = "unknown field=" + value;
+                } else {
+                    Leaf leaf = pick(numbers, random);
+                    splicer.replace(leaf.pointer(), value);
+                    note = leaf.pointer() + "=" + value;
                 }
-                splicer.replace(leaf.pointer(), value);
-                note = leaf.pointer() + "=" + value;
             }
             case DEEP_NESTING -> {
                 int depth = 10_000;
@@ -138,6 +140,17 @@ final class BodyMutations {
             request = request.withHeader("Content-Type", contentType);
         }
         return new FuzzCase(route, kind, note, request);
+    }
+
+    /** The body with its first property written twice: which one counts is the parser's guess. */
+    private static String duplicateKey(String whole) {
+        int colon = whole.indexOf(':');
+        int comma = whole.indexOf(',');
+        if (!whole.startsWith("{\"") || colon < 0) {
+            return "{\"a\":1,\"a\":2}";
+        }
+        String first = whole.substring(1, comma > colon ? comma : whole.length() - 1);
+        return "{" + first + "," + whole.substring(1);
     }
 
     private static JsonNode unknownFieldAdded(FuzzCases cases, JsonNode body) {

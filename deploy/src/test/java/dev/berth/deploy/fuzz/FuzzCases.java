@@ -54,6 +54,11 @@ public final class FuzzCases {
         };
     }
 
+    /** A reading route asked without a key: a route that answers it needs none ({@code /v1/info}). */
+    public RawRequest withoutKey(Route route, RandomGenerator random) {
+        return realBase(route, null, random).withoutHeader("Authorization");
+    }
+
     // --- parts shared by the mutation classes
 
     /** Real objects in the path, default query: for requests whose spoiled part is refused first. */

@@ -55,6 +55,11 @@ public enum InputKind {
         return this == FRAMING;
     }
 
+    /** Kinds that spoil the path, query, headers or framing and leave the body (if any) alone. */
+    public boolean sparesTheBody() {
+        return needs != Needs.BODY;
+    }
+
     public String label() {
         return name().toLowerCase().replace('_', '-');
     }

@@ -119,6 +119,15 @@ public final class RawHttp {
     }
 
     private static RawAnswer read(InputStream in, String method) throws IOException {
+        RawAnswer answer = readOne(in, method);
+        // Interim answers (100 Continue after "Expect: 100-continue") are followed by the real one.
+        while (answer.status() >= 100 && answer.status() < 200) {
+            answer = readOne(in, method);
+        }
+        return answer;
+    }
+
+    private static RawAnswer readOne(InputStream in, String method) throws IOException {
         ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -142,7 +151,7 @@ public final class RawHttp {
             }
         }
         String type = headers.getOrDefault("content-type", "");
-        if (method.equals("HEAD") || status == 204 || status == 304 || type.startsWith("text/event-stream")) {
+        if (status < 200 || method.equals("HEAD") || status == 204 || status == 304 || type.startsWith("text/event-stream")) {
             return new RawAnswer(status, headers, new byte[0], false);
         }
         byte[] body;

@@ -49,6 +49,14 @@ public final class TenantObjects {
         return populate(created.at("/adminKey/key").asText(), UUID.fromString(created.get("id").asText()), tag);
     }
 
+    /** A new tenant with nothing in it but its admin key. */
+    public static TenantObjects bare(String tag) throws Exception {
+        JsonNode created = JSON.readTree(as(BerthTestResource.ADMIN_KEY).body(Map.of("name", "tenant-" + tag))
+                .post("/v1/tenants").then().statusCode(201).extract().asString());
+        return new TenantObjects(created.at("/adminKey/key").asText(), UUID.fromString(created.get("id").asText()),
+                Map.of(), Map.of());
+    }
+
     /** The objects of the tenant that {@code key} (an admin key) belongs to. */
     public static TenantObjects populate(String key, UUID tenant, String tag) throws Exception {
         String helper = "helper-" + tag;
