@@ -8,7 +8,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-/** What a newcomer looks at first: the OpenAPI document, the info endpoint, health. */
+/** What a newcomer looks at first: the OpenAPI document, the info endpoint, health (on the management port). */
 @QuarkusTest
 @QuarkusTestResource(value = BerthTestResource.class, restrictToAnnotatedClass = false)
 class ApiDocumentTest {
@@ -31,7 +31,7 @@ class ApiDocumentTest {
 
     @Test
     void readinessIncludesTheDatabaseAndTheEngine() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("berth-engine"))
                 .body(containsString("Reactive PostgreSQL connections health check"));

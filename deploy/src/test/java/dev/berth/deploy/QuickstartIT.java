@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +31,7 @@ class QuickstartIT {
             given().baseUri(berth.baseUrl()).get("/v1/info").then().statusCode(200)
                     .body("demoMode", equalTo(true))
                     .body("database", equalTo("embedded"));
+            theManagementEndpointsAndTheDemoModelAreNotPublic(berth);
 
             // When the quickstart's steps are followed
             api(berth).body(Map.of("instructions", "You are a helpful assistant.", "model", "gpt-4o",
@@ -55,6 +58,30 @@ class QuickstartIT {
             // Then the session and its four events are still there
             api(again).get("/v1/sessions/" + session).then().statusCode(200).body("lastSeq", equalTo(4));
         }
+    }
+
+    /**
+     * The packaged application: health on the management port only, no Swagger UI, and a demo
+     * model that refuses a local caller without the key Berth drew for it.
+     */
+    private static void theManagementEndpointsAndTheDemoModelAreNotPublic(BerthProcess berth) throws Exception {
+        given().baseUri(berth.baseUrl()).get("/q/health/ready").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().baseUri(berth.baseUrl()).get("/q/metrics").then().statusCode(404);
+        given().baseUri(berth.baseUrl()).get("/q/swagger-ui").then().statusCode(404);
+        given().get(berth.managementUrl() + "/q/health/ready").then().statusCode(200);
+        given().get(berth.managementUrl() + "/q/metrics").then().statusCode(200);
+
+        Matcher demoModel = Pattern.compile("offline fake model at (http://127\\.0\\.0\\.1:\\d+)/v1")
+                .matcher(Files.readString(berth.log()));
+        String origin = null;
+        while (demoModel.find()) {
+            origin = demoModel.group(1); // the log file may hold earlier runs: the last start is this one
+        }
+        assertThat(origin).as("the demo model's address in the log").isNotNull();
+        given().get(origin + "/_fake/requests").then().statusCode(401);
+        given().contentType(ContentType.JSON).body("[{\"text\":\"injected\"}]").post(origin + "/_fake/script")
+                .then().statusCode(401);
     }
 
     private static RequestSpecification api(BerthProcess berth) {

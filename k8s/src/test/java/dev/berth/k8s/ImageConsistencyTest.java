@@ -32,15 +32,17 @@ class ImageConsistencyTest {
 
     @Test
     void imageExposesThePortTheProbesUseAndLetsJavaReceiveSigterm() {
-        // Given the Berth container's named port
+        // Given the Berth container's named ports (http, then management)
         JsonNode berth = Manifests.berthContainer(Manifests.render("overlays/production"));
-        int http = berth.at("/ports/0/containerPort").asInt();
+        List<String> ports = new java.util.ArrayList<>();
+        berth.path("ports").forEach(port -> ports.add(port.path("containerPort").asText()));
 
         // When the Dockerfile's EXPOSE and ENTRYPOINT are read
         List<String> lines = DOCKERFILE.lines().toList();
 
-        // Then the port matches, and java runs as PID 1 (exec form) from the fast-jar layout
-        assertThat(lines).contains("EXPOSE " + http);
+        // Then the ports match, and java runs as PID 1 (exec form) from the fast-jar layout
+        assertThat(ports).hasSize(2);
+        assertThat(lines).contains("EXPOSE " + String.join(" ", ports));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("ENTRYPOINT [\"java\"").contains("quarkus-run.jar"));
         assertThat(DOCKERFILE).contains("target/quarkus-app/lib/", "target/quarkus-app/app/", "target/quarkus-app/quarkus/");
     }

@@ -123,7 +123,48 @@ class WorkloadRulesTest {
         assertThat(liveness).isEqualTo("/q/health/live");
         assertThat(startup).isEqualTo("/q/health/live");
         assertThat(readiness).isEqualTo("/q/health/ready");
-        assertThat(berth.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void probesAndScrapeTargetTheManagementPort(String overlay) {
+        // Given the rendered overlay: Berth's container, pod template, Service and configuration
+        List<RenderedObject> objects = Manifests.render(overlay);
+        JsonNode berth = Manifests.berthContainer(objects);
+        RenderedObject deployment = Manifests.get(objects, "Deployment", "berth");
+        JsonNode annotations = deployment.object().at("/spec/template/metadata/annotations");
+        int management = Integer.parseInt(Manifests.config(objects, "BERTH_MANAGEMENT_PORT"));
+        int http = Integer.parseInt(Manifests.config(objects, "BERTH_HTTP_PORT"));
+
+        // When the named ports, the probes' ports and the scrape annotations are read
+        int managementPort = -1;
+        for (JsonNode port : berth.path("ports")) {
+            if (port.path("name").asText().equals("management")) {
+                managementPort = port.path("containerPort").asInt();
+            }
+        }
+
+        // Then the container port "management" is the port Berth serves health and metrics on, apart from http,
+        assertThat(managementPort).isEqualTo(management).isNotEqualTo(http);
+        // every probe asks it (health is not served on http),
+        SoftAssertions softly = new SoftAssertions();
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            softly.assertThat(berth.at("/" + probe + "/httpGet/port").asText()).as(probe + " port").isEqualTo("management");
+        }
+        // the Prometheus scrape targets it,
+        softly.assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+        softly.assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(Integer.toString(management));
+        softly.assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/q/metrics");
+        // and no Service publishes it
+        for (RenderedObject service : Manifests.ofKind(objects, "Service")) {
+            if (PodSpecs.selects(service.object().at("/spec/selector"), PodSpecs.podLabels(deployment))) {
+                for (JsonNode port : service.object().at("/spec/ports")) {
+                    softly.assertThat(port.path("targetPort").asText()).as(service.id() + " target port")
+                            .isNotIn("management", Integer.toString(management));
+                }
+            }
+        }
+        softly.assertAll();
     }
 
     @ParameterizedTest

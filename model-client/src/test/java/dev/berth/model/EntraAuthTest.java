@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EntraAuthTest {
-    // tokens live 20 minutes: refreshed 5 minutes before expiry
-    static final FakeServerExtension env = new FakeServerExtension(FakeOptions.defaults().withApiKey("static-key")
+    // A keyed fake takes its key as the only valid client secret or federated assertion, and the
+    // tokens it issues instead of the key on model routes. Tokens live 20 minutes: refreshed 5 minutes before expiry.
+    static final String CREDENTIAL = "static-key";
+    static final FakeServerExtension env = new FakeServerExtension(FakeOptions.defaults().withApiKey(CREDENTIAL)
             .withTokenLifetime(Duration.ofMinutes(20)));
 
     @AfterAll
@@ -45,7 +47,7 @@ class EntraAuthTest {
 
     @Test
     void client_secret_token_is_fetched_once_cached_and_refreshed_before_expiry() {
-        try (ModelClient c = client(new Auth.EntraClientSecret(env.fake.origin(), "tenant-1", "client-1", "s3cr3t", null))) {
+        try (ModelClient c = client(new Auth.EntraClientSecret(env.fake.origin(), "tenant-1", "client-1", CREDENTIAL, null))) {
             await(c.chat(hi()));
             await(c.chat(hi()));
             assertThat(env.fake.tokenRequests()).isEqualTo(1);
@@ -65,7 +67,7 @@ class EntraAuthTest {
 
     @Test
     void concurrent_first_calls_share_one_token_request() {
-        try (ModelClient c = client(new Auth.EntraClientSecret(env.fake.origin(), "t", "c", "s", null))) {
+        try (ModelClient c = client(new Auth.EntraClientSecret(env.fake.origin(), "t", "c", CREDENTIAL, null))) {
             io.smallrye.mutiny.Uni.join().all(List.of(c.chat(hi()), c.chat(hi()), c.chat(hi()), c.chat(hi())))
                     .andFailFast().await().atMost(Duration.ofSeconds(10));
 
@@ -76,7 +78,7 @@ class EntraAuthTest {
     @Test
     void workload_identity_sends_the_federated_token_file_as_client_assertion(@TempDir Path dir) throws IOException {
         Path tokenFile = dir.resolve("azure-identity-token");
-        Files.writeString(tokenFile, "eyJfederated.service-account.token\n");
+        Files.writeString(tokenFile, CREDENTIAL + "\n");
 
         try (ModelClient c = client(new Auth.WorkloadIdentity(env.fake.origin(), "t", "c", tokenFile, null))) {
             ChatResponse r = await(c.chat(hi()));

@@ -67,8 +67,9 @@ public class PanacheAgentStore implements AgentStore {
     }
 
     @Override
-    public Uni<List<AgentDefinition>> latestOfEach(TenantId tenant) {
-        return contexts.onContext(() -> Panache.withSession(() -> repository.latestOfEach(tenant.value())))
+    public Uni<List<AgentDefinition>> latestOfEach(TenantId tenant, String afterName, int limit) {
+        return contexts.onContext(() -> Panache.withSession(
+                        () -> repository.latestOfEach(tenant.value(), afterName == null ? "" : afterName, limit)))
                 .map(list -> list.stream().map(this::toDomain).toList())
                 .onFailure().transform(DbErrors::translate);
     }

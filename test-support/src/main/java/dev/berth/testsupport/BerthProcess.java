@@ -19,6 +19,8 @@ import java.util.Map;
 /**
  * Berth as a real process ({@code java -jar quarkus-run.jar}) on a loopback port, for tests
  * that kill, drain and restart it. Its output goes to a log file next to the jar's target.
+ * Each process has a free management port of its own (health, metrics), so that several
+ * processes and test runs can share a machine.
  */
 public final class BerthProcess implements AutoCloseable {
     /** The admin key every process started here is bootstrapped with. */
@@ -27,14 +29,16 @@ public final class BerthProcess implements AutoCloseable {
     private final Path jar;
     private final Map<String, String> env;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private final Path workDir;
     private Process process;
 
-    private BerthProcess(Path jar, Map<String, String> env, int port, Path log, Path workDir) {
+    private BerthProcess(Path jar, Map<String, String> env, int port, int managementPort, Path log, Path workDir) {
         this.jar = jar;
         this.env = env;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.workDir = workDir;
     }
@@ -48,8 +52,11 @@ public final class BerthProcess implements AutoCloseable {
         env.put("BERTH_BOOTSTRAP_KEY", ADMIN_KEY);
         int port = freePort();
         env.put("BERTH_HTTP_PORT", Integer.toString(port));
+        int managementPort = freePort();
+        env.put("BERTH_MANAGEMENT_PORT", Integer.toString(managementPort));
         Path jar = locateJar();
-        return new BerthProcess(jar, env, port, jar.getParent().getParent().resolve("berth-" + name + ".log"), workDir);
+        return new BerthProcess(jar, env, port, managementPort,
+                jar.getParent().getParent().resolve("berth-" + name + ".log"), workDir);
     }
 
     /**
@@ -66,9 +73,11 @@ public final class BerthProcess implements AutoCloseable {
         env.putAll(extraEnv);
         int port = freePort();
         env.put("BERTH_HTTP_PORT", Integer.toString(port));
+        int managementPort = freePort();
+        env.put("BERTH_MANAGEMENT_PORT", Integer.toString(managementPort));
         Path jar = locateJar();
         Path log = jar.getParent().getParent().resolve("berth-" + name + ".log");
-        return new BerthProcess(jar, env, port, log, null);
+        return new BerthProcess(jar, env, port, managementPort, log, null);
     }
 
     /** Starts the process and waits until it is ready (at most 90 s). */
@@ -95,6 +104,11 @@ public final class BerthProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The management interface (health at {@code /q/health/*}, metrics at {@code /q/metrics}). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public long pid() {
@@ -140,7 +154,7 @@ public final class BerthProcess implements AutoCloseable {
 
     private void awaitReady(Duration max) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(max);
         while (Instant.now().isBefore(deadline)) {

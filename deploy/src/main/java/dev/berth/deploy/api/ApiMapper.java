@@ -16,6 +16,7 @@ import dev.berth.runtime.domain.ActionAnswer;
 import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,8 +102,8 @@ public final class ApiMapper {
             return new MemoryPolicy(
                     memory.contextTokens() == null ? MemoryPolicy.DEFAULT.contextTokens() : memory.contextTokens(),
                     memory.recallTopK() == null ? 0 : memory.recallTopK(), memory.namespaces(), memory.extraction(),
-                    memory.sessionTtlSeconds() == null ? null : Duration.ofSeconds(memory.sessionTtlSeconds()),
-                    memory.memoryTtlSeconds() == null ? null : Duration.ofSeconds(memory.memoryTtlSeconds()));
+                    InputLimits.seconds("memory.sessionTtlSeconds", memory.sessionTtlSeconds()),
+                    InputLimits.seconds("memory.memoryTtlSeconds", memory.memoryTtlSeconds()));
         } catch (IllegalArgumentException e) {
             throw ValidationException.field("memory", e.getMessage());
         }
@@ -118,12 +119,15 @@ public final class ApiMapper {
         if (limits == null) {
             return AgentLimits.DEFAULT;
         }
+        Duration runTimeout = InputLimits.seconds("limits.runTimeoutSeconds", limits.runTimeoutSeconds());
+        if (limits.maxCompletionTokens() != null) {
+            InputLimits.count("limits.maxCompletionTokens", limits.maxCompletionTokens(), 1,
+                    InputLimits.MAX_COMPLETION_TOKENS);
+        }
         try {
             return new AgentLimits(
                     limits.maxSteps() == null ? AgentLimits.DEFAULT.maxSteps() : limits.maxSteps(),
-                    limits.maxCompletionTokens(),
-                    limits.runTimeoutSeconds() == null ? AgentLimits.DEFAULT.runTimeout()
-                            : Duration.ofSeconds(limits.runTimeoutSeconds()));
+                    limits.maxCompletionTokens(), runTimeout == null ? AgentLimits.DEFAULT.runTimeout() : runTimeout);
         } catch (IllegalArgumentException e) {
             throw ValidationException.field("limits", e.getMessage());
         }

@@ -50,6 +50,13 @@ public interface ModelConfig {
     @WithDefault("0s")
     Duration demoLatency();
 
+    /**
+     * How many model requests the offline fake model of demo mode keeps (the newest; older ones
+     * are dropped), so that a demo left running holds bounded memory.
+     */
+    @WithDefault("1000")
+    int demoRecordLimit();
+
     /** One named deployment. */
     interface DeploymentConfig {
         /** Base URL, as for {@code berth.model.endpoint}. */

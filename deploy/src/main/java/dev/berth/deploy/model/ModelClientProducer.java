@@ -3,10 +3,7 @@ package dev.berth.deploy.model;
 import dev.berth.deploy.config.ModelConfig;
 import dev.berth.model.ModelClient;
 import dev.berth.model.ModelClients;
-import dev.berth.model.config.Deployment;
 import dev.berth.model.config.ModelClientConfig;
-import dev.berth.model.fake.FakeModelServer;
-import dev.berth.model.fake.FakeOptions;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * Builds the one {@link ModelClient} of the process from {@link ModelConfig}. With no
  * endpoint configured, starts the fake model server on a loopback port (a real HTTP server,
- * so the whole client path runs) and says loudly that Berth is in demo mode.
+ * so the whole client path runs; see {@link DemoModel} for who may call it) and says loudly
+ * that Berth is in demo mode.
  */
 @ApplicationScoped
 public class ModelClientProducer {
@@ -26,7 +24,7 @@ public class ModelClientProducer {
 
     private final Vertx vertx;
     private final ModelConfig config;
-    private FakeModelServer fake;
+    private DemoModel demo;
     private ModelClient client;
 
     @Inject
@@ -57,10 +55,10 @@ public class ModelClientProducer {
 
     private ModelClientConfig clientConfig() {
         if (ModelDeployments.demo(config)) {
-            fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults().withLatency(config.demoLatency()));
+            demo = DemoModel.start(vertx, config);
             LOG.warnf("DEMO MODE: no model endpoint is configured (berth.model.endpoint), so every model call goes to"
-                    + " the offline fake model at %s. Answers are canned, not intelligent.", fake.openAiBaseUrl());
-            return ModelClientConfig.single(Deployment.openAi(fake.openAiBaseUrl(), null, null));
+                    + " the offline fake model at %s. Answers are canned, not intelligent.", demo.baseUrl());
+            return demo.clientConfig();
         }
         return ModelDeployments.clientConfig(config, System.getenv());
     }
@@ -70,8 +68,8 @@ public class ModelClientProducer {
         if (client != null) {
             client.close();
         }
-        if (fake != null) {
-            fake.close();
+        if (demo != null) {
+            demo.close();
         }
     }
 }

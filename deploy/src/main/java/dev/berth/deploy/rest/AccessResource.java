@@ -10,7 +10,7 @@ import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ForbiddenException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.AccessStore;
 import io.smallrye.mutiny.Uni;
 import dev.berth.deploy.auth.KeyCache;
@@ -34,7 +34,6 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class AccessResource {
-    private static final int MAX_NAME = 200;
 
     private final AccessStore access;
     private final KeyCache keys;
@@ -96,9 +95,7 @@ public class AccessResource {
     }
 
     private static String name(String name) {
-        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw ValidationException.field("name", "must be 1-" + MAX_NAME + " characters");
-        }
+        InputLimits.label("name", name);
         return name;
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.deploy.rest;
 import dev.berth.deploy.api.AgentRequest;
 import dev.berth.deploy.api.AgentVersionsView;
 import dev.berth.deploy.api.AgentView;
+import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.service.AgentService;
@@ -14,10 +15,12 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
-import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Agents: immutable definitions; every PUT creates a new version. */
 @Path("/v1/agents")
@@ -38,13 +41,16 @@ public class AgentResource {
     @Path("{name}")
     public Uni<Response> define(@PathParam("name") String name, AgentRequest request) {
         return agents.define(principal.tenant(), name, ApiMapper.toSpec(request))
-                .map(agent -> Response.created(URI.create("/v1/agents/" + name + "/versions/" + agent.version()))
+                .map(agent -> Locations.created("/v1/agents/" + name + "/versions/" + agent.version())
                         .entity(ApiMapper.agent(agent)).build());
     }
 
+    /** The latest version of each agent, by name, paged: pass {@code nextCursor} as {@code cursor}. */
     @GET
-    public Uni<List<AgentView>> list() {
-        return agents.list(principal.tenant()).map(all -> all.stream().map(ApiMapper::agent).toList());
+    public Uni<PageView<AgentView>> list(@QueryParam("cursor") String cursor,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        return agents.list(principal.tenant(), cursor, QueryNumbers.integer("limit", limit, 20))
+                .map(page -> new PageView<>(page.items().stream().map(ApiMapper::agent).toList(), page.nextCursor()));
     }
 
     /** The latest version. */

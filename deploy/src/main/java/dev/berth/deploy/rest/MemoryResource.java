@@ -7,13 +7,13 @@ import dev.berth.deploy.api.MemoryView;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.memory.MemoryService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -23,9 +23,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Long-term memory records of the caller's tenant: list, search, create, update, delete. */
 @Path("/v1/memories")
@@ -43,8 +46,9 @@ public class MemoryResource {
 
     @GET
     public Uni<PageView<MemoryView>> list(@QueryParam("namespace") String namespace,
-            @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("20") int limit) {
-        return memory.list(principal.tenant(), namespace, cursor, limit)
+            @QueryParam("cursor") String cursor,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        return memory.list(principal.tenant(), namespace, cursor, QueryNumbers.integer("limit", limit, 20))
                 .map(page -> new PageView<>(page.items().stream().map(MemoryResource::view).toList(),
                         page.nextCursor()));
     }
@@ -57,7 +61,7 @@ public class MemoryResource {
         return memory.remember(principal.tenant(), new MemoryService.Input(request.namespace(),
                         request.kind() == null ? "fact" : request.kind(), request.key(), request.content(), null, null,
                         null, null, expiry(request.ttlSeconds())))
-                .map(saved -> Response.created(URI.create("/v1/memories/" + saved.id())).entity(view(saved)).build());
+                .map(saved -> Locations.created("/v1/memories/" + saved.id()).entity(view(saved)).build());
     }
 
     /**
@@ -126,13 +130,8 @@ public class MemoryResource {
     }
 
     private static Instant expiry(Long ttlSeconds) {
-        if (ttlSeconds == null) {
-            return null;
-        }
-        if (ttlSeconds <= 0) {
-            throw ValidationException.field("ttlSeconds", "must be positive");
-        }
-        return Instant.now().plusSeconds(ttlSeconds);
+        Duration ttl = InputLimits.seconds("ttlSeconds", ttlSeconds);
+        return ttl == null ? null : Instant.now().plus(ttl);
     }
 
     static MemoryView view(MemoryRecord r) {

@@ -6,14 +6,13 @@ import dev.berth.deploy.api.RunTreeView;
 import dev.berth.deploy.api.RunView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.service.RunActionService;
 import dev.berth.runtime.service.RunService;
 import dev.berth.runtime.service.TeamService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,6 +22,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * Runs: read (optionally waiting until settled), cancel, and answer what a paused run waits
@@ -54,11 +56,11 @@ public class RunResource {
     /** The run; with {@code wait} (seconds, at most 60), once it has settled or the wait is over. */
     @GET
     @Path("{id}")
-    public Uni<RunView> get(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("0") int waitSeconds) {
+    public Uni<RunView> get(@PathParam("id") String id,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("wait") String wait) {
         UUID runId = Ids.parse(id, "run");
-        if (waitSeconds < 0) {
-            throw ValidationException.field("wait", "must not be negative");
-        }
+        int waitSeconds = QueryNumbers.integer("wait", wait, 0);
+        InputLimits.count("wait", waitSeconds, 0, InputLimits.MAX_WAIT_SECONDS);
         return (waitSeconds == 0 ? runs.get(principal.tenant(), runId)
                 : runs.await(principal.tenant(), runId, Duration.ofSeconds(waitSeconds))).chain(this::view);
     }

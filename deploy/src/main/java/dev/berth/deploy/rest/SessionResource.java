@@ -15,6 +15,7 @@ import dev.berth.deploy.observe.TraceContexts;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.service.EventService;
 import dev.berth.runtime.service.RunActionService;
 import dev.berth.runtime.service.RunService;
@@ -36,12 +37,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** Sessions, the input sent to them, and their events (paged and streamed). */
 @Path("/v1/sessions")
@@ -82,15 +85,15 @@ public class SessionResource {
         return sessions.open(principal.tenant(), request.agent(), request.agentVersion(), request.actorId(),
                         request.inputPolicy() == null ? null : ApiMapper.policy(request.inputPolicy()),
                         ApiMapper.metadata(request.metadata()),
-                        request.ttlSeconds() == null ? null : Duration.ofSeconds(request.ttlSeconds()))
-                .map(session -> Response.created(URI.create("/v1/sessions/" + session.id()))
+                        InputLimits.seconds("ttlSeconds", request.ttlSeconds()))
+                .map(session -> Locations.created("/v1/sessions/" + session.id())
                         .entity(ApiMapper.session(session)).build());
     }
 
     @GET
     public Uni<PageView<SessionView>> list(@QueryParam("actorId") String actorId, @QueryParam("cursor") String cursor,
-            @QueryParam("limit") @DefaultValue("20") int limit) {
-        return sessions.list(principal.tenant(), actorId, cursor, limit)
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        return sessions.list(principal.tenant(), actorId, cursor, QueryNumbers.integer("limit", limit, 20))
                 .map(page -> new PageView<>(page.items().stream().map(ApiMapper::session).toList(), page.nextCursor()));
     }
 
@@ -126,29 +129,31 @@ public class SessionResource {
      */
     @POST
     @Path("{id}/messages")
-    public Uni<Response> submit(@PathParam("id") String id, @QueryParam("wait") @DefaultValue("0") int waitSeconds,
+    public Uni<Response> submit(@PathParam("id") String id,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("wait") String wait,
             @HeaderParam("traceparent") String traceparent, MessageRequest request) {
         UUID sessionId = Ids.parse(id, "session");
+        int waitSeconds = QueryNumbers.integer("wait", wait, 0);
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
-        if (waitSeconds < 0) {
-            throw ValidationException.field("wait", "must not be negative");
-        }
+        InputLimits.count("wait", waitSeconds, 0, InputLimits.MAX_WAIT_SECONDS);
         return runs.submit(principal.tenant(), sessionId, request.text(), TraceContexts.current(traceparent))
                 .chain(run -> waitSeconds == 0 ? Uni.createFrom().item(run)
                         : runs.await(principal.tenant(), run, Duration.ofSeconds(waitSeconds)))
-                .chain(run -> actions.required(principal.tenant(), run).map(required -> Response
-                        .status(run.status().settled() ? 200 : 202)
-                        .location(URI.create("/v1/runs/" + run.id()))
+                .chain(run -> actions.required(principal.tenant(), run).map(required -> Locations
+                        .at(Response.status(run.status().settled() ? 200 : 202), "/v1/runs/" + run.id())
                         .entity(ApiMapper.run(run, required)).build()));
     }
 
     @GET
     @Path("{id}/events")
-    public Uni<EventPageView> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") long after,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
-        return events.after(principal.tenant(), Ids.parse(id, "session"), after, limit).map(list -> {
+    public Uni<EventPageView> events(@PathParam("id") String id,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("after") String afterSeq,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        long after = QueryNumbers.longInteger("after", afterSeq, 0);
+        int most = QueryNumbers.integer("limit", limit, 100);
+        return events.after(principal.tenant(), Ids.parse(id, "session"), after, most).map(list -> {
             List<EventView> items = list.stream().map(ApiMapper::event).toList();
             return new EventPageView(items, items.isEmpty() ? after : items.getLast().seq());
         });
@@ -167,7 +172,8 @@ public class SessionResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @SessionChecked
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-            @QueryParam("after") Long after, @QueryParam("include") String include,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("after") String after,
+            @QueryParam("include") String include,
             @QueryParam("deltas") @DefaultValue("true") boolean deltas) {
         // Found (and the caller's) from the id by StreamSessionFilter before the response started:
         // the stream itself looks nothing up. (The id parameter stays for the API document.)
@@ -212,14 +218,23 @@ public class SessionResource {
         }
     }
 
-    private static long resumePoint(String lastEventId, Long after) {
+    private static long resumePoint(String lastEventId, String after) {
         if (lastEventId != null && !lastEventId.isBlank()) {
+            long parsed;
             try {
-                return Long.parseLong(lastEventId.trim());
+                parsed = Long.parseLong(lastEventId.trim());
             } catch (NumberFormatException e) {
+                parsed = -1;
+            }
+            if (parsed < 0) {
                 throw ValidationException.field("Last-Event-ID", "must be an event sequence number");
             }
+            return parsed;
         }
-        return after == null ? 0 : after;
+        long from = QueryNumbers.longInteger("after", after, 0);
+        if (from < 0) {
+            throw ValidationException.field("after", "must not be negative");
+        }
+        return from;
     }
 }

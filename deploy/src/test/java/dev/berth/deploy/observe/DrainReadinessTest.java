@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.berth.deploy.BerthTestResource;
+import dev.berth.deploy.ManagementPort;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -42,17 +43,17 @@ class DrainReadinessTest {
     void readinessGoesDownWhenTheProcessDrainsAndLivenessStaysUp() {
         // Given a ready process
         BerthTestResource.fake().reset();
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'berth-engine' }.status", equalTo("UP"));
 
         // When it begins to drain, as on SIGTERM
         shutdownDelay.fire(new ShutdownDelayInitiatedEvent());
 
         // Then readiness is down because of the engine, and liveness is not affected
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get(ManagementPort.url("/q/health/ready")).then().statusCode(503)
                 .body("checks.find { it.name == 'berth-engine' }.status", equalTo("DOWN"))
                 .body("checks.name", hasItem("berth-engine"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(ManagementPort.url("/q/health/live")).then().statusCode(200);
         // and input is still accepted, but no run is claimed by this draining process
         String session = session();
         String run = given().header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY).contentType(ContentType.JSON)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.deploy.BerthTestResource;
+import dev.berth.deploy.ManagementPort;
 import dev.berth.model.fake.FakeReply;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real run through the HTTP API (fake model over HTTP, real PostgreSQL, a remote SDK tool
- * over MCP) shows up in the Prometheus metrics at /q/metrics and as one trace that continues
+ * over MCP) shows up in the Prometheus metrics at /q/metrics (management port) and as one trace that continues
  * the client's, with GenAI attributes, and whose trace context reaches the remote tool.
  */
 @QuarkusTest
@@ -254,7 +255,7 @@ class ObservabilityTest {
                 Pattern.MULTILINE);
 
         static Metrics scrape() {
-            String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String text = given().get(ManagementPort.url("/q/metrics")).then().statusCode(200).extract().asString();
             Map<String, Double> samples = new java.util.HashMap<>();
             Matcher matcher = SAMPLE.matcher(text);
             while (matcher.find()) {

@@ -22,9 +22,16 @@ final class BerthClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String base;
+    private final String management;
 
-    BerthClient(String base) {
+    BerthClient(String base, String management) {
         this.base = base;
+        this.management = management;
+    }
+
+    /** A client of {@code process}'s API, and of its management port for readiness. */
+    static BerthClient of(BerthProcess process) {
+        return new BerthClient(process.baseUrl(), process.managementUrl());
     }
 
     /** A status and a JSON body (null when the body is not JSON). */
@@ -65,8 +72,9 @@ final class BerthClient {
         expect(send("PUT", "/v1/agents/" + name, body, Duration.ofSeconds(10)), 201);
     }
 
+    /** Readiness, asked on the management port (health is not served on the API's port). */
     Reply readiness() throws IOException {
-        return send("GET", "/q/health/ready", null, Duration.ofSeconds(2));
+        return send(management, "GET", "/q/health/ready", null, Duration.ofSeconds(2));
     }
 
     Reply submit(String session, String text) throws IOException {
@@ -98,7 +106,11 @@ final class BerthClient {
     }
 
     Reply send(String method, String path, Object body, Duration timeout) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+        return send(base, method, path, body, timeout);
+    }
+
+    private Reply send(String origin, String method, String path, Object body, Duration timeout) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path)).timeout(timeout)
                 .header("Authorization", "Bearer " + BerthProcess.ADMIN_KEY);
         if (body != null) {
             request.header("Content-Type", "application/json")

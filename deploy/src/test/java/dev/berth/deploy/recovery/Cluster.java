@@ -139,13 +139,13 @@ final class Cluster implements AutoCloseable {
     }
 
     BerthClient client(int index) {
-        return new BerthClient(processes.get(index).baseUrl());
+        return BerthClient.of(processes.get(index));
     }
 
     /** A client of a random live process. */
     BerthClient anyLiveClient() {
         List<BerthProcess> live = processes.stream().filter(BerthProcess::alive).toList();
-        return new BerthClient(live.get(ThreadLocalRandom.current().nextInt(live.size())).baseUrl());
+        return BerthClient.of(live.get(ThreadLocalRandom.current().nextInt(live.size())));
     }
 
     /** Replaces a stopped or killed process with a new one of the same name (and lease owner id), once it is ready. */

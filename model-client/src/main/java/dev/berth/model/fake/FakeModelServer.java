@@ -26,6 +26,12 @@ import java.util.Objects;
  * <p>Control routes: {@code POST /_fake/script} appends replies (JSON described in
  * {@code ScriptCodec}), {@code GET /_fake/requests} lists recorded requests (secrets masked),
  * {@code POST /_fake/reset} forgets both, {@code POST /_fake/strict} turns strict mode on or off.
+ * Only the last {@link FakeOptions#recordLimit()} requests are kept.
+ *
+ * <p>Access: with {@link FakeOptions#apiKey()} set, every route answers 401 without the key (in
+ * the providers' error shape), the control routes included; Berth's demo mode uses a random key
+ * per process ({@link FakeOptions#withRandomApiKey()}) on a loopback address, so no other local
+ * process can read the prompts it recorded or script its answers.
  *
  * <p>Routed replies ({@link #route}) go to requests whose system instructions contain the route's
  * marker. Scripted replies ({@link #enqueue}) are consumed one per model request, in order; with none
@@ -63,6 +69,19 @@ public final class FakeModelServer implements AutoCloseable {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /**
+     * The key every route needs (see {@link FakeOptions#apiKey()}), or null when the fake takes
+     * requests from anyone. A test that calls a keyed fake over HTTP gets the key here.
+     */
+    public String apiKey() {
+        return state.options.apiKey();
+    }
+
+    /** The address the server is bound to, as configured ({@code 127.0.0.1} unless told otherwise). */
+    public String host() {
+        return state.options.host();
     }
 
     /** The Azure v1 base URL, {@code http://127.0.0.1:PORT/openai/v1}. */
@@ -107,14 +126,14 @@ public final class FakeModelServer implements AutoCloseable {
         return state.script.size();
     }
 
-    /** The JSON bodies of the model requests received, oldest first. */
+    /** The JSON bodies of the model requests received, oldest first (the last {@code recordLimit}). */
     public List<JsonNode> requests() {
-        return state.recorded.stream().map(RecordedRequest::body).toList();
+        return state.recorded.list().stream().map(RecordedRequest::body).toList();
     }
 
     /** The model requests received with method, path, query and headers, oldest first. */
     public List<RecordedRequest> recordedRequests() {
-        return List.copyOf(state.recorded);
+        return state.recorded.list();
     }
 
     /** How many token requests the fake Entra ID endpoint has answered since the last reset. */
@@ -158,7 +177,7 @@ public final class FakeModelServer implements AutoCloseable {
 
     /**
      * {@code java -cp ... dev.berth.model.fake.FakeModelServer [--host H] [--port P] [--latency-ms MS]
-     * [--chunk-delay-ms MS] [--api-key K]}.
+     * [--chunk-delay-ms MS] [--api-key K] [--record-limit N]}. A host other than loopback needs {@code --api-key}.
      */
     public static void main(String[] args) throws InterruptedException {
         useJBossLogManagerIfPresent();
@@ -171,6 +190,7 @@ public final class FakeModelServer implements AutoCloseable {
                 case "--latency-ms" -> opts.withLatency(Duration.ofMillis(Long.parseLong(value)));
                 case "--chunk-delay-ms" -> opts.withChunkDelay(Duration.ofMillis(Long.parseLong(value)));
                 case "--api-key" -> opts.withApiKey(value);
+                case "--record-limit" -> opts.withRecordLimit(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             };
         }

@@ -1,25 +1,36 @@
 package dev.berth.model.fake;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
  * How a {@link FakeModelServer} listens and behaves by default.
  *
- * @param host    interface to bind, usually {@code 127.0.0.1}
+ * @param host    interface to bind, usually {@code 127.0.0.1}; any other than a loopback address
+ *                needs an {@code apiKey}, since whoever reaches the fake can read what it recorded
  * @param port    0 for a random free port
  * @param latency delay before answering when a reply has none of its own
- * @param apiKey  when set, requests must carry {@code api-key: <apiKey>} or
+ * @param apiKey  when set, every route needs it: model routes take {@code api-key: <apiKey>} or
  *                {@code Authorization: Bearer <apiKey>} (or a token issued by the fake's Entra ID token
- *                endpoint), else 401; null accepts anything
+ *                endpoint), the control routes ({@code /_fake/*}) the key itself, and the token endpoint
+ *                the key as client secret or assertion; anything else gets a 401. Null accepts anything
  * @param chunkDelay    pause between streamed chunks (zero: as fast as possible)
  * @param tokenLifetime {@code expires_in} of tokens issued by the fake token endpoint
+ * @param recordLimit   how many requests the fake keeps for {@code requests()} and {@code GET /_fake/requests};
+ *                      the oldest are dropped beyond it, so a long-running fake holds bounded memory
  */
 public record FakeOptions(String host, int port, Duration latency, String apiKey, Duration chunkDelay,
-        Duration tokenLifetime) {
+        Duration tokenLifetime, int recordLimit) {
+    /** The default of {@link #recordLimit()}. */
+    public static final int DEFAULT_RECORD_LIMIT = 1000;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     public FakeOptions(String host, int port, Duration latency, String apiKey) {
-        this(host, port, latency, apiKey, Duration.ZERO, Duration.ofHours(1));
+        this(host, port, latency, apiKey, Duration.ZERO, Duration.ofHours(1), DEFAULT_RECORD_LIMIT);
     }
 
     public FakeOptions {
@@ -33,34 +44,68 @@ public record FakeOptions(String host, int port, Duration latency, String apiKey
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency must be >= 0");
         }
+        if (recordLimit < 1) {
+            throw new IllegalArgumentException("recordLimit must be >= 1");
+        }
+        if (apiKey == null && !loopback(host)) {
+            throw new IllegalArgumentException("a fake model listening on " + host
+                    + " (not a loopback address) needs an api key");
+        }
     }
 
-    /** 127.0.0.1, a random port, no latency, no auth. */
+    /** 127.0.0.1, a random port, no latency, no auth, the last 1,000 requests recorded. */
     public static FakeOptions defaults() {
         return new FakeOptions("127.0.0.1", 0, Duration.ZERO, null);
     }
 
+    /** A fresh random key (256 bits from {@link SecureRandom}), for a fake only its own process may use. */
+    public FakeOptions withRandomApiKey() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return withApiKey("fake-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
     public FakeOptions withPort(int p) {
-        return new FakeOptions(host, p, latency, apiKey, chunkDelay, tokenLifetime);
+        return new FakeOptions(host, p, latency, apiKey, chunkDelay, tokenLifetime, recordLimit);
     }
 
     public FakeOptions withLatency(Duration d) {
-        return new FakeOptions(host, port, d, apiKey, chunkDelay, tokenLifetime);
+        return new FakeOptions(host, port, d, apiKey, chunkDelay, tokenLifetime, recordLimit);
     }
 
     public FakeOptions withApiKey(String key) {
-        return new FakeOptions(host, port, latency, key, chunkDelay, tokenLifetime);
+        return new FakeOptions(host, port, latency, key, chunkDelay, tokenLifetime, recordLimit);
     }
 
     public FakeOptions withHost(String h) {
-        return new FakeOptions(h, port, latency, apiKey, chunkDelay, tokenLifetime);
+        return new FakeOptions(h, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit);
     }
 
     public FakeOptions withChunkDelay(Duration d) {
-        return new FakeOptions(host, port, latency, apiKey, d, tokenLifetime);
+        return new FakeOptions(host, port, latency, apiKey, d, tokenLifetime, recordLimit);
     }
 
     public FakeOptions withTokenLifetime(Duration d) {
-        return new FakeOptions(host, port, latency, apiKey, chunkDelay, d);
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, d, recordLimit);
+    }
+
+    public FakeOptions withRecordLimit(int limit) {
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, tokenLifetime, limit);
+    }
+
+    /** The key is a secret: never printed with the options. */
+    @Override
+    public String toString() {
+        return "FakeOptions[host=" + host + ", port=" + port + ", latency=" + latency + ", apiKey="
+                + (apiKey == null ? "none" : "***") + ", chunkDelay=" + chunkDelay + ", tokenLifetime=" + tokenLifetime
+                + ", recordLimit=" + recordLimit + "]";
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -5,8 +5,8 @@ import dev.berth.model.ChatMessage;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ToolCall;
 import dev.berth.model.ToolDefinition;
+import dev.berth.runtime.cpu.CpuWork;
 import dev.berth.runtime.domain.AgentDefinition;
-import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.memory.MemoryBlock;
@@ -14,10 +14,12 @@ import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.memory.TokenCounter;
 import dev.berth.runtime.teams.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
+import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns an agent and a {@link StepContext} into one stateless model call within the agent's
@@ -25,28 +27,72 @@ import java.util.Set;
  * then the newest events that fit. Events are taken in whole exchanges (an assistant message
  * with tool calls and its results are one), newest first and without gaps, so a tool result
  * never appears without its call. Tokens are counted with the model family's tokenizer.
+ *
+ * <p>Counting is CPU work that grows with the context: {@link #offLoop} runs it on the
+ * {@link CpuWork} pool when there is much to count, so that no event loop is held by it.
+ * The methods themselves are plain functions that run on the calling thread.
  */
 final class ContextAssembler {
     private final ToolRegistry tools;
+    private final CpuWork cpu;
+    private final ClientToolDefinitions clientTools = new ClientToolDefinitions();
 
+    /** An assembler that counts on the calling thread (tests). */
     ContextAssembler(ToolRegistry tools) {
-        this.tools = tools;
+        this(tools, null);
     }
 
-    /** The request, and the events of the window that did not fit (to be compacted). */
-    record Assembled(ChatRequest request, List<Event> dropped, int inputTokens) {
+    /** @param cpu where large counting work runs, fairly between tenants; null: the calling thread */
+    ContextAssembler(ToolRegistry tools, CpuWork cpu) {
+        this.tools = tools;
+        this.cpu = cpu;
+    }
+
+    /**
+     * The request, the events of the window that did not fit (to be compacted), and the tokens
+     * left for events after instructions, memory and tools.
+     */
+    record Assembled(ChatRequest request, List<Event> dropped, int inputTokens, int eventBudget) {
         boolean overflowed() {
             return !dropped.isEmpty();
         }
+    }
+
+    /**
+     * Runs work of this assembler for the agent's step: inline when little is left to count,
+     * otherwise on the CPU pool under the agent's tenant, with the result back on the caller's context.
+     */
+    <T> Uni<T> offLoop(AgentDefinition agent, StepContext context, Supplier<T> work) {
+        return cpu == null ? Uni.createFrom().item(work) : cpu.run(agent.tenant(), uncountedChars(agent, context), work);
+    }
+
+    /**
+     * About how many characters a step would have to token-count: every client tool schema of a
+     * version not counted before (taken as unbounded), and the texts the counter does not remember.
+     */
+    long uncountedChars(AgentDefinition agent, StepContext context) {
+        if (clientTools.uncounted(agent)) {
+            return Long.MAX_VALUE;
+        }
+        TokenCounter counter = TokenCounter.forModel(agent.spec().model());
+        long chars = counter.uncountedChars(systemText(agent, context));
+        for (Event event : context.window()) {
+            ChatMessage message = toMessage(event);
+            if (message != null) {
+                chars += counter.uncountedChars(textOf(message));
+            }
+        }
+        return chars;
     }
 
     Assembled assemble(AgentDefinition agent, StepContext context) {
         TokenCounter counter = TokenCounter.forModel(agent.spec().model());
         List<ToolDefinition> definitions = toolDefinitions(agent);
         String system = systemText(agent, context);
-        int fixed = counter.message(system) + toolTokens(counter, definitions);
+        int fixed = counter.message(system) + toolTokens(counter, definitions, agent);
         List<Unit> units = units(context.window(), counter);
-        int kept = fit(units, agent.spec().memory().contextTokens() - fixed);
+        int budget = agent.spec().memory().contextTokens() - fixed;
+        int kept = fit(units, budget);
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(new ChatMessage.System(system));
         List<Event> dropped = new ArrayList<>();
@@ -61,7 +107,7 @@ final class ContextAssembler {
         }
         ChatRequest request = new ChatRequest(agent.spec().model(), messages, definitions, null, null,
                 agent.spec().limits().maxCompletionTokens(), null, null);
-        return new Assembled(request, dropped, tokens);
+        return new Assembled(request, dropped, tokens, budget);
     }
 
     /**
@@ -79,13 +125,6 @@ final class ContextAssembler {
             fold.addAll(units.get(i).events());
         }
         return fold;
-    }
-
-    /** The tokens available to events under the agent's budget, after instructions, memory and tools. */
-    int eventBudget(AgentDefinition agent, StepContext context) {
-        TokenCounter counter = TokenCounter.forModel(agent.spec().model());
-        return agent.spec().memory().contextTokens() - counter.message(systemText(agent, context))
-                - toolTokens(counter, toolDefinitions(agent));
     }
 
     /** How many of the newest units fit the budget, contiguously; at least the newest one. */
@@ -125,13 +164,19 @@ final class ContextAssembler {
         return text.toString();
     }
 
-    private static int toolTokens(TokenCounter counter, List<ToolDefinition> definitions) {
-        int tokens = 0;
-        for (ToolDefinition definition : definitions) {
-            tokens += counter.count(definition.name()) + counter.count(definition.description())
-                    + counter.count(String.valueOf(definition.parameters())) + TokenCounter.MESSAGE_OVERHEAD;
+    /** The tokens of the tools: Berth's and the team's counted now (small), the client's as counted once per version. */
+    private int toolTokens(TokenCounter counter, List<ToolDefinition> definitions, AgentDefinition agent) {
+        ClientToolDefinitions.Counted client = clientTools.of(agent);
+        int tokens = client.tokens();
+        for (ToolDefinition definition : definitions.subList(0, definitions.size() - client.definitions().size())) {
+            tokens += toolTokens(counter, definition);
         }
         return tokens;
+    }
+
+    static int toolTokens(TokenCounter counter, ToolDefinition definition) {
+        return counter.count(definition.name()) + counter.count(definition.description())
+                + counter.count(String.valueOf(definition.parameters())) + TokenCounter.MESSAGE_OVERHEAD;
     }
 
     /** Whole exchanges: a user message, a plain answer, or an answer with tool calls and their results. */
@@ -154,10 +199,7 @@ final class ContextAssembler {
     private List<ToolDefinition> toolDefinitions(AgentDefinition agent) {
         List<ToolDefinition> definitions = new ArrayList<>(tools.definitions(agent.spec().tools()));
         definitions.addAll(TeamTools.definitions(agent.spec()));
-        for (ClientTool tool : agent.spec().clientTools()) {
-            // Client schemas are sent as given, so not as strict: Berth cannot vouch for them.
-            definitions.add(new ToolDefinition(tool.name(), tool.description(), tool.parameters(), false));
-        }
+        definitions.addAll(clientTools.of(agent).definitions());
         return definitions;
     }
 

@@ -4,6 +4,7 @@ import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.config.TeamConfig;
 import dev.berth.runtime.config.MemoryConfig;
+import dev.berth.runtime.cpu.CpuWork;
 import dev.berth.runtime.memory.MemoryService;
 import dev.berth.runtime.port.MemoryStore;
 import dev.berth.runtime.domain.AgentDefinition;
@@ -82,13 +83,13 @@ public class RunEngine {
     public RunEngine(RunStore runs, EventLog events, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
-            MemoryConfig memoryConfig, MemoryStore memoryStore) {
+            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu) {
         this.runs = runs;
         this.agents = agents;
         this.feed = feed;
         this.config = config;
         this.observer = observers.isResolvable() ? observers.get() : EngineObserver.NONE;
-        this.parts = new EngineParts(runs, events, model, tools, new ContextAssembler(registry), feed, config,
+        this.parts = new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
                 Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory,
                 new Compactor(model), memoryConfig);
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
@@ -220,8 +221,13 @@ public class RunEngine {
                     }
                 })
                 .chain(RunExecution::execute)
-                .onFailure().invoke(failure -> LogContext.of(run,
-                        () -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id())))
+                .onFailure().call(failure -> {
+                    if (started[0] == null) {
+                        return UnstartableRun.settle(runs, claimed, failure, config.leaseTtl());
+                    }
+                    LogContext.of(run, () -> LOG.errorf(failure, "Run %s stopped unexpectedly", run.id()));
+                    return Uni.createFrom().voidItem();
+                })
                 .onTermination().invoke(() -> {
                     starting.remove(run.id(), claimed.lease());
                     // Only this execution: after a takeover of its own run, a newer one may be in the map.

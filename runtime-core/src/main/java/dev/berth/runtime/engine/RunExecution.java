@@ -153,13 +153,15 @@ final class RunExecution {
             return fail(new RunError("max_steps_exceeded", "the run reached the agent's limit of "
                     + agent.spec().limits().maxSteps() + " model calls"));
         }
-        ContextAssembler.Assembled assembled = parts.context().assemble(agent, context);
-        if (assembled.overflowed()) {
-            // Events fell out of the window: fold the older part into the summary first (its own step).
-            int keep = (int) (parts.context().eventBudget(agent, context) * parts.memoryConfig().compactionKeep());
-            return compact(context, keep, false);
-        }
-        return call(assembled.request(), context);
+        return parts.context().offLoop(agent, context, () -> parts.context().assemble(agent, context))
+                .chain(assembled -> {
+                    if (assembled.overflowed()) {
+                        // Events fell out of the window: fold the older part into the summary first (its own step).
+                        int keep = (int) (assembled.eventBudget() * parts.memoryConfig().compactionKeep());
+                        return compact(context, keep, false);
+                    }
+                    return call(assembled.request(), context);
+                });
     }
 
     private Uni<Boolean> call(ChatRequest request, StepContext context) {
@@ -185,7 +187,11 @@ final class RunExecution {
      * @param overflow    whether the model refused the context; then a failure fails the run
      */
     private Uni<Boolean> compact(StepContext context, int keepTokens, boolean overflow) {
-        List<Event> fold = parts.context().toFold(agent, context, keepTokens);
+        return parts.context().offLoop(agent, context, () -> parts.context().toFold(agent, context, keepTokens))
+                .chain(fold -> compact(context, fold, overflow));
+    }
+
+    private Uni<Boolean> compact(StepContext context, List<Event> fold, boolean overflow) {
         if (fold.isEmpty()) {
             return overflow ? fail(new RunError("context_length_exceeded",
                     "the newest exchange alone exceeds the model's context window")) : sendTruncated(context);
@@ -213,7 +219,8 @@ final class RunExecution {
 
     /** The model call with what fits, when nothing can be folded (or folding failed). */
     private Uni<Boolean> sendTruncated(StepContext context) {
-        return call(parts.context().assemble(agent, context).request(), context);
+        return parts.context().offLoop(agent, context, () -> parts.context().assemble(agent, context))
+                .chain(assembled -> call(assembled.request(), context));
     }
 
     /**

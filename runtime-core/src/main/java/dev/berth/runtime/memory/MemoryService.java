@@ -7,6 +7,7 @@ import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.MemoryStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,9 +26,9 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class MemoryService {
-    public static final int MAX_CONTENT = 8_000;
-    public static final int MAX_BLOCK = 4_000;
-    public static final int MAX_PAGE = 100;
+    public static final int MAX_CONTENT = InputLimits.MAX_MEMORY_CHARS;
+    public static final int MAX_BLOCK = InputLimits.MAX_BLOCK_CHARS;
+    public static final int MAX_PAGE = InputLimits.MAX_PAGE;
     public static final Set<String> KINDS = Set.of("fact", "preference", "summary", "note");
     /** The id part may be any actor id (1-256 characters, no control characters), agent name or session id. */
     private static final Pattern NAMESPACE = Pattern.compile("(actors|agents|sessions)/[^\\p{Cntrl}]{1,256}");
@@ -62,8 +63,8 @@ public class MemoryService {
             throw ValidationException.field("kind", "must be one of fact, preference, summary, note");
         }
         validateContent(input.content());
-        if (input.key() != null && (input.key().isBlank() || input.key().length() > 256)) {
-            throw ValidationException.field("key", "must be 1-256 characters");
+        if (input.key() != null) {
+            InputLimits.identifier("key", input.key());
         }
         String actor = input.actorId() != null ? input.actorId()
                 : input.namespace().startsWith("actors/") ? input.namespace().substring("actors/".length()) : null;
@@ -114,8 +115,8 @@ public class MemoryService {
     /** Checks a search's input; {@link #search} does it too. */
     public static void validateSearch(List<String> namespaces, String query, int k) {
         namespaces.forEach(MemoryService::validateNamespace);
-        if (query == null || query.isBlank()) {
-            throw ValidationException.field("query", "is required");
+        if (query == null || query.isBlank() || query.length() > MAX_CONTENT) {
+            throw ValidationException.field("query", "is required and at most " + MAX_CONTENT + " characters");
         }
         if (k < 1 || k > MAX_PAGE) {
             throw ValidationException.field("topK", "must be between 1 and " + MAX_PAGE);
@@ -149,9 +150,7 @@ public class MemoryService {
     }
 
     public Uni<Erasure> eraseActor(TenantId tenant, String actorId) {
-        if (actorId == null || actorId.isBlank() || actorId.length() > 256) {
-            throw ValidationException.field("actorId", "must be 1-256 characters");
-        }
+        InputLimits.identifier("actorId", actorId);
         return store.eraseActor(tenant, actorId);
     }
 

@@ -80,6 +80,17 @@ public final class TokenCounter {
         return tokens;
     }
 
+    /**
+     * The characters {@link #count} would have to encode for this text: none for a short or
+     * remembered text. Lets a caller judge whether counting is worth moving off an event loop.
+     */
+    public int uncountedChars(String text) {
+        if (text == null || text.length() < MEMO_MIN_CHARS) {
+            return 0;
+        }
+        return text.length() <= MEMO_MAX_CHARS && memo.containsKey(text) ? 0 : text.length();
+    }
+
     /** Loaded on first use (see {@link #warmUp()}); the registry loads each encoding once. */
     private Encoding encoding() {
         Encoding loaded = encoding;

@@ -25,6 +25,9 @@ public interface AgentStore {
     /** All versions of the agent, oldest first; empty for an unknown agent. */
     Uni<List<AgentDefinition>> versions(TenantId tenant, String name);
 
-    /** The latest version of every agent of the tenant, by name. */
-    Uni<List<AgentDefinition>> latestOfEach(TenantId tenant);
+    /**
+     * The latest version of each agent of the tenant, by name: at most {@code limit} of them,
+     * named after {@code afterName} (null for the first).
+     */
+    Uni<List<AgentDefinition>> latestOfEach(TenantId tenant, String afterName, int limit);
 }

@@ -3,9 +3,12 @@ package dev.berth.runtime.service;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.ClientTool;
+import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
+import dev.berth.runtime.internal.Json;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.teams.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
@@ -24,8 +27,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class AgentService {
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
-    static final int MAX_INSTRUCTIONS = 100_000;
-    static final int MAX_CLIENT_TOOLS = 128;
+    static final int MAX_INSTRUCTIONS = InputLimits.MAX_TEXT_CHARS;
+    static final int MAX_CLIENT_TOOLS = InputLimits.MAX_CLIENT_TOOLS;
     static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     /** The most agents one team (an agent's sub-agents and handoff targets, transitively) may have. */
     static final int MAX_TEAM_MEMBERS = 32;
@@ -115,8 +118,13 @@ public class AgentService {
         });
     }
 
-    public Uni<List<AgentDefinition>> list(TenantId tenant) {
-        return agents.latestOfEach(tenant);
+    /** The latest version of each agent, by name, a page at a time; the cursor is the last name of a page. */
+    public Uni<Page<AgentDefinition>> list(TenantId tenant, String cursor, int limit) {
+        InputLimits.count("limit", limit, 1, InputLimits.MAX_PAGE);
+        // One more than asked tells whether a next page exists.
+        return agents.latestOfEach(tenant, cursor, limit + 1).map(found -> found.size() <= limit
+                ? new Page<>(found, null)
+                : new Page<>(found.subList(0, limit), found.get(limit - 1).name()));
     }
 
     /** The latest version of each name, in order; one after the other, as a store session is not shared. */
@@ -156,6 +164,13 @@ public class AgentService {
             }
             if (!"object".equals(tool.parameters().path("type").asText())) {
                 errors.put(field + ".parameters", "must be a JSON schema with \"type\": \"object\"");
+            } else if (Json.write(tool.parameters()).length() > InputLimits.MAX_TOOL_SCHEMA_CHARS) {
+                errors.put(field + ".parameters", "must be at most " + InputLimits.MAX_TOOL_SCHEMA_CHARS
+                        + " characters as JSON");
+            }
+            if (tool.description().length() > InputLimits.MAX_TOOL_DESCRIPTION_CHARS) {
+                errors.put(field + ".description", "must be at most " + InputLimits.MAX_TOOL_DESCRIPTION_CHARS
+                        + " characters");
             }
         }
     }
@@ -170,8 +185,11 @@ public class AgentService {
         } else if (spec.instructions().length() > MAX_INSTRUCTIONS) {
             errors.put("instructions", "must be at most " + MAX_INSTRUCTIONS + " characters");
         }
-        if (spec.model().isBlank()) {
-            errors.put("model", "must not be blank");
+        if (spec.model().isBlank() || spec.model().length() > InputLimits.MAX_ID_CHARS) {
+            errors.put("model", "must be 1-" + InputLimits.MAX_ID_CHARS + " characters");
+        }
+        if (spec.tools().size() > InputLimits.MAX_TOOLS) {
+            errors.put("tools", "must name at most " + InputLimits.MAX_TOOLS + " tools");
         }
         for (int i = 0; i < spec.tools().size(); i++) {
             String tool = spec.tools().get(i);

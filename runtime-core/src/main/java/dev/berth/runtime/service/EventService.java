@@ -6,6 +6,7 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.internal.Json;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Reads and follows a session's committed events, from any process. */
 @ApplicationScoped
 public class EventService {
-    public static final int MAX_PAGE = 500;
+    public static final int MAX_PAGE = InputLimits.MAX_EVENT_PAGE;
     /** How often a follower reads without being told to (see RunService.POLL_BOUND). */
     private static final Duration POLL_BOUND = Duration.ofSeconds(10);
 

@@ -7,6 +7,7 @@ import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.RunStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +26,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class RunActionService {
-    public static final int MAX_ACTIONS = 128;
-    public static final int MAX_REASON_CHARS = 2_000;
+    public static final int MAX_ACTIONS = InputLimits.MAX_ACTIONS;
+    public static final int MAX_REASON_CHARS = InputLimits.MAX_REASON_CHARS;
 
     private final RunStore runs;
     private final int maxOutputChars;

@@ -6,6 +6,7 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.engine.EventPayloads;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.RunStore;
 import io.smallrye.mutiny.Uni;
@@ -18,8 +19,8 @@ import java.util.UUID;
 /** Accepts input for sessions, and lets clients read, wait for and cancel runs from any process. */
 @ApplicationScoped
 public class RunService {
-    public static final int MAX_INPUT_CHARS = 100_000;
-    public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    public static final int MAX_INPUT_CHARS = InputLimits.MAX_TEXT_CHARS;
+    public static final Duration MAX_WAIT = Duration.ofSeconds(InputLimits.MAX_WAIT_SECONDS);
     /**
      * How often a waiter reads its run without being told to. The feed wakes waiters after a
      * reconnection, so this only bounds losses nobody knows of; with thousands of waiting

@@ -8,6 +8,7 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.SessionStore;
 import dev.berth.runtime.port.TeamStore;
 import io.smallrye.mutiny.Uni;
@@ -21,7 +22,7 @@ import java.util.UUID;
 /** Opens, reads, lists and deletes sessions. */
 @ApplicationScoped
 public class SessionService {
-    public static final int MAX_PAGE = 100;
+    public static final int MAX_PAGE = InputLimits.MAX_PAGE;
 
     private final SessionStore sessions;
     private final AgentService agents;
@@ -60,9 +61,8 @@ public class SessionService {
      */
     public Uni<Session> open(TenantId tenant, String agentName, Integer agentVersion, String actorId,
             InputPolicy policy, Map<String, Object> metadata, Duration ttl) {
-        if (actorId == null || actorId.isBlank() || actorId.length() > 256) {
-            throw ValidationException.field("actorId", "must be 1-256 characters");
-        }
+        InputLimits.identifier("actorId", actorId);
+        InputLimits.metadata("metadata", metadata);
         if (agentName == null || agentName.isBlank()) {
             throw ValidationException.field("agent", "is required");
         }

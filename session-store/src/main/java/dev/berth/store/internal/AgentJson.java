@@ -8,6 +8,7 @@ import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.MemoryPolicy;
+import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ public final class AgentJson {
         node.path("approvalRequired").forEach(tool -> approvalRequired.add(tool.asText()));
         return new AgentSpec(node.path("instructions").asText(), node.path("model").asText(), tools,
                 new AgentLimits(limits.path("maxSteps").asInt(AgentLimits.DEFAULT.maxSteps()), maxTokens,
-                        Duration.ofSeconds(limits.path("runTimeoutSeconds")
+                        // Stored before the bounds existed, a timeout may be out of them: clamped, never fatal.
+                        InputLimits.clampSeconds(limits.path("runTimeoutSeconds")
                                 .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
                 InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), clientTools, approvalRequired,
                 subAgents, handoffs, memory(node.path("memory")));
@@ -114,6 +116,6 @@ public final class AgentJson {
     }
 
     private static Duration seconds(JsonNode node, String field) {
-        return node.hasNonNull(field) ? Duration.ofSeconds(node.get(field).asLong()) : null;
+        return node.hasNonNull(field) ? InputLimits.clampSeconds(node.get(field).asLong()) : null;
     }
 }

@@ -23,8 +23,15 @@ public class AgentRepository implements PanacheRepositoryBase<AgentEntity, Agent
         return list("tenantId = ?1 and name = ?2 order by version", tenantId, name);
     }
 
-    public Uni<List<AgentEntity>> latestOfEach(UUID tenantId) {
-        return list("tenantId = ?1 and version = (select max(b.version) from AgentEntity b"
-                + " where b.tenantId = ?1 and b.name = name) order by name", tenantId);
+    /**
+     * The latest version of each agent named after {@code afterName}, by name, at most {@code limit}.
+     * The outer entity has an alias of its own: an unqualified {@code name} inside the subquery
+     * would be the subquery's, which made it the tenant's highest version of any agent.
+     */
+    public Uni<List<AgentEntity>> latestOfEach(UUID tenantId, String afterName, int limit) {
+        return find("from AgentEntity a where a.tenantId = ?1 and a.name > ?2"
+                + " and a.version = (select max(b.version) from AgentEntity b"
+                + " where b.tenantId = a.tenantId and b.name = a.name) order by a.name", tenantId, afterName)
+                .range(0, limit - 1).list();
     }
 }

@@ -25,10 +25,12 @@ public final class FakeHandler {
 
     private final Vertx vertx;
     private final FakeState state;
+    private final FakeAccess access;
 
     public FakeHandler(Vertx vertx, FakeState state) {
         this.vertx = vertx;
         this.state = state;
+        this.access = new FakeAccess(state);
     }
 
     public void handle(HttpServerRequest req) {
@@ -38,11 +40,21 @@ public final class FakeHandler {
     private void dispatch(HttpServerRequest req, Buffer buf) {
         String path = req.path();
         if (path.startsWith("/_fake/")) {
-            Control.handle(req, path, buf, state);
+            // Control reads every recorded prompt and scripts answers: the key itself, never an issued token.
+            if (access.allowsControl(req)) {
+                Control.handle(req, path, buf, state);
+            } else {
+                FakeAccess.refuse(req);
+            }
             return;
         }
         if (TOKEN.matcher(path).matches() && req.method() == HttpMethod.POST) {
             Tokens.handle(req, buf, state);
+            return;
+        }
+        // Refused before it is recorded or routed: without the key, nothing is learnt about the fake.
+        if (!access.allowsModel(req)) {
+            FakeAccess.refuse(req);
             return;
         }
         JsonNode body = parseBody(buf);
@@ -70,11 +82,6 @@ public final class FakeHandler {
         String model = pathModel != null ? pathModel : Json.str(body, "model");
         Exchange ex = new Exchange(vertx, body, path.startsWith("/openai/"), model == null ? "unknown" : model,
                 req.response());
-        if (!authorised(req)) {
-            ex.json(401, ChatCompletions.error("401", "Access denied due to invalid subscription key or wrong API "
-                    + "endpoint. Make sure to provide a valid key for an active subscription.", 401));
-            return;
-        }
         String invalid = validate(operation, body);
         if (invalid != null) {
             ex.json(400, ChatCompletions.error("invalid_request_error", invalid, 400));
@@ -199,17 +206,6 @@ public final class FakeHandler {
         }
     }
 
-    private boolean authorised(HttpServerRequest req) {
-        String key = state.options.apiKey();
-        if (key == null) {
-            return true;
-        }
-        String auth = req.getHeader("authorization");
-        String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
-        return key.equals(req.getHeader("api-key")) || key.equals(bearer)
-                || (bearer != null && state.issuedTokens.contains(bearer));
-    }
-
     private static JsonNode parseBody(Buffer buf) {
         if (buf == null || buf.length() == 0) {
             return Json.object();
@@ -230,7 +226,7 @@ public final class FakeHandler {
     /** Encodes the recorded requests for {@code GET /_fake/requests}. */
     static ArrayNode recordedJson(FakeState state) {
         ArrayNode arr = Json.array();
-        state.recorded.forEach(r -> arr.add(ScriptCodec.recorded(r)));
+        state.recorded.list().forEach(r -> arr.add(ScriptCodec.recorded(r)));
         return arr;
     }
 }

@@ -2,7 +2,6 @@ package dev.berth.model.fake.internal;
 
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.fake.RecordedRequest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,7 +13,7 @@ public final class FakeState {
     public final ConcurrentLinkedQueue<FakeReply> script = new ConcurrentLinkedQueue<>();
     /** Scripts served to requests whose system instructions contain the key (parallel agents). */
     public final java.util.Map<String, ConcurrentLinkedQueue<FakeReply>> routes = new ConcurrentHashMap<>();
-    public final ConcurrentLinkedQueue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
+    public final RequestRecord recorded;
     public final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     public final AtomicInteger tokenRequests = new AtomicInteger();
     /** When set, a model request finding the script empty is an error, not a demo answer. */
@@ -22,6 +21,7 @@ public final class FakeState {
 
     public FakeState(FakeOptions options) {
         this.options = options;
+        this.recorded = new RequestRecord(options.recordLimit());
     }
 
     public void reset() {

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A fake Microsoft Entra ID token endpoint ({@code POST /{tenant}/oauth2/v2.0/token}) for the
  * client-credentials flow with a client secret or a federated client assertion. A secret or
- * assertion equal to {@code invalid} is refused, like a wrong one would be.
+ * assertion equal to {@code invalid} is refused, like a wrong one would be; when the fake has an
+ * api key, only the key is a valid secret or assertion (so no one without it gets a token).
  */
 final class Tokens {
     private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -25,8 +26,11 @@ final class Tokens {
         var response = req.response().putHeader("content-type", "application/json");
         String secret = form.get("client_secret");
         String assertion = form.get("client_assertion");
-        boolean credentialOk = (secret != null && !secret.equals("invalid"))
-                || (assertion != null && !assertion.equals("invalid") && JWT_BEARER.equals(form.get("client_assertion_type")));
+        boolean assertionType = JWT_BEARER.equals(form.get("client_assertion_type"));
+        String key = state.options.apiKey();
+        boolean credentialOk = key == null
+                ? (secret != null && !secret.equals("invalid")) || (assertion != null && !assertion.equals("invalid") && assertionType)
+                : FakeAccess.matches(key, secret) || (FakeAccess.matches(key, assertion) && assertionType);
         if (!"client_credentials".equals(form.get("grant_type")) || form.get("client_id") == null || !credentialOk
                 || form.get("scope") == null) {
             response.setStatusCode(401).end(Json.object().put("error", "invalid_client")
