@@ -11,7 +11,7 @@ import jakarta.inject.Singleton;
 
 /**
  * Request bodies are read as strict JSON (docs/adr/0017): one value and nothing after it, no key
- * twice, no fraction where an integer belongs, and only well-formed Unicode, so that what Berth
+ * twice, no fraction where an integer belongs, and only well-formed UTF-8, so that what Berth
  * stores is exactly what the client meant (a number is a JSON number, not a string that looks like one) and no two parsers can read a body differently. Anything
  * else is a 400 problem before a resource runs.
  *
@@ -34,7 +34,7 @@ public class StrictJsonCustomizer implements ObjectMapperCustomizer {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
-        // Lone surrogate escapes and malformed UTF-8 (overlong forms, encoded surrogates) are refused.
-        mapper.getFactory().setInputDecorator(new WellFormedUnicodeInput());
+        // Malformed UTF-8 (overlong forms, encoded surrogates) is refused; Jackson decoded it.
+        mapper.getFactory().setInputDecorator(new WellFormedUtf8Input());
     }
 }

@@ -42,7 +42,7 @@ public final class FuzzTally {
     }
 
     private final Map<Integer, Integer> byStatus = new TreeMap<>();
-    private final Map<String, Integer> byKind = new TreeMap<>();
+    private final Map<String, Map<Integer, Integer>> byKind = new TreeMap<>();
     private final Map<Group, Integer> failures = new TreeMap<>();
     private final Map<Group, String> examples = new TreeMap<>();
     private final Set<Route> publicRoutes;
@@ -58,7 +58,7 @@ public final class FuzzTally {
     public Failure record(FuzzCase fuzz, RawAnswer answer) {
         requests++;
         byStatus.merge(answer.status(), 1, Integer::sum);
-        byKind.merge(fuzz.kind().label(), 1, Integer::sum);
+        byKind.computeIfAbsent(fuzz.kind().label(), k -> new TreeMap<>()).merge(answer.status(), 1, Integer::sum);
         Failure failure = judge(fuzz, answer);
         if (failure == Failure.NO_ANSWER && fuzz.kind().mayGoUnanswered()) {
             unanswered++;
@@ -136,7 +136,7 @@ public final class FuzzTally {
         lines.add("fuzz: " + requests + " requests; by status " + byStatus + "; 5xx " + serverErrors()
                 + "; unanswered (framing) " + unanswered + "; rows changed: "
                 + (rowChanges.isEmpty() ? "none" : rowChanges));
-        lines.add("fuzz: by input kind " + byKind);
+        lines.add("fuzz: by input kind and status " + byKind);
         lines.add("fuzz: routes answered without a key: " + publicRoutes);
         lines.add("fuzz: " + failureCount() + " failing answers in " + failures.size() + " groups"
                 + (failures.isEmpty() ? "" : " (route | input kind | status | failure | count | example):"));
