@@ -9,7 +9,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +26,10 @@ import org.junit.jupiter.api.Test;
  * <ul>
  * <li>no answer is a 5xx, and every 4xx is {@code application/problem+json} with a {@code type};</li>
  * <li>no request that had to be refused was accepted (a 2xx for a writing method);</li>
- * <li>every table's row count and content hash is as before. No table is excluded: the fixture's
- *     runs are settled (completed or paused) before the first snapshot, so no lease or heartbeat is
- *     written during the run, and the snapshot is taken only once two in a row agree.</li>
+ * <li>every table's row count and content hash is as before: {@link #WHOLE} whole, the others for
+ *     the fuzz tenant's rows (see there why). The fixture's runs are settled (completed or paused)
+ *     before the first snapshot, which is taken once two in a row agree, so no lease or heartbeat
+ *     of the fuzz tenant is written during the run.</li>
  * </ul>
  * The seed is printed; {@code -Dberth.fuzz.seed=N} replays a run, {@code -Dberth.fuzz.requests=N}
  * sets its size (CI: {@value #CI_REQUESTS}; full: 10,000, see docs/security-suites.md). Failures are
@@ -40,26 +39,42 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = BerthTestResource.class, restrictToAnnotatedClass = false)
 class ApiFuzzTest {
     static final int CI_REQUESTS = 3000;
+    /**
+     * Compared whole; of the other tables, only the fuzz tenant's rows are compared. Other tenants'
+     * rows are left out on purpose: test classes that ran before in the same JVM may leave runs in
+     * flight (a 60 s model reply, say) whose leases, heartbeats and steps change rows meanwhile.
+     * Every fuzz request carries the fuzz tenant's key (or, for operator-only routes, the operator's,
+     * whose writes land in these two tables), so whatever it could write is in what is compared;
+     * that no request reaches another tenant's rows is the tenancy suite's proof.
+     */
+    static final Set<String> WHOLE = Set.of("tenants", "api_keys");
 
     @TestHTTPResource
     URL base;
 
     @Test
     void badInputIsRefusedCleanlyAndChangesNothing() throws Exception {
-        // Given the routes of the OpenAPI document, and one of everything in the operator's tenant
+        // Given the routes of the OpenAPI document, and a tenant with one of everything
         long seed = Long.getLong("berth.fuzz.seed", System.nanoTime());
         int size = Integer.getInteger("berth.fuzz.requests", CI_REQUESTS);
         Random random = new Random(seed);
         System.out.println("fuzz: seed " + seed + ", " + size + " requests");
         OpenApiRoutes document = OpenApiRoutes.load(base.toURI());
-        TenantObjects objects = TenantObjects.populate(BerthTestResource.ADMIN_KEY, operatorTenant(),
-                "fz" + Long.toHexString(seed & 0xffffff));
+        TenantObjects objects = TenantObjects.create("fz" + Long.toHexString(seed & 0xffffff));
         long maxBody = ConfigProvider.getConfig().getOptionalValue("berth.api.max-body-bytes", Long.class)
                 .orElse(1_048_576L);
         FuzzCases cases = new FuzzCases(objects, new SchemaBodies(document, objects.fields()), document.routes(),
                 maxBody);
         RawHttp http = new RawHttp(base.getHost(), base.getPort(), Duration.ofSeconds(15));
-        DatabaseSnapshot before = Snapshots.atRest(null);
+        List<Route> operatorOnly = new ArrayList<>();
+        for (Route route : document.routes()) {
+            if (http.send(cases.bodiless(route, random), random).status() == 403) {
+                cases.useKey(route, BerthTestResource.ADMIN_KEY);
+                operatorOnly.add(route);
+            }
+        }
+        System.out.println("fuzz: routes sent with the operator's key: " + operatorOnly);
+        DatabaseSnapshot before = Snapshots.atRest(objects.tenant(), WHOLE);
 
         // When every (route, input kind) pair is tried once, then random pairs until the size is reached
         Set<Route> publicRoutes = document.routes().stream().filter(Route::safe)
@@ -77,7 +92,7 @@ class ApiFuzzTest {
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
 
         // Then nothing was written, no answer was a 5xx, and every refusal was a typed problem
-        List<String> changes = Snapshots.changesSince(before, null);
+        List<String> changes = Snapshots.changesSince(before, objects.tenant(), WHOLE);
         System.out.println(tally.report(seed, changes));
         System.out.printf("fuzz: %d routes, %d (route, kind) pairs, %d s%n", document.routes().size(), pairs.size(),
                 seconds);
@@ -110,13 +125,5 @@ class ApiFuzzTest {
             }
         }
         return pairs.getLast();
-    }
-
-    private static UUID operatorTenant() throws Exception {
-        try (Connection connection = BerthTestResource.database().connect();
-                var rows = connection.createStatement().executeQuery("select id from tenants where operator")) {
-            rows.next();
-            return rows.getObject(1, UUID.class);
-        }
     }
 }

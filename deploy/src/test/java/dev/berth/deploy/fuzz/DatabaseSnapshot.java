@@ -34,13 +34,20 @@ public record DatabaseSnapshot(Map<String, Table> tables) {
 
     /** Every table, the rows of {@code tenant} only (all rows when {@code tenant} is null). */
     public static DatabaseSnapshot take(Connection connection, UUID tenant) throws SQLException {
+        return take(connection, tenant, Set.of());
+    }
+
+    /** Like {@link #take(Connection, UUID)}, with the tables named in {@code whole} taken whole all the same. */
+    public static DatabaseSnapshot take(Connection connection, UUID tenant, Set<String> whole) throws SQLException {
         Map<String, Set<String>> columns = columns(connection);
         Map<String, Table> tables = new TreeMap<>();
         try (Statement statement = connection.createStatement()) {
             for (Map.Entry<String, Set<String>> table : columns.entrySet()) {
                 String name = table.getKey();
                 String where = "";
-                if (tenant != null && table.getValue().contains("tenant_id")) {
+                if (whole.contains(name)) {
+                    where = "";
+                } else if (tenant != null && table.getValue().contains("tenant_id")) {
                     where = " where t.tenant_id = '" + tenant + "'";
                 } else if (tenant != null && name.equals("tenants")) {
                     where = " where t.id = '" + tenant + "'";

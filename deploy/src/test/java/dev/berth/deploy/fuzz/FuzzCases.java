@@ -32,6 +32,7 @@ public final class FuzzCases {
     private final PathValues values;
     private final Map<String, List<String>> methodsByPath;
     private final long maxBodyBytes;
+    private final Map<Route, String> otherKeys = new LinkedHashMap<>();
 
     public FuzzCases(TenantObjects objects, SchemaBodies bodies, List<Route> routes, long maxBodyBytes) {
         this.objects = objects;
@@ -52,6 +53,16 @@ public final class FuzzCases {
             case AUTH -> auth(route, random);
             case ODD_HEADERS, FRAMING, WRONG_METHOD, UNKNOWN_ROUTE -> HttpMutations.make(this, route, kind, random);
         };
+    }
+
+    /** Unknown ids and no body, with the tenant's key: a 403 says the route needs another key. */
+    public RawRequest bodiless(Route route, RandomGenerator random) {
+        return base(route, values.unknown(route, random), Map.of(), null);
+    }
+
+    /** Sends {@code route}'s requests with {@code key} instead of the tenant's (routes only an operator may use). */
+    public void useKey(Route route, String key) {
+        otherKeys.put(route, key);
     }
 
     /** A reading route asked without a key: a route that answers it needs none ({@code /v1/info}). */
@@ -120,7 +131,7 @@ public final class FuzzCases {
 
     RawRequest base(Route route, Map<String, String> path, Map<String, String> query, byte[] body) {
         List<String[]> headers = new ArrayList<>();
-        headers.add(new String[] {"Authorization", "Bearer " + objects.key()});
+        headers.add(new String[] {"Authorization", "Bearer " + otherKeys.getOrDefault(route, objects.key())});
         if (body != null) {
             headers.add(new String[] {"Content-Type", JSON});
         }
@@ -197,8 +208,8 @@ public final class FuzzCases {
         byte[] body = route.hasBody() ? new JsonSplicer(plain(route)).bytes() : null;
         RawRequest base = realBase(route, body, random).withoutHeader("Authorization");
         List<String> keys = List.of("", "Bearer", "Bearer ", "Bearer brt_wrong", "Basic YWRtaW46YWRtaW4=",
-                "Bearer " + objects.key() + "x", "Bearer " + "k".repeat(5000), "Token " + objects.key(),
-                "Bearer " + objects.key().substring(0, objects.key().length() - 1));
+                "Bearer " + key(route) + "x", "Bearer " + "k".repeat(5000), "Token " + key(route),
+                "Bearer " + key(route).substring(0, key(route).length() - 1));
         int choice = random.nextInt(keys.size() + 1);
         if (choice == keys.size()) {
             return new FuzzCase(route, InputKind.AUTH, "no Authorization", base);
@@ -206,6 +217,10 @@ public final class FuzzCases {
         String key = keys.get(choice);
         return new FuzzCase(route, InputKind.AUTH, "Authorization: " + abbreviate(key),
                 base.withHeader("Authorization", key));
+    }
+
+    private String key(Route route) {
+        return otherKeys.getOrDefault(route, objects.key());
     }
 
     static String abbreviate(String value) {

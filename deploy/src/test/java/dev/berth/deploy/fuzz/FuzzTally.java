@@ -140,6 +140,15 @@ public final class FuzzTally {
         lines.add("fuzz: routes answered without a key: " + publicRoutes);
         lines.add("fuzz: " + failureCount() + " failing answers in " + failures.size() + " groups"
                 + (failures.isEmpty() ? "" : " (route | input kind | status | failure | count | example):"));
+        Map<String, int[]> byKindAndFailure = new TreeMap<>();
+        failures.forEach((group, count) -> {
+            int[] tally = byKindAndFailure.computeIfAbsent(group.kind() + " | " + group.status() + " | "
+                    + group.failure().label, k -> new int[2]);
+            tally[0] += count;
+            tally[1]++;
+        });
+        byKindAndFailure.forEach((key, tally) -> lines.add(String.format("FUZZ-FAIL-SUMMARY %s | x%d on %d routes",
+                key, tally[0], tally[1])));
         failures.forEach((group, count) -> lines.add(String.format("FUZZ-FAIL %s | %s | %d | %s | x%d | %s",
                 group.route(), group.kind(), group.status(), group.failure().label, count, examples.get(group))));
         return String.join(System.lineSeparator(), lines);
