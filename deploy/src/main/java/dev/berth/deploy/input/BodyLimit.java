@@ -1,0 +1,79 @@
+package dev.berth.deploy.input;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.deploy.error.Problems;
+import io.netty.buffer.ByteBufInputStream;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * The request body limit ({@code berth.api.max-body-bytes}), counted as the bytes arrive
+ * whatever the framing: a {@code Content-Length} over the limit is refused before any byte is
+ * read, and a chunked body (or one without a length) the moment the count passes the limit.
+ * Either way the answer is a 413 problem and nothing is stored.
+ *
+ * <p>A Vert.x body handler in front of every route reads the body into memory up to the limit,
+ * and a pre-matching filter hands what it read to RESTEasy Reactive as the entity stream. (Left to
+ * itself, RESTEasy Reactive 3.33 copies a body read beforehand twice when it is larger than its
+ * input buffer, {@code quarkus.rest.input-buffer-size}, and the second copy is zeros.)
+ * The rest of an oversized body is read and thrown away, so the client can read its 413.
+ * Runs before Quarkus's own cap ({@code quarkus.http.limits.max-body-size}, order -2), which
+ * stays as a second line with a plain 413.
+ */
+@ApplicationScoped
+public class BodyLimit {
+    /** Before Quarkus's upload limit (-2) and every application route. */
+    static final int ORDER = -3;
+    private static final int PAYLOAD_TOO_LARGE = 413;
+
+    private final long maxBytes;
+    private final ObjectMapper json;
+
+    @Inject
+    public BodyLimit(@ConfigProperty(name = "berth.api.max-body-bytes", defaultValue = "1048576") long maxBytes,
+            ObjectMapper json) {
+        this.maxBytes = maxBytes;
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(ORDER)
+                .handler(BodyHandler.create(false).setBodyLimit(maxBytes))
+                .failureHandler(this::tooLarge);
+    }
+
+    /** The body the route handler read, as the entity stream: RESTEasy Reactive then reads nothing itself. */
+    @ServerRequestFilter(preMatching = true)
+    public void useBodyRead(ContainerRequestContext request, RoutingContext context) {
+        Buffer body = context.body().buffer();
+        if (body != null && body.length() > 0) {
+            request.setEntityStream(new ByteBufInputStream(body.getByteBuf()));
+        }
+    }
+
+    private void tooLarge(RoutingContext context) {
+        if (context.statusCode() != PAYLOAD_TOO_LARGE || context.response().headWritten()) {
+            context.next();
+            return;
+        }
+        Problems.Problem problem = new Problems.Problem(Problems.TYPE_BASE + "payload-too-large", "Payload Too Large",
+                PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + maxBytes + " bytes", null);
+        try {
+            context.response().setStatusCode(PAYLOAD_TOO_LARGE)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
+                    .end(json.writeValueAsString(problem));
+        } catch (JsonProcessingException e) {
+            context.next();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.berth.deploy.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.deploy.BerthTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The body limit counts bytes as they arrive: chunked bodies (no Content-Length) over
+ * {@code berth.api.max-body-bytes} are a 413 problem and store nothing, as the issue found
+ * 2 MB of session metadata and a 6 MB tool schema stored.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = BerthTestResource.class, restrictToAnnotatedClass = false)
+class BodyLimitTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void chunkedBodiesOverTheLimitAreRefusedAndStoreNothing() throws Exception {
+        // Given an agent, and the row counts
+        HttpResponse<String> defined = send("PUT", "v1/agents/chunky",
+                "{\"instructions\":\"Chunky.\",\"model\":\"m\"}");
+        assertThat(defined.statusCode()).isEqualTo(201);
+        long[] before = counts();
+
+        // When 2 MB of session metadata and a 6 MB tool schema arrive chunked
+        HttpResponse<String> metadata = send("POST", "v1/sessions", "{\"agent\":\"chunky\",\"actorId\":\"a\","
+                + "\"metadata\":{\"blob\":\"" + "x".repeat(2_000_000) + "\"}}");
+        HttpResponse<String> schema = send("PUT", "v1/agents/chunky", "{\"instructions\":\"i\",\"model\":\"m\","
+                + "\"clientTools\":[{\"name\":\"t\",\"parameters\":{\"type\":\"object\",\"description\":\""
+                + "y".repeat(6_000_000) + "\"}}]}");
+
+        // Then both are a 413 problem, and nothing was stored
+        for (HttpResponse<String> response : new HttpResponse[] {metadata, schema}) {
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(response.body()).contains("https://berth.dev/problems/payload-too-large");
+        }
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void aChunkedBodyUnderTheLimitIsServed() throws Exception {
+        send("PUT", "v1/agents/chunky", "{\"instructions\":\"Chunky.\",\"model\":\"m\"}");
+        // Padded with whitespace to just under 1 MiB, and sent without a length
+        String body = "{\"agent\":\"chunky\",\"actorId\":\"padded\"}";
+        HttpResponse<String> response = send("POST", "v1/sessions", body + " ".repeat(1_048_000 - body.length()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+
+    /** Sends the body chunked: read from a stream of unknown length, so no Content-Length is sent. */
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long[] counts() throws Exception {
+        try (Connection connection = BerthTestResource.database().connect();
+                ResultSet rows = connection.createStatement().executeQuery(
+                        "select (select count(*) from sessions), (select count(*) from agents)")) {
+            rows.next();
+            return new long[] {rows.getLong(1), rows.getLong(2)};
+        }
+    }
+}
