@@ -65,7 +65,7 @@ class ApiFuzzTest {
                 .orElse(1_048_576L);
         FuzzCases cases = new FuzzCases(objects, new SchemaBodies(document, objects.fields()), document.routes(),
                 maxBody);
-        RawHttp http = new RawHttp(base.getHost(), base.getPort(), Duration.ofSeconds(15));
+        RawHttp http = new RawHttp(base.getHost(), base.getPort(), Duration.ofSeconds(10));
         List<Route> operatorOnly = new ArrayList<>();
         for (Route route : document.routes()) {
             if (http.send(cases.bodiless(route, random), random).status() == 403) {
