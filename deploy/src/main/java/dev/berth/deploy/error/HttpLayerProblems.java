@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Problems for what fails in the Vert.x router, before or around the resources: no route for the
  * path or method, a failure a route handler did not answer (the body limit's 413 is
- * {@code BodyLimit}'s, written through {@link #answer}). Without this, Vert.x and Quarkus answer these with an empty body,
- * plain text or HTML. Also gives every request its id ({@link RequestIds}) before anything else runs.
+ * {@code BodyLimit}'s, written through {@link #answer}). Without this, Vert.x and Quarkus answer
+ * these with an empty body, plain text or HTML. Also gives every request its id
+ * ({@link RequestIds}) before anything else runs.
  */
 @ApplicationScoped
 public class HttpLayerProblems {
