@@ -93,7 +93,7 @@ class ProblemLogTest {
     void repeatedServerErrorsAreLoggedABoundedNumberOfTimes() throws Exception {
         // When a client makes the same fault happen 200 times, in a resource and in a Vert.x route
         long start = System.nanoTime();
-        try (HttpClient client = HttpClient.newHttpClient()) {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             for (int i = 0; i < 200; i++) {
                 for (String path : List.of("/_test/fault", "/_test/route-fault")) {
                     HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
