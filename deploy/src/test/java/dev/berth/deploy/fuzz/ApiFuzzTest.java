@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  *     of the fuzz tenant is written during the run.</li>
  * </ul>
  * The seed is printed; {@code -Dberth.fuzz.seed=N} replays a run, {@code -Dberth.fuzz.requests=N}
- * sets its size (CI: {@value #CI_REQUESTS}; full: 10,000, see docs/security-suites.md). Failures are
+ * sets its size (CI: {@value #CI_REQUESTS}; full: 10,000, see docs/security.md). Failures are
  * listed one line per route, input kind, status and failure ({@code FUZZ-FAIL ...}).
  */
 @QuarkusTest
