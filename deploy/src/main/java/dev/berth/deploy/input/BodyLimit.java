@@ -1,11 +1,8 @@
 package dev.berth.deploy.input;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.deploy.error.Problems;
+import dev.berth.deploy.error.HttpLayerProblems;
 import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -37,13 +34,10 @@ public class BodyLimit {
     private static final int PAYLOAD_TOO_LARGE = 413;
 
     private final long maxBytes;
-    private final ObjectMapper json;
 
     @Inject
-    public BodyLimit(@ConfigProperty(name = "berth.api.max-body-bytes", defaultValue = "1048576") long maxBytes,
-            ObjectMapper json) {
+    public BodyLimit(@ConfigProperty(name = "berth.api.max-body-bytes", defaultValue = "1048576") long maxBytes) {
         this.maxBytes = maxBytes;
-        this.json = json;
     }
 
     void install(@Observes Router router) {
@@ -66,14 +60,7 @@ public class BodyLimit {
             context.next();
             return;
         }
-        Problems.Problem problem = new Problems.Problem(Problems.TYPE_BASE + "payload-too-large", "Payload Too Large",
-                PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + maxBytes + " bytes", null);
-        try {
-            context.response().setStatusCode(PAYLOAD_TOO_LARGE)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                    .end(json.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            context.next();
-        }
+        HttpLayerProblems.answer(context, PAYLOAD_TOO_LARGE, "payload-too-large",
+                "the request body is larger than the limit of " + maxBytes + " bytes", null);
     }
 }

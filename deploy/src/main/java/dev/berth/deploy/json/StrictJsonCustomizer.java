@@ -10,7 +10,7 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
 /**
- * Request bodies are read as strict JSON (docs/adr/0017): one value and nothing after it, no key
+ * Request bodies are read as strict JSON (docs/adr/0016): one value and nothing after it, no key
  * twice, no fraction where an integer belongs, and only well-formed UTF-8, so that what Berth
  * stores is exactly what the client meant (a number is a JSON number, not a string that looks like one) and no two parsers can read a body differently. Anything
  * else is a 400 problem before a resource runs.
