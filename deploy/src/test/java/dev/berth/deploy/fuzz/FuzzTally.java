@@ -20,7 +20,7 @@ public final class FuzzTally {
     /** Why an answer is wrong. */
     public enum Failure {
         SERVER_ERROR("5xx"),
-        NOT_PROBLEM_JSON("4xx not problem+json"),
+        NOT_PROBLEM_JSON("not problem+json"),
         PROBLEM_WITHOUT_TYPE("problem without type"),
         ACCEPTED("bad input accepted"),
         UNEXPECTED_STATUS("unexpected status"),
@@ -77,7 +77,7 @@ public final class FuzzTally {
         if (status == 0) {
             return answer.timedOut() ? Failure.TIMED_OUT : Failure.NO_ANSWER;
         }
-        if (status >= 500) {
+        if (status >= 500 && !protocolRefusal(fuzz, status)) {
             return Failure.SERVER_ERROR;
         }
         if (status >= 400) {
@@ -90,6 +90,15 @@ public final class FuzzTally {
             return mayBeAnswered(fuzz) ? null : Failure.ACCEPTED;
         }
         return Failure.UNEXPECTED_STATUS;
+    }
+
+    /**
+     * A request line with a method or HTTP version the server does not implement is answered 501
+     * or 505, as RFC 9110 (15.6.2, 15.6.6) says; that is a refusal, not a fault, so it is judged
+     * like a 4xx (problem+json with a type). Only for broken framing: a route's own 5xx is a fault.
+     */
+    private static boolean protocolRefusal(FuzzCase fuzz, int status) {
+        return fuzz.kind() == InputKind.FRAMING && (status == 501 || status == 505);
     }
 
     /**
@@ -125,6 +134,7 @@ public final class FuzzTally {
         return failures.values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /** Answers with a 5xx status, protocol refusals (501, 505 to broken request lines) included. */
     public int serverErrors() {
         return byStatus.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(Map.Entry::getValue).sum();
     }

@@ -140,14 +140,19 @@ final class CrossTenantProbe {
         return http.send(RawRequest.of(route.method(), target, headers, body), random);
     }
 
-    /** The answer with the values asked about, UUIDs and times masked: what must not differ. */
     private static final Pattern REQUEST_ID = Pattern.compile("\"requestId\":\"[^\"]*\"");
 
+    /**
+     * The answer with the values asked about, UUIDs and times masked: what must not differ. A value
+     * is masked only where it stands alone, so that asking for version 4 does not mask {@code 404}.
+     */
     private static String normalized(RawAnswer answer, Map<String, String> asked) {
         // Every answer carries a fresh request id; it is masked first, so no value asked about is found inside it.
         String text = answer.contentType().split(";")[0] + " " + REQUEST_ID.matcher(answer.text()).replaceAll("\"requestId\":\"<id>\"");
         for (String value : asked.values()) {
-            text = text.replace(value, "<asked>").replace(encode(value), "<asked>");
+            for (String form : List.of(value, encode(value))) {
+                text = text.replaceAll("(?<![A-Za-z0-9])" + Pattern.quote(form) + "(?![A-Za-z0-9])", "<asked>");
+            }
         }
         return TIME.matcher(UUID.matcher(text).replaceAll("<uuid>")).replaceAll("<time>");
     }
