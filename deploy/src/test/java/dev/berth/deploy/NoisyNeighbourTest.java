@@ -55,17 +55,20 @@ class NoisyNeighbourTest {
     static final int SCHEMA_CHARS = 30_000;
     private static final int RUNS = Integer.getInteger("berth.test.noisy.runs", DEFAULT_RUNS);
     private static final int SAMPLES = Integer.getInteger("berth.test.noisy.samples", 60);
-    /**
-     * Each of A's clients starts a turn at most this often. On main a turn held an event loop for
-     * hundreds of milliseconds, so even this pace stalled B; now A's work runs on its share of the
-     * CPU pool, and the pace keeps A from taking every processor of a small CI machine by itself.
-     */
+    /** Each of A's clients starts a turn at most this often (0: at once after the last). */
     /** Every this many turns a client of A defines a new version of its agent (0: never). */
     private static final int NEW_VERSION_EVERY = Integer.getInteger("berth.test.noisy.new-version-every", 2);
-    private static final Duration PACE = Duration.ofMillis(Long.getLong("berth.test.noisy.pace-ms", 1000));
-    /** B's median under A's load may rise by this much, or to this multiple of itself, whichever is more. */
-    private static final Duration MAX_MEDIAN_RISE = Duration.ofMillis(100);
+    private static final Duration PACE = Duration.ofMillis(Long.getLong("berth.test.noisy.pace-ms", 0));
+    /**
+     * B's median under A's load may rise by this much, or to this multiple of itself, whichever is
+     * more; its p95 by {@link #MAX_P95_RISE}. Chosen from measurements on a 2-core machine shared with
+     * other builds (load average about 20): main rose by 713 ms (median) and 3,651 ms (p95), held by
+     * event loops busy counting schemas for seconds; with the work on the CPU pool by 125-224 ms and
+     * 450-800 ms, which is the machine's CPU shared, not a stalled loop.
+     */
+    private static final Duration MAX_MEDIAN_RISE = Duration.ofMillis(400);
     private static final int MAX_MEDIAN_FACTOR = 3;
+    private static final Duration MAX_P95_RISE = Duration.ofMillis(1500);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TestHTTPResource
@@ -119,6 +122,7 @@ class NoisyNeighbourTest {
                 RUNS, TOOLS, SCHEMA_CHARS, turns.get(), before, during);
         Duration bound = max(before.median().plus(MAX_MEDIAN_RISE), before.median().multipliedBy(MAX_MEDIAN_FACTOR));
         assertThat(during.median()).as("B's median latency under A's load").isLessThanOrEqualTo(bound);
+        assertThat(during.p95()).as("B's p95 latency under A's load").isLessThanOrEqualTo(before.p95().plus(MAX_P95_RISE));
     }
 
     /**
