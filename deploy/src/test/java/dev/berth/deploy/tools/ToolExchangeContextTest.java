@@ -61,7 +61,7 @@ class ToolExchangeContextTest {
     }
 
     @Test
-    void aCancelledRunsUnansweredCallGetsAResultInTheLog() throws Exception {
+    void aCancelledPausedRunsUnansweredCallIsAnsweredInTheNextRunsContext() throws Exception {
         // Given a run waiting for a client-side tool's output
         String session = ToolsApi.sessionWithAgent(Map.of("clientTools", List.of(LOCATION_TOOL)));
         BerthTestResource.fake().enqueue(
