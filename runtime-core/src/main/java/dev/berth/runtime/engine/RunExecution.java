@@ -149,8 +149,12 @@ final class RunExecution {
      * run's tool calls without their results (ADR 0018).
      */
     private boolean ownEvent(Event event) {
-        return event.seq() <= claimed.run().inputSeq() || claimed.run().id().equals(event.runId())
-                || !EventType.USER_MESSAGE.equals(event.type());
+        return visibleTo(claimed.run().id(), claimed.run().inputSeq(), event);
+    }
+
+    /** The rule of {@link #ownEvent}, for the run {@code runId} whose input is at {@code inputSeq}. */
+    static boolean visibleTo(java.util.UUID runId, long inputSeq, Event event) {
+        return event.seq() <= inputSeq || runId.equals(event.runId()) || !EventType.USER_MESSAGE.equals(event.type());
     }
 
     private Uni<Boolean> modelStep(StepContext context) {
