@@ -58,6 +58,26 @@ class ToolFailureTest {
     }
 
     @Test
+    void aRunThatTimesOutInItsToolStepCommitsAResultForTheCallSoTheNextRunsRequestIsValid() throws Exception {
+        // Given a run whose 1 s limit ends while its tool (2 s tool timeout) is still running
+        String session = ToolsApi.sessionWithAgent(java.util.Map.of("tools", java.util.List.of("sleepy"),
+                "limits", java.util.Map.of("runTimeoutSeconds", 1)));
+        BerthTestResource.fake().enqueue(FakeReply.toolCall("sleepy", "{}"), FakeReply.text("Still here."));
+
+        // When the run fails on its time limit, and the user writes again
+        JsonNode run = ToolsApi.sendAndWait(session, "Sleep");
+        assertThat(run.get("status").asText()).isEqualTo("failed");
+        JsonNode next = ToolsApi.sendAndWait(session, "Hello?");
+
+        // Then the log answers the call (ADR 0018), and the strict fake accepted the next run's request
+        JsonNode result = ToolsApi.toolResult(session);
+        assertThat(result.get("error").asBoolean()).isTrue();
+        assertThat(result.get("unanswered").asText()).isEqualTo("run_timeout");
+        assertThat(next.get("status").asText()).as(next.toString()).isEqualTo("completed");
+        assertThat(next.get("output").asText()).isEqualTo("Still here.");
+    }
+
+    @Test
     void aBlockingToolThatTakesTooLongTimesOutWhileItIsStillRunning() throws Exception {
         String session = ToolsApi.sessionWithTools("sleepy_blocking");
         BerthTestResource.fake().enqueue(FakeReply.toolCall("sleepy_blocking", "{}"), FakeReply.text("Gave up."));

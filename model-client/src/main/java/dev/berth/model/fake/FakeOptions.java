@@ -22,15 +22,19 @@ import java.util.Objects;
  * @param tokenLifetime {@code expires_in} of tokens issued by the fake token endpoint
  * @param recordLimit   how many requests the fake keeps for {@code requests()} and {@code GET /_fake/requests};
  *                      the oldest are dropped beyond it, so a long-running fake holds bounded memory
+ * @param lenientRequests false (the default): every model request is checked as OpenAI and Azure OpenAI check it
+ *                      (tool calls paired with their results, roles, content parts, tool schemas; see the
+ *                      module README) and refused with their 400 {@code invalid_request_error} when invalid.
+ *                      True skips those checks, for the rare test that must send a request the services refuse
  */
 public record FakeOptions(String host, int port, Duration latency, String apiKey, Duration chunkDelay,
-        Duration tokenLifetime, int recordLimit) {
+        Duration tokenLifetime, int recordLimit, boolean lenientRequests) {
     /** The default of {@link #recordLimit()}. */
     public static final int DEFAULT_RECORD_LIMIT = 1000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public FakeOptions(String host, int port, Duration latency, String apiKey) {
-        this(host, port, latency, apiKey, Duration.ZERO, Duration.ofHours(1), DEFAULT_RECORD_LIMIT);
+        this(host, port, latency, apiKey, Duration.ZERO, Duration.ofHours(1), DEFAULT_RECORD_LIMIT, false);
     }
 
     public FakeOptions {
@@ -66,31 +70,40 @@ public record FakeOptions(String host, int port, Duration latency, String apiKey
     }
 
     public FakeOptions withPort(int p) {
-        return new FakeOptions(host, p, latency, apiKey, chunkDelay, tokenLifetime, recordLimit);
+        return new FakeOptions(host, p, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
     }
 
     public FakeOptions withLatency(Duration d) {
-        return new FakeOptions(host, port, d, apiKey, chunkDelay, tokenLifetime, recordLimit);
+        return new FakeOptions(host, port, d, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
     }
 
     public FakeOptions withApiKey(String key) {
-        return new FakeOptions(host, port, latency, key, chunkDelay, tokenLifetime, recordLimit);
+        return new FakeOptions(host, port, latency, key, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
     }
 
     public FakeOptions withHost(String h) {
-        return new FakeOptions(h, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit);
+        return new FakeOptions(h, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
     }
 
     public FakeOptions withChunkDelay(Duration d) {
-        return new FakeOptions(host, port, latency, apiKey, d, tokenLifetime, recordLimit);
+        return new FakeOptions(host, port, latency, apiKey, d, tokenLifetime, recordLimit, lenientRequests);
     }
 
     public FakeOptions withTokenLifetime(Duration d) {
-        return new FakeOptions(host, port, latency, apiKey, chunkDelay, d, recordLimit);
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, d, recordLimit, lenientRequests);
     }
 
     public FakeOptions withRecordLimit(int limit) {
-        return new FakeOptions(host, port, latency, apiKey, chunkDelay, tokenLifetime, limit);
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, tokenLifetime, limit, lenientRequests);
+    }
+
+    /**
+     * These options without the request checks: the fake answers requests that OpenAI and Azure would refuse
+     * with 400. Only for a test about the client's own handling of such requests; everything else stays strict,
+     * so that a request a real service refuses fails the test that sends it.
+     */
+    public FakeOptions lenient() {
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, true);
     }
 
     /** The key is a secret: never printed with the options. */
@@ -98,7 +111,7 @@ public record FakeOptions(String host, int port, Duration latency, String apiKey
     public String toString() {
         return "FakeOptions[host=" + host + ", port=" + port + ", latency=" + latency + ", apiKey="
                 + (apiKey == null ? "none" : "***") + ", chunkDelay=" + chunkDelay + ", tokenLifetime=" + tokenLifetime
-                + ", recordLimit=" + recordLimit + "]";
+                + ", recordLimit=" + recordLimit + ", lenientRequests=" + lenientRequests + "]";
     }
 
     private static boolean loopback(String host) {

@@ -16,9 +16,13 @@ import dev.berth.runtime.teams.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +30,10 @@ import java.util.function.Supplier;
  * token budget: instructions, pinned blocks, recalled memories and the session summary first,
  * then the newest events that fit. Events are taken in whole exchanges (an assistant message
  * with tool calls and its results are one), newest first and without gaps, so a tool result
- * never appears without its call. Tokens are counted with the model family's tokenizer.
+ * never appears without its call, nor a call without its result. Each run's events are shown
+ * together after its input: input queued while an earlier run was still working (in its tool
+ * step, paused for a client or an approval) comes after that run's events, not between its calls
+ * and their results (ADR 0018). Tokens are counted with the model family's tokenizer.
  *
  * <p>Counting is CPU work that grows with the context: {@link #offLoop} runs it on the
  * {@link CpuWork} pool when there is much to count, so that no event loop is held by it.
@@ -117,14 +124,35 @@ final class ContextAssembler {
     List<Event> toFold(AgentDefinition agent, StepContext context, int keepTokens) {
         List<Unit> units = units(context.window(), TokenCounter.forModel(agent.spec().model()));
         int kept = fit(units, keepTokens);
-        List<Event> fold = new ArrayList<>();
+        int foldable = 0;
+        long highest = 0;
         for (int i = 0; i < units.size() - kept; i++) {
-            if (units.get(i).events().getLast().seq() >= context.foldBelow()) {
+            for (Event event : units.get(i).events()) {
+                highest = Math.max(highest, event.seq());
+            }
+            if (highest >= context.foldBelow()) {
                 break; // would fold past input another run has yet to answer
             }
-            fold.addAll(units.get(i).events());
+            // The summary reaches a sequence number: fold only where no unfolded event lies below it
+            // (units are in run order, so a run's exchange may end after input queued meanwhile).
+            if (highest < lowestSeq(units, i + 1)) {
+                foldable = i + 1;
+            }
         }
+        List<Event> fold = new ArrayList<>();
+        units.subList(0, foldable).forEach(unit -> fold.addAll(unit.events()));
+        fold.sort(Comparator.comparingLong(Event::seq));
         return fold;
+    }
+
+    private static long lowestSeq(List<Unit> units, int from) {
+        long lowest = Long.MAX_VALUE;
+        for (int i = from; i < units.size(); i++) {
+            for (Event event : units.get(i).events()) {
+                lowest = Math.min(lowest, event.seq());
+            }
+        }
+        return lowest;
     }
 
     /** How many of the newest units fit the budget, contiguously; at least the newest one. */
@@ -179,18 +207,41 @@ final class ContextAssembler {
                 + counter.count(String.valueOf(definition.parameters())) + TokenCounter.MESSAGE_OVERHEAD;
     }
 
-    /** Whole exchanges: a user message, a plain answer, or an answer with tool calls and their results. */
-    private record Unit(List<Event> events, List<ChatMessage> messages, Set<String> callIds, int[] tokenBox) {
+    /**
+     * Whole exchanges: a user message, a plain answer, or an answer with tool calls and their results.
+     * {@code unanswered} holds the calls of an exchange still waiting for their result.
+     */
+    private record Unit(List<Event> events, List<ChatMessage> messages, Set<String> unanswered, int[] tokenBox) {
         int tokens() {
             return tokenBox[0];
         }
 
         void add(Event event, ChatMessage message, int tokens) {
             events.add(event);
+            add(message, tokens);
+        }
+
+        void add(ChatMessage message, int tokens) {
             messages.add(message);
             tokenBox[0] += tokens;
         }
+
+        /**
+         * Closes the exchange: a call the log holds no result for (a run that ended without one, written
+         * before results of cancelled calls were committed) is answered here, so no request carries a
+         * call without its result, which the model services refuse.
+         */
+        void close(TokenCounter counter) {
+            for (String callId : unanswered) {
+                ChatMessage.Tool missing = new ChatMessage.Tool(callId, NO_RESULT);
+                add(missing, counter.message(NO_RESULT));
+            }
+            unanswered.clear();
+        }
     }
+
+    /** The result shown for a call the log holds none for. */
+    static final String NO_RESULT = "No result: the run ended before this call was answered.";
 
     /**
      * The server-side tools Berth executes, the team's tools (sub-agents, handoffs), then the
@@ -208,7 +259,8 @@ final class ContextAssembler {
      * event only the user's messages and the assistant's texts are kept; the previous agents'
      * tool calls and results are dropped (their tools may not even exist for the new agent).
      */
-    private static List<Unit> units(List<Event> window, TokenCounter counter) {
+    private static List<Unit> units(List<Event> log, TokenCounter counter) {
+        List<Event> window = inRunOrder(log);
         List<Unit> units = new ArrayList<>();
         Unit exchange = null;
         int handoff = lastHandoff(window);
@@ -220,22 +272,54 @@ final class ContextAssembler {
             }
             int tokens = counter.message(textOf(message));
             if (message instanceof ChatMessage.Tool tool) {
-                // A result whose call is not in the window (the window began inside the exchange) is left out.
-                if (exchange != null && exchange.callIds().contains(tool.toolCallId())) {
+                // A result whose call is not in the window (the window began inside the exchange), or a
+                // second result for a call, is left out.
+                if (exchange != null && exchange.unanswered().remove(tool.toolCallId())) {
                     exchange.add(event, message, tokens);
                 }
                 continue;
             }
-            Unit unit = new Unit(new ArrayList<>(), new ArrayList<>(), new HashSet<>(), new int[1]);
+            if (exchange != null) {
+                exchange.close(counter);
+            }
+            Unit unit = new Unit(new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>(), new int[1]);
             unit.add(event, message, tokens);
             units.add(unit);
             exchange = null;
             if (message instanceof ChatMessage.Assistant assistant && !assistant.toolCalls().isEmpty()) {
-                assistant.toolCalls().forEach(call -> unit.callIds().add(call.id()));
+                assistant.toolCalls().forEach(call -> unit.unanswered().add(call.id()));
                 exchange = unit;
             }
         }
+        if (exchange != null) {
+            exchange.close(counter);
+        }
         return units;
+    }
+
+    /**
+     * The window in conversation order: runs execute one after another, so each run's events follow its
+     * input, and input queued for a later run while a run was working moves after that run's events.
+     * A run whose input lies before the window is older than every input in it; events of no run keep
+     * their place.
+     */
+    static List<Event> inRunOrder(List<Event> window) {
+        Map<UUID, Long> inputs = new HashMap<>();
+        for (Event event : window) {
+            if (EventType.USER_MESSAGE.equals(event.type()) && event.runId() != null) {
+                inputs.putIfAbsent(event.runId(), event.seq());
+            }
+        }
+        List<Event> ordered = new ArrayList<>(window);
+        ordered.sort(Comparator.comparingLong((Event event) -> runKey(event, inputs)).thenComparingLong(Event::seq));
+        return ordered;
+    }
+
+    private static long runKey(Event event, Map<UUID, Long> inputs) {
+        if (event.runId() == null) {
+            return event.seq();
+        }
+        return inputs.getOrDefault(event.runId(), Long.MIN_VALUE);
     }
 
     private static int lastHandoff(List<Event> window) {

@@ -8,6 +8,7 @@ import dev.berth.model.Usage;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Event;
+import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.RunError;
@@ -142,10 +143,18 @@ final class RunExecution {
 
     /**
      * Whether this run may see the event: input queued after this run's own (enqueue policy)
-     * belongs to later runs, which answer it in order; this run must not answer it first.
+     * belongs to later runs, which answer it in order; this run must not answer it first. Everything
+     * else is shown, in particular what an earlier run wrote after this run's input was queued (its
+     * tool results and answer, written while it finished): without them this run would see that
+     * run's tool calls without their results (ADR 0018).
      */
     private boolean ownEvent(Event event) {
-        return event.seq() <= claimed.run().inputSeq() || claimed.run().id().equals(event.runId());
+        return visibleTo(claimed.run().id(), claimed.run().inputSeq(), event);
+    }
+
+    /** The rule of {@link #ownEvent}, for the run {@code runId} whose input is at {@code inputSeq}. */
+    static boolean visibleTo(java.util.UUID runId, long inputSeq, Event event) {
+        return event.seq() <= inputSeq || runId.equals(event.runId()) || !EventType.USER_MESSAGE.equals(event.type());
     }
 
     private Uni<Boolean> modelStep(StepContext context) {
@@ -347,8 +356,25 @@ final class RunExecution {
     }
 
     private Uni<Boolean> settle(RunStatus status, List<NewEvent> events, String output, RunError error) {
+        if (pending.isEmpty()) {
+            return settled(status, events, output, error);
+        }
+        // Calls that will never get a result get one saying why, committed with the end of the run,
+        // so the log itself stays a valid conversation for the runs after this one (ADR 0018).
+        String reason = status == RunStatus.CANCELLED ? "cancelled" : error == null ? "interrupted" : error.code();
+        return memory.load().chain(context -> {
+            List<NewEvent> all = new ArrayList<>();
+            for (ToolCall call : ToolTurn.pendingCalls(context.window(), claimed.run().id(), pending)) {
+                all.add(EventPayloads.unanswered(call, reason, claimed.run().id()));
+            }
+            all.addAll(events);
+            return settled(status, all, output, error);
+        });
+    }
+
+    private Uni<Boolean> settled(RunStatus status, List<NewEvent> events, String output, RunError error) {
         StepCommit commit = new StepCommit(events, status, Usage.ZERO, false, Map.of(), output, error, null);
-        return commit(commit).replaceWith(true);
+        return commit(commit).invoke(() -> pending = Map.of()).replaceWith(true);
     }
 
     private Uni<Void> commit(StepCommit commit) {

@@ -87,6 +87,11 @@ public final class FakeHandler {
             ex.json(400, ChatCompletions.error("invalid_request_error", invalid, 400));
             return;
         }
+        Violation violation = state.options.lenientRequests() ? null : strictCheck(operation, body);
+        if (violation != null) {
+            ex.json(400, violation.body());
+            return;
+        }
         FakeReply reply = nextReply(operation, body);
         ex.after(reply.latency() != null ? reply.latency() : state.options.latency(), () -> answer(ex, operation, reply));
     }
@@ -104,6 +109,15 @@ public final class FakeHandler {
                         : inputs.size() > Embeddings.MAX_INPUTS ? "Too many inputs. The max number of inputs is 2048."
                         : null;
             }
+        };
+    }
+
+    /** What a real endpoint would refuse before inference (skipped by {@code FakeOptions.lenient()}). */
+    private static Violation strictCheck(String operation, JsonNode body) {
+        return switch (operation) {
+            case "chat/completions" -> ChatRequestRules.check(body);
+            case "responses" -> ResponsesRequestRules.check(body);
+            default -> null;
         };
     }
 
