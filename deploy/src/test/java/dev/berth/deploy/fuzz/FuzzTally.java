@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.deploy.fuzz.FuzzCases.FuzzCase;
 import dev.berth.deploy.fuzz.OpenApiRoutes.Route;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Counts the answers of a fuzz run and groups what went wrong compactly: one line per
@@ -81,6 +83,9 @@ public final class FuzzTally {
             return Failure.SERVER_ERROR;
         }
         if (status >= 400) {
+            if (bareVersionRefusal(fuzz, answer)) {
+                return null;
+            }
             if (!answer.isProblem()) {
                 return Failure.NOT_PROBLEM_JSON;
             }
@@ -99,6 +104,24 @@ public final class FuzzTally {
      */
     private static boolean protocolRefusal(FuzzCase fuzz, int status) {
         return fuzz.kind() == InputKind.FRAMING && (status == 501 || status == 505);
+    }
+
+    /**
+     * The one answer that is not problem+json, documented in docs/security.md: Vert.x answers a
+     * request line with an HTTP version it has no name for ({@code HTTP/9.9}) with an empty 501
+     * before any handler an application can install sees the request.
+     */
+    private static boolean bareVersionRefusal(FuzzCase fuzz, RawAnswer answer) {
+        return fuzz.kind() == InputKind.FRAMING && answer.status() == 501 && answer.text().isEmpty()
+                && fuzz.request().head() != null && UNKNOWN_VERSION.matcher(requestLine(fuzz.request().head())).find();
+    }
+
+    private static final Pattern UNKNOWN_VERSION = Pattern.compile(" HTTP/(?!1\\.[01]$)\\d+\\.\\d+$");
+
+    private static String requestLine(byte[] head) {
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n");
+        return end < 0 ? text : text.substring(0, end);
     }
 
     /**
