@@ -62,13 +62,14 @@ class NoisyNeighbourTest {
     /**
      * B's median under A's load may rise by this much, or to this multiple of itself, whichever is
      * more; its p95 by {@link #MAX_P95_RISE}. Chosen from measurements on a 2-core machine shared with
-     * other builds (load average about 20): main rose by 713 ms (median) and 3,651 ms (p95), held by
-     * event loops busy counting schemas for seconds; with the work on the CPU pool by 125-224 ms and
-     * 450-800 ms, which is the machine's CPU shared, not a stalled loop.
+     * other builds (load average about 20): on main B's p95 rose by 1.5-3.7 s (event loops busy
+     * counting schemas for seconds; the median by 25-713 ms, as stalls come and go); with the work on
+     * the CPU pool the median rose by 125-224 ms and the p95 by 0.45-0.8 s, which is the machine's
+     * CPU shared, not a stalled loop.
      */
     private static final Duration MAX_MEDIAN_RISE = Duration.ofMillis(400);
     private static final int MAX_MEDIAN_FACTOR = 3;
-    private static final Duration MAX_P95_RISE = Duration.ofMillis(1500);
+    private static final Duration MAX_P95_RISE = Duration.ofMillis(1000);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TestHTTPResource
