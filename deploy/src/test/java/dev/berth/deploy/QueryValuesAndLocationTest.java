@@ -60,7 +60,7 @@ class QueryValuesAndLocationTest {
                 .body(Map.of("instructions", "You are a test agent.", "model", "test-model"))
                 .put("/v1/agents/counted").then().statusCode(201).extract().header("Location");
         String memory = admin().header("Host", EVIL)
-                .body(Map.of("namespace", "actors/frank", "content", "likes tea"))
+                .body(Map.of("namespace", "actors/location-check", "content", "likes tea"))
                 .post("/v1/memories").then().statusCode(201).extract().header("Location");
 
         // Then each Location is a path on this server, with no host in it

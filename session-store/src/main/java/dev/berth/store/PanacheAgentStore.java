@@ -1,5 +1,6 @@
 package dev.berth.store;
 
+import dev.berth.runtime.cpu.CpuWork;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.TenantId;
@@ -24,26 +25,29 @@ import java.util.Optional;
 public class PanacheAgentStore implements AgentStore {
     private final AgentRepository repository;
     private final VertxContexts contexts;
+    private final CpuWork cpu;
 
     @Inject
-    public PanacheAgentStore(AgentRepository repository, VertxContexts contexts) {
+    public PanacheAgentStore(AgentRepository repository, VertxContexts contexts, CpuWork cpu) {
         this.repository = repository;
         this.contexts = contexts;
+        this.cpu = cpu;
     }
 
     @Override
     public Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec) {
-        return contexts.onContext(() -> Panache.withTransaction(() -> repository.latest(tenant.value(), name)
-                        .chain(latest -> {
+        return cpu.run(tenant, writeSize(spec), () -> AgentJson.write(spec))
+                .chain(definition -> contexts.onContext(() -> Panache.withTransaction(
+                        () -> repository.latest(tenant.value(), name).chain(latest -> {
                             AgentEntity entity = new AgentEntity();
                             entity.tenantId = tenant.value();
                             entity.name = name;
                             entity.version = latest == null ? 1 : latest.version + 1;
-                            entity.definition = AgentJson.write(spec);
+                            entity.definition = definition;
                             entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                             return repository.persistAndFlush(entity);
-                        })))
-                .map(this::toDomain)
+                        }))))
+                .chain(entity -> toDomain(tenant, List.of(entity)).map(List::getFirst))
                 .onFailure().transform(failure -> isDuplicate(failure)
                         ? new ConflictException("concurrent-update",
                                 "another version of agent '" + name + "' was created at the same time; retry")
@@ -55,28 +59,41 @@ public class PanacheAgentStore implements AgentStore {
         return contexts.onContext(() -> Panache.withSession(() -> version == null
                         ? repository.latest(tenant.value(), name)
                         : repository.version(tenant.value(), name, version)))
-                .map(entity -> Optional.ofNullable(entity).map(this::toDomain))
-                .onFailure().transform(DbErrors::translate);
+                .onFailure().transform(DbErrors::translate)
+                .chain(entity -> entity == null ? Uni.createFrom().item(Optional.<AgentDefinition>empty())
+                        : toDomain(tenant, List.of(entity)).map(found -> Optional.of(found.getFirst())));
     }
 
     @Override
     public Uni<List<AgentDefinition>> versions(TenantId tenant, String name) {
         return contexts.onContext(() -> Panache.withSession(() -> repository.versions(tenant.value(), name)))
-                .map(list -> list.stream().map(this::toDomain).toList())
-                .onFailure().transform(DbErrors::translate);
+                .onFailure().transform(DbErrors::translate)
+                .chain(list -> toDomain(tenant, list));
     }
 
     @Override
     public Uni<List<AgentDefinition>> latestOfEach(TenantId tenant, String afterName, int limit) {
         return contexts.onContext(() -> Panache.withSession(
                         () -> repository.latestOfEach(tenant.value(), afterName == null ? "" : afterName, limit)))
-                .map(list -> list.stream().map(this::toDomain).toList())
-                .onFailure().transform(DbErrors::translate);
+                .onFailure().transform(DbErrors::translate)
+                .chain(list -> toDomain(tenant, list));
     }
 
-    private AgentDefinition toDomain(AgentEntity entity) {
-        return new AgentDefinition(new TenantId(entity.tenantId), entity.name, entity.version,
-                AgentJson.read(entity.definition), entity.createdAt);
+    /**
+     * About the characters of the definition's JSON, without writing it: client-tool schemas are
+     * not measured (that would mean writing them), so a definition with any is taken as large.
+     */
+    private static long writeSize(AgentSpec spec) {
+        return spec.clientTools().isEmpty() ? spec.instructions().length() : Long.MAX_VALUE;
+    }
+
+    /** Reads the definitions' JSON; on the CPU pool when there is much of it (client-tool schemas). */
+    private Uni<List<AgentDefinition>> toDomain(TenantId tenant, List<AgentEntity> entities) {
+        long chars = entities.stream().mapToLong(entity -> entity.definition.length()).sum();
+        return cpu.run(tenant, chars, () -> entities.stream()
+                .map(entity -> new AgentDefinition(new TenantId(entity.tenantId), entity.name, entity.version,
+                        AgentJson.read(entity.definition), entity.createdAt))
+                .toList());
     }
 
     private static boolean isDuplicate(Throwable failure) {

@@ -2,22 +2,20 @@ package dev.berth.deploy.error;
 
 import jakarta.ws.rs.core.Response;
 import java.nio.channels.ClosedChannelException;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * A client that hung up before its answer could be written (an SSE client closing the
  * connection as its stream's head goes out, say) is not a server fault: logged at debug, with
- * no stack. The answer is a problem like any other, though nobody is left to read it; its status
- * is 499 (nginx's "client closed request"), so request metrics do not count it as a server error.
+ * no stack, like any client error ({@link ProblemLogFilter}). The answer is a problem like any
+ * other, though nobody is left to read it; its status is 499 (nginx's "client closed request"),
+ * so request metrics do not count it as a server error.
  */
 public class ClientGoneMapper {
-    private static final Logger LOG = Logger.getLogger(ClientGoneMapper.class);
     private static final int CLIENT_CLOSED = 499;
 
     @ServerExceptionMapper
     public Response clientGone(ClosedChannelException e) {
-        LOG.debugf("The client closed the connection before the answer was written: %s", e.toString());
         return Problems.response(CLIENT_CLOSED, "client-closed", "Client closed the connection",
                 "the connection was closed before the answer was written", null).build();
     }

@@ -1,5 +1,6 @@
 package dev.berth.deploy.error;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -15,16 +16,14 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Every error leaves as {@code application/problem+json} with a stable type. Client mistakes
- * are 4xx and logged at debug; server faults are 5xx, logged once with the stack, and say
- * nothing about internals.
+ * are 4xx (logged once, at debug, by {@link ProblemLogFilter}); server faults are 5xx, logged
+ * here with the stack within {@link ProblemLog}'s rate limit, and say nothing about internals.
  */
 public class ProblemMappers {
-    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     @ServerExceptionMapper
     public Response berth(BerthException e) {
@@ -38,12 +37,10 @@ public class ProblemMappers {
         };
         Map<String, String> errors = e instanceof ValidationException v ? v.fieldErrors() : null;
         if (status >= 500) {
-            LOG.warnf("Returning %d: %s (%s)", status, e.getMessage(), e.getCause());
-            return Problems.response(status, e.problemType(), "Service unavailable", e.getMessage(), null)
-                    .header("Retry-After", "1").build();
+            return serverError(Problems.response(status, e.problemType(), "Service unavailable", e.getMessage(), null)
+                    .header("Retry-After", "1"), e);
         }
-        LOG.debugf("Returning %d: %s", status, e.getMessage());
-        return Problems.response(status, e.problemType(), title(status), e.getMessage(), errors).build();
+        return Problems.response(status, e.problemType(), Problems.title(status), e.getMessage(), errors).build();
     }
 
     // The JSON provider has mappers of its own for these subtypes; closer types win, so name them.
@@ -66,7 +63,7 @@ public class ProblemMappers {
     public Response json(JsonProcessingException e) {
         if (e instanceof JsonParseException || !(e instanceof JsonMappingException mapping)) {
             return Problems.response(400, "malformed-json", "Malformed JSON",
-                    "the request body is not valid JSON: " + e.getOriginalMessage(), null).build();
+                    "the request body is not valid JSON" + where(e) + ": " + e.getOriginalMessage(), null).build();
         }
         String field = mapping.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
@@ -90,36 +87,28 @@ public class ProblemMappers {
         }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
-            LOG.error("Request failed", e);
-            return Problems.response(status, "internal", title(status), "the server failed to handle the request", null)
-                    .build();
+            return serverError(Problems.response(status, "internal", Problems.title(status),
+                    "the server failed to handle the request", null), e);
         }
-        return Problems.response(status, slug(status), title(status), e.getMessage(), null).build();
+        return Problems.response(status, Problems.slug(status), Problems.title(status), e.getMessage(), null).build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        LOG.error("Unexpected failure handling a request", e);
-        return Problems.response(500, "internal", "Internal server error", "the server failed to handle the request",
-                null).build();
+        return serverError(Problems.response(500, "internal", "Internal server error",
+                "the server failed to handle the request", null), e);
     }
 
-    private static String slug(int status) {
-        return switch (status) {
-            case 400 -> "bad-request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> "http-" + status;
-        };
+    private static Response serverError(Response.ResponseBuilder answer, Throwable cause) {
+        Response response = answer.build();
+        ProblemLog.serverError((Problems.Problem) response.getEntity(), cause);
+        return response;
     }
 
-    private static String title(int status) {
-        Response.Status known = Response.Status.fromStatusCode(status);
-        return known == null ? "HTTP " + status : known.getReasonPhrase();
+    // Where in the body the parser gave up, so the client can find its mistake.
+    private static String where(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        return location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 }

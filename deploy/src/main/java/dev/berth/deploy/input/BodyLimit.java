@@ -1,11 +1,11 @@
 package dev.berth.deploy.input;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.deploy.error.Problems;
+import dev.berth.deploy.error.HttpLayerProblems;
 import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -35,27 +35,54 @@ public class BodyLimit {
     /** Before Quarkus's upload limit (-2) and every application route. */
     static final int ORDER = -3;
     private static final int PAYLOAD_TOO_LARGE = 413;
+    /** Set on a request whose body the route handler read. */
+    private static final String READ = "berth.body-read";
 
     private final long maxBytes;
-    private final ObjectMapper json;
 
     @Inject
-    public BodyLimit(@ConfigProperty(name = "berth.api.max-body-bytes", defaultValue = "1048576") long maxBytes,
-            ObjectMapper json) {
+    public BodyLimit(@ConfigProperty(name = "berth.api.max-body-bytes", defaultValue = "1048576") long maxBytes) {
         this.maxBytes = maxBytes;
-        this.json = json;
     }
 
     void install(@Observes Router router) {
+        BodyHandler reader = BodyHandler.create(false).setBodyLimit(maxBytes);
         router.route().order(ORDER)
-                .handler(BodyHandler.create(false).setBodyLimit(maxBytes))
+                .handler(context -> {
+                    if (hasBody(context.request())) {
+                        context.put(READ, Boolean.TRUE);
+                        reader.handle(context);
+                    } else {
+                        context.next();
+                    }
+                })
                 .failureHandler(this::tooLarge);
+    }
+
+    /**
+     * Whether a body may follow: chunked, HTTP/2, or a positive Content-Length. A request without
+     * one has nothing to count; Vert.x's BodyHandler given one with {@code Content-Length: 0}
+     * never passes it on (the request hangs), so it does not see those.
+     */
+    private static boolean hasBody(HttpServerRequest request) {
+        if (request.isEnded()) {
+            return false;
+        }
+        if (request.version() == HttpVersion.HTTP_2 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            return true;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length != null && Long.parseLong(length.trim()) > 0;
+        } catch (NumberFormatException e) {
+            return false; // a malformed length is the HTTP layer's to refuse
+        }
     }
 
     /** The body the route handler read, as the entity stream: RESTEasy Reactive then reads nothing itself. */
     @ServerRequestFilter(preMatching = true)
     public void useBodyRead(ContainerRequestContext request, RoutingContext context) {
-        Buffer body = context.body().buffer();
+        Buffer body = context.get(READ) == null ? null : context.body().buffer();
         if (body != null && body.length() > 0) {
             request.setEntityStream(new ByteBufInputStream(body.getByteBuf()));
         }
@@ -66,14 +93,7 @@ public class BodyLimit {
             context.next();
             return;
         }
-        Problems.Problem problem = new Problems.Problem(Problems.TYPE_BASE + "payload-too-large", "Payload Too Large",
-                PAYLOAD_TOO_LARGE, "the request body is larger than the limit of " + maxBytes + " bytes", null);
-        try {
-            context.response().setStatusCode(PAYLOAD_TOO_LARGE)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                    .end(json.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            context.next();
-        }
+        HttpLayerProblems.answer(context, PAYLOAD_TOO_LARGE, "payload-too-large",
+                "the request body is larger than the limit of " + maxBytes + " bytes", null);
     }
 }

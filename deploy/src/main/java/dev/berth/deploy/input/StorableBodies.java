@@ -26,10 +26,20 @@ public class StorableBodies implements ReaderInterceptor {
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         Object body = context.proceed();
+        if (!(body instanceof byte[])) {
+            check(json, body);
+        }
+        return body;
+    }
+
+    /**
+     * Checks a body bound outside the framework's readers too (routes that take the raw bytes and
+     * bind them off the event loop, see {@code OffLoopJson}): the same rule, the same problem.
+     */
+    public static void check(ObjectMapper json, Object body) {
         if (body != null) {
             // The body as the client sent it, in the wire's field names (the request types are plain records).
             StorableText.checkJson("", json.valueToTree(body));
         }
-        return body;
     }
 }

@@ -28,7 +28,7 @@ public class PublicManagementPaths {
         if (under(path, OPENAPI) && !RouteProblem.reads(ctx)) {
             RouteProblem.readOnly(ctx);
         } else if (MANAGEMENT_ONLY.stream().anyMatch(prefix -> under(path, prefix))) {
-            RouteProblem.end(ctx, 404, "not-found", "Not Found", "no resource at " + path);
+            RouteProblem.end(ctx, 404, "not-found", "no resource at " + path);
         } else {
             ctx.next();
         }

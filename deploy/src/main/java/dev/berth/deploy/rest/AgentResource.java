@@ -6,6 +6,8 @@ import dev.berth.deploy.api.AgentView;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.service.AgentService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -18,58 +20,100 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** Agents: immutable definitions; every PUT creates a new version. */
+/**
+ * Agents: immutable definitions; every PUT creates a new version. A definition may carry up to
+ * a megabyte of client-tool schemas, so bodies are read and written by {@link OffLoopJson}, off
+ * the event loop; the OpenAPI annotations keep the documented shapes.
+ */
 @Path("/v1/agents")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class AgentResource {
     private final AgentService agents;
     private final RequestPrincipal principal;
+    private final OffLoopJson json;
 
     @Inject
-    public AgentResource(AgentService agents, RequestPrincipal principal) {
+    public AgentResource(AgentService agents, RequestPrincipal principal, OffLoopJson json) {
         this.agents = agents;
         this.principal = principal;
+        this.json = json;
     }
 
     /** Creates a new version of the agent (201, version 1 for a new name). */
     @PUT
     @Path("{name}")
-    public Uni<Response> define(@PathParam("name") String name, AgentRequest request) {
-        return agents.define(principal.tenant(), name, ApiMapper.toSpec(request))
-                .map(agent -> Locations.created("/v1/agents/" + name + "/versions/" + agent.version())
-                        .entity(ApiMapper.agent(agent)).build());
+    @APIResponse(responseCode = "201", description = "the new version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    public Uni<Response> define(@PathParam("name") String name,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = AgentRequest.class))) byte[] body) {
+        TenantId tenant = principal.tenant();
+        return json.read(tenant, body, AgentRequest.class, ApiMapper::toSpec)
+                .chain(spec -> agents.define(tenant, name, spec))
+                .chain(agent -> json.write(tenant,
+                        Locations.created("/v1/agents/" + name + "/versions/" + agent.version()),
+                        ApiMapper.agent(agent), large(List.of(agent))));
     }
 
     /** The latest version of each agent, by name, paged: pass {@code nextCursor} as {@code cursor}. */
     @GET
-    public Uni<PageView<AgentView>> list(@QueryParam("cursor") String cursor,
+    @APIResponse(responseCode = "200", description = "a page of the latest version of each agent, by name",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentPage.class)))
+    public Uni<Response> list(@QueryParam("cursor") String cursor,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
-        return agents.list(principal.tenant(), cursor, QueryNumbers.integer("limit", limit, 20))
-                .map(page -> new PageView<>(page.items().stream().map(ApiMapper::agent).toList(), page.nextCursor()));
+        TenantId tenant = principal.tenant();
+        return agents.list(tenant, cursor, QueryNumbers.integer("limit", limit, 20)).chain(page -> json.write(tenant,
+                Response.ok(), new PageView<>(page.items().stream().map(ApiMapper::agent).toList(), page.nextCursor()),
+                large(page.items())));
     }
 
     /** The latest version. */
     @GET
     @Path("{name}")
-    public Uni<AgentView> latest(@PathParam("name") String name) {
-        return agents.get(principal.tenant(), name, null).map(ApiMapper::agent);
+    @APIResponse(responseCode = "200", description = "the latest version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    public Uni<Response> latest(@PathParam("name") String name) {
+        TenantId tenant = principal.tenant();
+        return agents.get(tenant, name, null)
+                .chain(agent -> json.write(tenant, Response.ok(), ApiMapper.agent(agent), large(List.of(agent))));
     }
 
     @GET
     @Path("{name}/versions")
-    public Uni<AgentVersionsView> versions(@PathParam("name") String name) {
-        return agents.versions(principal.tenant(), name)
-                .map(all -> new AgentVersionsView(name, all.stream().map(ApiMapper::agent).toList()));
+    @APIResponse(responseCode = "200", description = "every version of the agent", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentVersionsView.class)))
+    public Uni<Response> versions(@PathParam("name") String name) {
+        TenantId tenant = principal.tenant();
+        return agents.versions(tenant, name).chain(all -> json.write(tenant, Response.ok(),
+                new AgentVersionsView(name, all.stream().map(ApiMapper::agent).toList()), large(all)));
     }
 
     @GET
     @Path("{name}/versions/{version}")
-    public Uni<AgentView> version(@PathParam("name") String name, @PathParam("version") int version) {
-        return agents.get(principal.tenant(), name, version).map(ApiMapper::agent);
+    @APIResponse(responseCode = "200", description = "one version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    public Uni<Response> version(@PathParam("name") String name, @PathParam("version") int version) {
+        TenantId tenant = principal.tenant();
+        return agents.get(tenant, name, version)
+                .chain(agent -> json.write(tenant, Response.ok(), ApiMapper.agent(agent), large(List.of(agent))));
+    }
+
+    /** Client-tool schemas are what makes a definition large (up to about a megabyte each). */
+    private static boolean large(List<AgentDefinition> agents) {
+        return agents.stream().anyMatch(agent -> !agent.spec().clientTools().isEmpty());
+    }
+
+    /** The page's shape for the OpenAPI document only (a generic {@link PageView} cannot be named there). */
+    @Schema(name = "AgentPage")
+    record AgentPage(List<AgentView> items, String nextCursor) {
     }
 }

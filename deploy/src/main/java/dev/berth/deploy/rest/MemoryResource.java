@@ -99,13 +99,20 @@ public class MemoryResource {
         return memory.get(principal.tenant(), Ids.parse(id, "memory")).map(MemoryResource::view);
     }
 
-    /** Replaces the content (re-embedded) and, with {@code ttlSeconds}, the expiry. */
+    /**
+     * Replaces the content (re-embedded) and, with {@code ttlSeconds}, the expiry. The fields that
+     * place a record ({@code namespace}, {@code kind}, {@code key}) cannot change: given here they
+     * are refused, rather than ignored while the client believes the record moved.
+     */
     @PATCH
     @Path("{id}")
     public Uni<MemoryView> update(@PathParam("id") String id, MemoryRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
+        refuseFixedField("namespace", request.namespace());
+        refuseFixedField("kind", request.kind());
+        refuseFixedField("key", request.key());
         return memory.update(principal.tenant(), Ids.parse(id, "memory"), request.content(),
                 expiry(request.ttlSeconds())).map(MemoryResource::view);
     }
@@ -114,6 +121,12 @@ public class MemoryResource {
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") String id) {
         return memory.delete(principal.tenant(), Ids.parse(id, "memory")).replaceWith(Response.noContent().build());
+    }
+
+    private static void refuseFixedField(String field, String value) {
+        if (value != null) {
+            throw ValidationException.field(field, "cannot be changed; PATCH takes content and ttlSeconds");
+        }
     }
 
     private static Instant expiry(Long ttlSeconds) {

@@ -65,6 +65,23 @@ class BodyLimitTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
+    @Test
+    void aPostWithoutABodyIsServed() throws Exception {
+        send("PUT", "v1/agents/chunky", "{\"instructions\":\"Chunky.\",\"model\":\"m\"}");
+        String session = io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY).contentType("application/json")
+                .body("{\"agent\":\"chunky\",\"actorId\":\"empty\"}").post("/v1/sessions").then().statusCode(201)
+                .extract().path("id");
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY)
+                .contentType("application/json").post("/v1/sessions/" + session + "/upgrade").then().statusCode(200);
+        HttpRequest empty = HttpRequest.newBuilder(base.resolve("v1/sessions/" + session + "/upgrade"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        assertThat(HTTP.send(empty, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
     /** Sends the body chunked: read from a stream of unknown length, so no Content-Length is sent. */
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

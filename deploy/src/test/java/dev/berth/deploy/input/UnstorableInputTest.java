@@ -105,6 +105,8 @@ class UnstorableInputTest {
         refused(() -> admin().body(Map.of("instructions", "x".repeat(100_001), "model", "m")).put("/v1/agents/storable"),
                 "instructions");
         refused(() -> admin().body(Map.of("agent", "storable", "actorId", "a\nb")).post("/v1/sessions"), "actorId");
+        refused(() -> admin().body("{\"agent\":\"storable\",\"actorId\":\"a\",\"metadata\":{\"x\":1e400}}")
+                .post("/v1/sessions"), "metadata.x");
     }
 
     private static void refused(Supplier<Response> request, String field) throws Exception {

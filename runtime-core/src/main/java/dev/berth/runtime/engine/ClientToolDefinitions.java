@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The client-side tools of an agent version as the model sees them, with their tokens counted
  * once per version. A client tool's schema may be tens of kilobytes of JSON, and an agent has up
  * to 128 of them: serialising and token-counting them on every step of every run was the
- * largest CPU cost of a step (issue 14). An agent version is immutable, so
+ * largest CPU cost of a step (issue 14). Each schema is also written once, as a {@link WrittenSchema}.
+ * An agent version is immutable, so
  * {@code (tenant, name, version)} names its tools for good.
  *
  * <p>Bounded: emptied when it holds {@value #MAX_VERSIONS} versions (the versions of live runs
@@ -64,7 +65,8 @@ final class ClientToolDefinitions {
         int tokens = 0;
         for (ClientTool tool : agent.spec().clientTools()) {
             // Client schemas are sent as given, so not as strict: Berth cannot vouch for them.
-            ToolDefinition definition = new ToolDefinition(tool.name(), tool.description(), tool.parameters(), false);
+            ToolDefinition definition = new ToolDefinition(tool.name(), tool.description(),
+                    new WrittenSchema(tool.parameters()), false);
             definitions.add(definition);
             tokens += ContextAssembler.toolTokens(counter, definition);
         }

@@ -10,7 +10,8 @@ import java.util.Map;
  * and a UTF-16 surrogate without its partner has no UTF-8 form at all (the driver would store a
  * '?' in {@code text}, {@code jsonb} refuses its escape). Both are refused on the way in, with
  * the field named, instead of failing (500) or being mangled in the database. Every request body
- * is walked whole (keys too) by the HTTP layer, which also checks the depth of its nesting here.
+ * is walked whole (keys too) by the HTTP layer, which also checks here the depth of its nesting and
+ * numbers too large for JSON (a float literal beyond a double is read as infinity).
  */
 public final class StorableText {
     private StorableText() {
@@ -59,6 +60,9 @@ public final class StorableText {
         }
         if (node.isTextual()) {
             check(orBody(path), node.textValue());
+        } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            // 1e400 parses as infinity, which JSON (and jsonb) cannot hold: it would come back as a string.
+            throw ValidationException.field(orBody(path), "is a number too large to store");
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 walk(path + "[" + i + "]", node.get(i), depth + 1);

@@ -74,6 +74,23 @@ class ContextAssemblerCpuTest {
     }
 
     @Test
+    void aSchemaWrittenOnceForTheVersionIsWrittenIntoEveryRequestAsDefined() {
+        // Given an agent with a client tool, assembled once
+        AgentDefinition agent = agent(1, 1, 3_000);
+        ObjectNode defined = agent.spec().clientTools().getFirst().parameters();
+        ToolDefinition sent = assembler.assemble(agent, new StepContext(null, List.of(user(1, "hi")), List.of(),
+                List.of())).request().tools().getFirst();
+
+        // When a request holding it is written as JSON, as the model client does
+        ObjectNode request = Json.object();
+        request.putArray("tools").addObject().set("parameters", sent.parameters());
+        String written = Json.write(request);
+
+        // Then the schema reads back exactly as defined
+        assertThat(Json.readObject(written).path("tools").get(0).get("parameters")).isEqualTo(defined);
+    }
+
+    @Test
     void aNewVersionIsCountedAfreshNotTakenFromTheOldOne() {
         // Given version 1 of an agent, counted, and version 2 with larger schemas
         AgentDefinition v1 = agent(1, 2, 1_000);

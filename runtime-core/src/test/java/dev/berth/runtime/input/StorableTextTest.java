@@ -53,4 +53,12 @@ class StorableTextTest {
         assertThatThrownBy(() -> StorableText.checkJson("", body)).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("nested deeper than " + InputLimits.MAX_JSON_DEPTH);
     }
+
+    @Test
+    void infiniteNumbersAreRefused() {
+        ObjectNode body = Json.object();
+        body.putObject("metadata").put("x", Double.POSITIVE_INFINITY);
+        assertThatThrownBy(() -> StorableText.checkJson("", body)).isInstanceOfSatisfying(ValidationException.class,
+                e -> assertThat(e.fieldErrors()).containsKey("metadata.x"));
+    }
 }
