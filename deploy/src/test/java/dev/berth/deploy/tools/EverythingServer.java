@@ -8,17 +8,21 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The MCP reference server {@code @modelcontextprotocol/server-everything} from npm, installed
- * once under {@code target/mcp-everything} (reruns reuse it) and started over streamable HTTP.
- * Without npm the tests fail with a message saying so: they never skip silently.
+ * once under {@code target/mcp-everything} (reruns reuse it) with {@code npm ci} from the lock file
+ * in {@code src/test/npm/mcp-everything}, so every dependency is the version and content the lock
+ * file names (it records integrity hashes, no download addresses), and started over streamable
+ * HTTP. Without npm the tests fail with a message saying so: they never skip silently.
  */
 final class EverythingServer implements AutoCloseable {
-    /** Pinned, so a new release of the reference server cannot change what the tests see. */
+    /** Pinned (with its dependencies, in the lock file), so a new release cannot change what the tests see. */
     static final String PACKAGE = "@modelcontextprotocol/server-everything@2026.8.31";
+    private static final Path LOCKED = Path.of("src", "test", "npm", "mcp-everything").toAbsolutePath();
     private static final Path PREFIX = Path.of("target", "mcp-everything").toAbsolutePath();
 
     private final Process process;
@@ -36,9 +40,12 @@ final class EverythingServer implements AutoCloseable {
             return bin;
         }
         Files.createDirectories(PREFIX);
+        for (String file : new String[] {"package.json", "package-lock.json"}) {
+            Files.copy(LOCKED.resolve(file), PREFIX.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
         Process npm;
         try {
-            npm = new ProcessBuilder("npm", "install", "--prefix", PREFIX.toString(), "--no-audit", "--no-fund", PACKAGE)
+            npm = new ProcessBuilder("npm", "ci", "--prefix", PREFIX.toString(), "--no-audit", "--no-fund")
                     .redirectErrorStream(true)
                     .redirectOutput(PREFIX.resolve("npm-install.log").toFile())
                     .start();
@@ -48,7 +55,8 @@ final class EverythingServer implements AutoCloseable {
         }
         if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             npm.destroyForcibly();
-            throw new IllegalStateException("npm install " + PACKAGE + " failed; see " + PREFIX.resolve("npm-install.log"));
+            throw new IllegalStateException("npm ci of " + PACKAGE + " (from " + LOCKED + ") failed; see "
+                    + PREFIX.resolve("npm-install.log"));
         }
         if (!Files.isExecutable(bin)) {
             throw new IllegalStateException("npm installed " + PACKAGE + " but " + bin + " is missing");
