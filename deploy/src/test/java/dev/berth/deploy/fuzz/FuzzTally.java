@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * (route, input kind, status, failure), with how often and one example of the input.
  */
 public final class FuzzTally {
+    /** A request line ending in an HTTP version other than 1.0 and 1.1. */
+    private static final Pattern UNKNOWN_VERSION = Pattern.compile(" HTTP/(?!1\\.[01]$)\\d+\\.\\d+$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Why an answer is wrong. */
@@ -115,8 +117,6 @@ public final class FuzzTally {
         return fuzz.kind() == InputKind.FRAMING && answer.status() == 501 && answer.text().isEmpty()
                 && fuzz.request().head() != null && UNKNOWN_VERSION.matcher(requestLine(fuzz.request().head())).find();
     }
-
-    private static final Pattern UNKNOWN_VERSION = Pattern.compile(" HTTP/(?!1\\.[01]$)\\d+\\.\\d+$");
 
     private static String requestLine(byte[] head) {
         String text = new String(head, StandardCharsets.ISO_8859_1);

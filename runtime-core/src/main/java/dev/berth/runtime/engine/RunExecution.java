@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -153,7 +154,7 @@ final class RunExecution {
     }
 
     /** The rule of {@link #ownEvent}, for the run {@code runId} whose input is at {@code inputSeq}. */
-    static boolean visibleTo(java.util.UUID runId, long inputSeq, Event event) {
+    static boolean visibleTo(UUID runId, long inputSeq, Event event) {
         return event.seq() <= inputSeq || runId.equals(event.runId()) || !EventType.USER_MESSAGE.equals(event.type());
     }
 
@@ -162,7 +163,7 @@ final class RunExecution {
             return fail(new RunError("max_steps_exceeded", "the run reached the agent's limit of "
                     + agent.spec().limits().maxSteps() + " model calls"));
         }
-        return parts.context().offLoop(agent, context, () -> parts.context().assemble(agent, context))
+        return assemble(context)
                 .chain(assembled -> {
                     if (assembled.overflowed()) {
                         // Events fell out of the window: fold the older part into the summary first (its own step).
@@ -171,6 +172,11 @@ final class RunExecution {
                     }
                     return call(assembled.request(), context);
                 });
+    }
+
+    /** The model request's context, assembled off the event loop when much is left to count. */
+    private Uni<ContextAssembler.Assembled> assemble(StepContext context) {
+        return parts.context().offLoop(agent, context, () -> parts.context().assemble(agent, context));
     }
 
     private Uni<Boolean> call(ChatRequest request, StepContext context) {
@@ -228,7 +234,7 @@ final class RunExecution {
 
     /** The model call with what fits, when nothing can be folded (or folding failed). */
     private Uni<Boolean> sendTruncated(StepContext context) {
-        return parts.context().offLoop(agent, context, () -> parts.context().assemble(agent, context))
+        return assemble(context)
                 .chain(assembled -> call(assembled.request(), context));
     }
 
@@ -363,10 +369,7 @@ final class RunExecution {
         // so the log itself stays a valid conversation for the runs after this one (ADR 0018).
         String reason = status == RunStatus.CANCELLED ? "cancelled" : error == null ? "interrupted" : error.code();
         return memory.load().chain(context -> {
-            List<NewEvent> all = new ArrayList<>();
-            for (ToolCall call : ToolTurn.pendingCalls(context.window(), claimed.run().id(), pending)) {
-                all.add(EventPayloads.unanswered(call, reason, claimed.run().id()));
-            }
+            List<NewEvent> all = new ArrayList<>(ToolTurn.unanswered(context.window(), claimed.run().id(), pending, reason));
             all.addAll(events);
             return settled(status, all, output, error);
         });
