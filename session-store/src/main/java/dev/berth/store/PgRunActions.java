@@ -11,6 +11,7 @@ import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.port.RunStore;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,7 +21,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** The part of {@link PgRunStore} about paused runs: recording what they wait for, and answering it. */
@@ -61,7 +64,12 @@ final class PgRunActions {
                 .map(PgRunActions::actions);
     }
 
-    Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
+    /**
+     * Applies runtime-core's decision about a paused run's answers in one transaction, under the
+     * session's and the run's row locks, while the run still waits for exactly the calls the
+     * decision was made on; nothing is decided here.
+     */
+    Uni<Run> apply(TenantId tenant, UUID runId, ActionResolution resolution) {
         return pool.withTransaction(conn -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -71,10 +79,20 @@ final class PgRunActions {
                     return conn.preparedQuery(ActionSql.LOCK_SESSION).execute(Tuple.of(sessionId))
                             .chain(() -> conn.preparedQuery(ActionSql.LOCK_RUN).execute(Tuple.of(runId)))
                             .invoke(run -> requireWaiting(runId, run.iterator().next().getString("status")))
-                            .chain(() -> find(conn, tenant, runId))
-                            .map(pending -> ActionResolution.resolve(runId, pending, answers, maxOutputChars))
-                            .chain(resolution -> apply(conn, tenant, sessionId, runId, resolution));
+                            .chain(() -> conn.preparedQuery(ActionSql.OPEN_WAITS).execute(Tuple.of(runId)))
+                            .invoke(open -> requireUnchanged(open, resolution))
+                            .chain(() -> apply(conn, tenant, sessionId, runId, resolution));
                 }));
+    }
+
+    /** The decision was made on other open calls than the run has now (a concurrent answer won): decide again. */
+    private static void requireUnchanged(RowSet<Row> open, ActionResolution resolution) {
+        Set<String> now = new HashSet<>();
+        open.forEach(row -> now.add(row.getString("wait_key")));
+        if (!now.equals(resolution.openBefore())) {
+            throw new ConflictException(RunStore.ACTIONS_CHANGED,
+                    "the run's open calls changed while the answers were decided");
+        }
     }
 
     private static void requireWaiting(UUID runId, String status) {

@@ -1,6 +1,5 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ActionAnswer;
 import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.LeaseState;
@@ -11,6 +10,7 @@ import dev.berth.runtime.domain.RunBacklog;
 import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
@@ -137,8 +137,8 @@ public class PgRunStore implements RunStore {
     }
 
     @Override
-    public Uni<Run> answerActions(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
-        return actions.answer(tenant, runId, answers, maxOutputChars).onFailure().transform(DbErrors::translate);
+    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, ActionResolution resolution) {
+        return actions.apply(tenant, runId, resolution).onFailure().transform(DbErrors::translate);
     }
 
     private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {

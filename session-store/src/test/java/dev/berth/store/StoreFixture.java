@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.fake.internal.ChatRequestRules;
 import dev.berth.model.fake.internal.Violation;
+import dev.berth.runtime.domain.ActionKind;
 import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.Run;
@@ -87,6 +89,16 @@ final class StoreFixture implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("run " + runId + " was not claimed"));
     }
 
+    /** Claims until every one of these runs is claimed (by one owner); in their order. */
+    List<ClaimedRun> claimAll(List<UUID> runIds) {
+        Map<UUID, ClaimedRun> claimed = new LinkedHashMap<>();
+        until("runs " + runIds + " claimed", () -> {
+            claim("owner", LEASE).forEach(run -> claimed.put(run.run().id(), run));
+            return claimed.keySet().containsAll(runIds);
+        });
+        return runIds.stream().map(claimed::get).toList();
+    }
+
     /** Commits the model's answer asking for these tool calls, which stay pending (attempt 0). */
     long askForTools(ClaimedRun claimed, String... callIds) {
         ObjectNode data = Json.object().put("text", "");
@@ -99,6 +111,23 @@ final class StoreFixture implements AutoCloseable {
         StepCommit step = StepCommit.to(RunStatus.RUNNING).event(new NewEvent(EventType.ASSISTANT_MESSAGE, data))
                 .pending(pending).build();
         return runs.commit(claimed.lease(), step, LEASE).await().atMost(WAIT);
+    }
+
+    /** A run of the session that asked for these calls and now waits for the client's outputs (requires_action). */
+    Run pausedRun(UUID session, String... callIds) {
+        Run run = submit(session, "use the client's tools");
+        ClaimedRun claimed = claim(run.id());
+        askForTools(claimed, callIds);
+        Map<String, Integer> pending = new LinkedHashMap<>();
+        List<PendingAction> awaited = new ArrayList<>();
+        for (String id : callIds) {
+            pending.put(id, 0);
+            awaited.add(PendingAction.awaiting(id, ActionKind.CLIENT_TOOL, "lookup", "{}"));
+        }
+        StepCommit pause = StepCommit.to(RunStatus.REQUIRES_ACTION)
+                .event(new NewEvent(EventType.RUN_REQUIRES_ACTION, Json.object())).pending(pending).build();
+        runs.pause(claimed.lease(), pause, awaited, LEASE).await().atMost(WAIT);
+        return run;
     }
 
     static NewEvent answer(String text) {

@@ -15,22 +15,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * What a client's answers do to a paused run, decided from the run's pending actions as the
- * store read them under the run's row lock: the events to append, which calls are settled
- * (no longer pending: client outputs and denials; an approved call stays pending until a
- * worker executes it) and whether the run resumes (every awaited result has arrived).
- * Pure: a store applies the result in the same transaction, or rolls back when this throws.
+ * What a client's answers do to a paused run, decided here from the run's pending actions as
+ * read before: the events to append, which calls are settled (no longer pending: client outputs
+ * and denials; an approved call stays pending until a worker executes it) and whether the run
+ * resumes (every awaited result has arrived). Pure, and data for the store: it applies the
+ * decision in one transaction only while the run still waits for exactly {@code openBefore}
+ * (else nothing changes and the service decides again on what it reads then).
  *
- * @param events    appended to the session, in the order of the answers
- * @param answered  the answers to record against their pending actions
- * @param settled   call ids to remove from the run's pending tool calls
- * @param resume    whether the run goes back to {@code queued}
+ * @param events      appended to the session, in the order of the answers
+ * @param answered    the answers to record against their pending actions
+ * @param settled     call ids to remove from the run's pending tool calls
+ * @param resume      whether the run goes back to {@code queued}
+ * @param openBefore  the calls the run waited for when this was decided
  */
 public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answered, List<String> settled,
-        boolean resume) {
+        boolean resume, Set<String> openBefore) {
 
     /**
      * @throws ValidationException a call id the run does not wait for, or an answer that does not fit its kind
@@ -82,7 +86,9 @@ public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answere
         if (resume) {
             events.add(new NewEvent(EventType.RUN_RESUMED, Json.object()));
         }
-        return new ActionResolution(events, List.copyOf(answers), settled, resume);
+        Set<String> open = pending.stream().filter(action -> !action.answered()).map(PendingAction::callId)
+                .collect(Collectors.toUnmodifiableSet());
+        return new ActionResolution(events, List.copyOf(answers), settled, resume, open);
     }
 
     /** What the model reads for a denied call. */
