@@ -1,7 +1,8 @@
 -- A step commit in one statement (ADR 0010, 0011), fenced by the lease: the step's events with
 -- their sequence numbers, the session's state, the run's update, the starts of the tool calls
 -- the engine runs next, and for a run that ends the hand-over to its parent. Supersedes the
--- bodies V7 and V8 created (their 20 and 23 positional parameters).
+-- functions V7 and V8 created (20 and 23 positional parameters), which only processes of the
+-- previous release still call.
 --
 -- One argument, a JSON object with named fields (session-store's StepCommitCall writes it):
 --   run, epoch, owner, tenant, session   the lease and where the run lives
@@ -17,11 +18,9 @@
 --
 -- Error code BR001: the run's lease is no longer this writer's (or its session is gone); the
 -- statement as a whole then changes nothing.
-drop function if exists berth_commit_step(uuid, bigint, text, uuid, uuid, text, text, bigint, bigint, bigint, bigint,
-                                          integer, text, text, boolean, boolean, double precision, text, text[], text[]);
-drop function if exists berth_commit_step(uuid, bigint, text, uuid, uuid, text, text, bigint, bigint, bigint, bigint,
-                                          integer, text, text, boolean, boolean, double precision, text, text[], text[],
-                                          text[], integer[], text[]);
+-- The positional versions stay for one release: processes of the previous release call the
+-- 23-parameter one (V8) until a rolling update has replaced them (docs/operations.md, "Upgrade
+-- with migrations"). The next release drops them here, with "drop function if exists".
 
 create or replace function berth_commit_step(p_step jsonb) returns bigint
 language plpgsql as $$
