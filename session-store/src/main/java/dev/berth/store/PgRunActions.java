@@ -1,16 +1,16 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ActionKind;
-import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.paused.ActionResolution;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

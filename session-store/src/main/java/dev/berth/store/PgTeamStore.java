@@ -1,18 +1,18 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ChildStart;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.RunTreeNode;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.SubagentCall;
-import dev.berth.runtime.domain.TeamPosition;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.team.ChildStart;
+import dev.berth.runtime.run.team.RunTreeNode;
+import dev.berth.runtime.run.team.SubagentCall;
+import dev.berth.runtime.run.team.TeamPosition;
+import dev.berth.runtime.run.team.TeamStore;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;

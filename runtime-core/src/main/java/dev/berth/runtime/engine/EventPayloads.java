@@ -7,10 +7,10 @@ import dev.berth.model.ChatResponse;
 import dev.berth.model.ToolCall;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.RunError;
+import dev.berth.runtime.domain.ToolInvocation;
 import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.tools.ToolOutcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +18,6 @@ import java.util.List;
 /** Builds and reads the JSON payloads of the event types the engine writes. */
 public final class EventPayloads {
     private EventPayloads() {
-    }
-
-    public static NewEvent userMessage(String text) {
-        return userMessage(text, null);
-    }
-
-    /** With the W3C trace context the client sent (or null), which the run's trace continues. */
-    public static NewEvent userMessage(String text, String traceparent) {
-        ObjectNode data = Json.object().put("text", text);
-        if (traceparent != null) {
-            data.put("traceparent", traceparent);
-        }
-        return new NewEvent(EventType.USER_MESSAGE, data);
     }
 
     static NewEvent assistantMessage(ChatResponse response, boolean last) {
@@ -108,7 +95,7 @@ public final class EventPayloads {
         return new NewEvent(EventType.RUN_CANCELLED, Json.object().put("reason", reason));
     }
 
-    static NewEvent subagentStarted(dev.berth.runtime.domain.ChildStart child) {
+    static NewEvent subagentStarted(dev.berth.runtime.run.team.ChildStart child) {
         return new NewEvent(EventType.SUBAGENT_STARTED, Json.object()
                 .put("callId", child.callId())
                 .put("agent", child.agentName())

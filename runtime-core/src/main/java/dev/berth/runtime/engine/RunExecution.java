@@ -6,19 +6,19 @@ import dev.berth.model.ModelException;
 import dev.berth.model.ToolCall;
 import dev.berth.model.Usage;
 import dev.berth.runtime.domain.AgentDefinition;
-import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.domain.ToolInvocation;
 import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.memory.MemoryTools;
 import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.observe.Observation;
-import dev.berth.runtime.tools.MemoryTools;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -85,7 +85,7 @@ final class RunExecution {
         return claimed.run();
     }
 
-    dev.berth.runtime.domain.Lease lease() {
+    dev.berth.runtime.run.Lease lease() {
         return claimed.lease();
     }
 

@@ -11,9 +11,10 @@ import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.MemoryPolicy;
+import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.EventLog;
-import dev.berth.runtime.service.AgentService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,12 +37,12 @@ public class MemoryExtractor {
     static final int MAX_EVENT_CHARS = 2_000;
 
     private final EventLog events;
-    private final AgentService agents;
+    private final AgentStore agents;
     private final MemoryService memory;
     private final ModelClient model;
 
     @Inject
-    public MemoryExtractor(EventLog events, AgentService agents, MemoryService memory, ModelClient model) {
+    public MemoryExtractor(EventLog events, AgentStore agents, MemoryService memory, ModelClient model) {
         this.events = events;
         this.agents = agents;
         this.memory = memory;
@@ -50,7 +51,9 @@ public class MemoryExtractor {
 
     /** @return how many memories were stored */
     public Uni<Integer> extract(MemoryJob job) {
-        return agents.get(job.tenant(), job.agentName(), job.agentVersion())
+        return agents.find(job.tenant(), job.agentName(), job.agentVersion())
+                .map(found -> found.orElseThrow(() -> new NotFoundException("agent",
+                        job.agentName() + "@" + job.agentVersion())))
                 // The run's own events only, at most MAX_EVENTS of them: a bounded read.
                 .chain(agent -> events.after(job.tenant(), job.sessionId(), job.fromSeq() - 1,
                                 (int) Math.min(MAX_EVENTS, job.throughSeq() - job.fromSeq() + 1))

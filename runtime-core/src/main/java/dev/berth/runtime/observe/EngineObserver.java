@@ -1,9 +1,9 @@
 package dev.berth.runtime.observe;
 
 import dev.berth.model.ChatRequest;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.domain.ToolInvocation;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunStatus;
 
 /**
  * What the engine tells the outside about its work, for metrics, traces and log context. The

@@ -10,7 +10,7 @@ import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.internal.Json;
 import dev.berth.runtime.port.AgentStore;
-import dev.berth.runtime.teams.TeamTools;
+import dev.berth.runtime.run.team.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

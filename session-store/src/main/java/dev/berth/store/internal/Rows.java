@@ -2,11 +2,11 @@ package dev.berth.store.internal;
 
 import dev.berth.model.Usage;
 import dev.berth.runtime.domain.Event;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
