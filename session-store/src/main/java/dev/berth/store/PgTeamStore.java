@@ -3,7 +3,7 @@ package dev.berth.store;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.run.RunStatus;
@@ -93,7 +93,7 @@ public class PgTeamStore implements TeamStore {
                         String error = row.getString("error");
                         RunError runError = null;
                         if (error != null) {
-                            var node = Json.readObject(error);
+                            var node = DocumentJson.readObject(error);
                             runError = new RunError(node.path("code").asText(), node.path("message").asText());
                         }
                         calls.add(new SubagentCall(row.getString("call_id"), row.getString("agent_name"),
@@ -125,7 +125,7 @@ public class PgTeamStore implements TeamStore {
                 .map(rows -> {
                     Map<String, Integer> pins = new LinkedHashMap<>();
                     if (rows.size() > 0) {
-                        Json.readObject(rows.iterator().next().getString("team")).fields()
+                        DocumentJson.readObject(rows.iterator().next().getString("team")).fields()
                                 .forEachRemaining(e -> pins.put(e.getKey(), e.getValue().asInt()));
                     }
                     return pins;
@@ -151,7 +151,7 @@ public class PgTeamStore implements TeamStore {
     public Uni<Boolean> repin(TenantId tenant, UUID sessionId, String agentName, int agentVersion,
             Map<String, Integer> team) {
         return pool.preparedQuery(TeamSql.REPIN)
-                .execute(Tuple.of(sessionId, tenant.value(), agentName, agentVersion, Json.write(team)))
+                .execute(Tuple.of(sessionId, tenant.value(), agentName, agentVersion, DocumentJson.write(team)))
                 .map(rows -> rows.rowCount() > 0)
                 .onFailure().transform(DbErrors::translate);
     }

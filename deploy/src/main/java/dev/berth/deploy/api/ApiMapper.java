@@ -12,7 +12,7 @@ import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
@@ -69,7 +69,7 @@ public final class ApiMapper {
                 throw ValidationException.field("clientTools[" + i + "].name", "is required");
             }
             ObjectNode parameters = view.parameters() == null
-                    ? Json.object().put("type", "object").set("properties", Json.object()) : view.parameters();
+                    ? DocumentJson.object().put("type", "object").set("properties", DocumentJson.object()) : view.parameters();
             tools.add(new ClientTool(view.name(), view.description(), parameters));
         }
         return tools;

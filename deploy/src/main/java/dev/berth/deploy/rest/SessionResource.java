@@ -19,7 +19,7 @@ import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.run.RunService;
-import dev.berth.runtime.run.paused.RunActionService;
+import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.service.EventService;
 import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Multi;
@@ -59,13 +59,13 @@ public class SessionResource {
     private final RequestPrincipal principal;
     private final Sse sse;
     private final ObjectMapper json;
-    private final RunActionService actions;
+    private final PausedRunService actions;
     private final SseStreams streams;
     private final StreamedSession streamed;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
-            Sse sse, ObjectMapper json, RunActionService actions, SseStreams streams, StreamedSession streamed) {
+            Sse sse, ObjectMapper json, PausedRunService actions, SseStreams streams, StreamedSession streamed) {
         this.actions = actions;
         this.streams = streams;
         this.streamed = streamed;

@@ -8,7 +8,7 @@ import dev.berth.model.ToolCall;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.ToolInvocation;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.tools.ToolOutcome;
@@ -21,7 +21,7 @@ public final class EventPayloads {
     }
 
     static NewEvent assistantMessage(ChatResponse response, boolean last) {
-        ObjectNode data = Json.object();
+        ObjectNode data = DocumentJson.object();
         data.put("text", response.content());
         ArrayNode calls = data.putArray("toolCalls");
         for (ToolCall call : response.toolCalls()) {
@@ -39,7 +39,7 @@ public final class EventPayloads {
     }
 
     static NewEvent toolResult(ToolOutcome outcome, java.util.UUID runId) {
-        ObjectNode data = Json.object()
+        ObjectNode data = DocumentJson.object()
                 .put("callId", outcome.callId())
                 .put("idempotencyKey", ToolInvocation.idempotencyKey(runId, outcome.callId()))
                 .put("name", outcome.name())
@@ -56,7 +56,7 @@ public final class EventPayloads {
      * first): an error result naming the reason, so the call is answered in the log like any other.
      */
     static NewEvent unanswered(ToolCall call, String reason, java.util.UUID runId) {
-        ObjectNode data = Json.object()
+        ObjectNode data = DocumentJson.object()
                 .put("callId", call.id())
                 .put("idempotencyKey", ToolInvocation.idempotencyKey(runId, call.id()))
                 .put("name", call.name())
@@ -67,17 +67,17 @@ public final class EventPayloads {
     }
 
     static NewEvent approvalRequested(PendingAction action) {
-        return new NewEvent(EventType.APPROVAL_REQUESTED, Json.object()
+        return new NewEvent(EventType.APPROVAL_REQUESTED, DocumentJson.object()
                 .put("callId", action.callId())
                 .put("name", action.toolName())
                 .put("arguments", action.arguments()));
     }
 
     /** The event that tells a streaming client to act: every call the run now waits for. */
-    static NewEvent requiresAction(List<PendingAction> awaited) {
-        ObjectNode data = Json.object();
+    static NewEvent requiresAction(List<PendingAction> pendingActions) {
+        ObjectNode data = DocumentJson.object();
         ArrayNode calls = data.putArray("calls");
-        for (PendingAction action : awaited) {
+        for (PendingAction action : pendingActions) {
             calls.addObject()
                     .put("callId", action.callId())
                     .put("kind", action.kind().wire())
@@ -88,15 +88,15 @@ public final class EventPayloads {
     }
 
     static NewEvent runFailed(RunError error) {
-        return new NewEvent(EventType.RUN_FAILED, Json.object().put("code", error.code()).put("message", error.message()));
+        return new NewEvent(EventType.RUN_FAILED, DocumentJson.object().put("code", error.code()).put("message", error.message()));
     }
 
     static NewEvent runCancelled(String reason) {
-        return new NewEvent(EventType.RUN_CANCELLED, Json.object().put("reason", reason));
+        return new NewEvent(EventType.RUN_CANCELLED, DocumentJson.object().put("reason", reason));
     }
 
     static NewEvent subagentStarted(dev.berth.runtime.run.team.ChildStart child) {
-        return new NewEvent(EventType.SUBAGENT_STARTED, Json.object()
+        return new NewEvent(EventType.SUBAGENT_STARTED, DocumentJson.object()
                 .put("callId", child.callId())
                 .put("agent", child.agentName())
                 .put("agentVersion", child.agentVersion())
@@ -106,7 +106,7 @@ public final class EventPayloads {
 
     static NewEvent handoff(dev.berth.runtime.domain.AgentDefinition from, dev.berth.runtime.domain.AgentDefinition to,
             String callId) {
-        return new NewEvent(EventType.HANDOFF, Json.object()
+        return new NewEvent(EventType.HANDOFF, DocumentJson.object()
                 .put("from", from.name()).put("fromVersion", from.version())
                 .put("to", to.name()).put("toVersion", to.version())
                 .put("callId", callId));

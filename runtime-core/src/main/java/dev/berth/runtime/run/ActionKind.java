@@ -2,7 +2,7 @@ package dev.berth.runtime.run;
 
 import java.util.Locale;
 
-/** What a paused run waits for from outside, per awaited call. */
+/** What a paused run waits for from outside, per pending action. */
 public enum ActionKind {
     /** The client executes a tool Berth never executes, and sends its output. */
     CLIENT_TOOL,

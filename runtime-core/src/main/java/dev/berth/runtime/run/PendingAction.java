@@ -16,7 +16,7 @@ public record PendingAction(String callId, ActionKind kind, String toolName, Str
         arguments = arguments == null ? "{}" : arguments;
     }
 
-    public static PendingAction awaiting(String callId, ActionKind kind, String toolName, String arguments) {
+    public static PendingAction unanswered(String callId, ActionKind kind, String toolName, String arguments) {
         return new PendingAction(callId, kind, toolName, arguments, null);
     }
 

@@ -57,7 +57,7 @@ public interface RunStore {
      * {@code REQUIRES_ACTION}, and records the results the run now waits for. The lease is
      * released in the same transaction: no process holds a paused run.
      */
-    Uni<Void> pause(Lease lease, StepCommit step, List<PendingAction> awaited, Duration leaseTtl);
+    Uni<Void> pause(Lease lease, StepCommit step, List<PendingAction> pendingActions, Duration leaseTtl);
 
     /** What a run waits for (or waited for, with the answers), in the order they were recorded. */
     Uni<List<PendingAction>> pendingActions(TenantId tenant, UUID runId);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -22,7 +22,7 @@ public record Submission(TenantId tenant, UUID sessionId, UUID runId, NewEvent i
      * which the run's trace continues.
      */
     public static NewEvent userMessage(String text, String traceparent) {
-        ObjectNode data = Json.object().put("text", text);
+        ObjectNode data = DocumentJson.object().put("text", text);
         if (traceparent != null) {
             data.put("traceparent", traceparent);
         }

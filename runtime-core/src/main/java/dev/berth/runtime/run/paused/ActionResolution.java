@@ -6,7 +6,7 @@ import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.ToolInvocation;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.ValidationException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.ActionKind;
 import dev.berth.runtime.run.PendingAction;
@@ -21,7 +21,7 @@ import java.util.UUID;
  * What a client's answers do to a paused run, decided from the run's pending actions as the
  * store read them under the run's row lock: the events to append, which calls are settled
  * (no longer pending: client outputs and denials; an approved call stays pending until a
- * worker executes it) and whether the run resumes (every awaited result has arrived).
+ * worker executes it) and whether the run resumes (every pending action is answered).
  * Pure: a store applies the result in the same transaction, or rolls back when this throws.
  *
  * @param events    appended to the session, in the order of the answers
@@ -80,7 +80,7 @@ public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answere
         long stillOpen = pending.stream().filter(action -> !action.answered()).count() - answers.size();
         boolean resume = stillOpen == 0;
         if (resume) {
-            events.add(new NewEvent(EventType.RUN_RESUMED, Json.object()));
+            events.add(new NewEvent(EventType.RUN_RESUMED, DocumentJson.object()));
         }
         return new ActionResolution(events, List.copyOf(answers), settled, resume);
     }
@@ -102,7 +102,7 @@ public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answere
     }
 
     private static ObjectNode result(UUID runId, PendingAction action, String output, boolean error) {
-        return Json.object()
+        return DocumentJson.object()
                 .put("callId", action.callId())
                 .put("idempotencyKey", ToolInvocation.idempotencyKey(runId, action.callId()))
                 .put("name", action.toolName())
@@ -114,7 +114,7 @@ public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answere
     }
 
     private static NewEvent decision(PendingAction action, ActionAnswer answer) {
-        ObjectNode data = Json.object()
+        ObjectNode data = DocumentJson.object()
                 .put("callId", action.callId())
                 .put("name", action.toolName())
                 .put("approved", answer.approve())

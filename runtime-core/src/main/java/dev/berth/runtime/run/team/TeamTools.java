@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.ToolDefinition;
 import dev.berth.runtime.domain.AgentSpec;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +60,7 @@ public final class TeamTools {
     /** The input text of a sub-agent call: its {@code input} argument, or the raw arguments. */
     public static String input(String argumentsJson) {
         try {
-            JsonNode input = Json.readObject(argumentsJson).get("input");
+            JsonNode input = DocumentJson.readObject(argumentsJson).get("input");
             if (input != null && input.isTextual() && !input.asText().isBlank()) {
                 return input.asText();
             }
@@ -74,7 +74,7 @@ public final class TeamTools {
     public static List<ToolDefinition> definitions(AgentSpec spec) {
         List<ToolDefinition> definitions = new ArrayList<>();
         for (String name : spec.subAgents()) {
-            ObjectNode schema = Json.object().put("type", "object");
+            ObjectNode schema = DocumentJson.object().put("type", "object");
             schema.putObject("properties").putObject("input").put("type", "string")
                     .put("description", "The task for the agent, with everything it needs to know");
             schema.putArray("required").add("input");
@@ -83,7 +83,7 @@ public final class TeamTools {
                     + "' to do a task; it works on its own and answers with its result.", schema, false));
         }
         for (String name : spec.handoffs()) {
-            ObjectNode schema = Json.object().put("type", "object");
+            ObjectNode schema = DocumentJson.object().put("type", "object");
             schema.putObject("properties");
             schema.put("additionalProperties", false);
             definitions.add(new ToolDefinition(handoffTool(name), "Hand the conversation over to the agent '"

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class ActionResolutionTest {
     private static final UUID RUN = UUID.randomUUID();
-    private static final PendingAction LOCATION = PendingAction.awaiting("c1", ActionKind.CLIENT_TOOL, "get_location", "{}");
-    private static final PendingAction DELETE = PendingAction.awaiting("c2", ActionKind.APPROVAL, "delete", "{}");
+    private static final PendingAction LOCATION = PendingAction.unanswered("c1", ActionKind.CLIENT_TOOL, "get_location", "{}");
+    private static final PendingAction DELETE = PendingAction.unanswered("c2", ActionKind.APPROVAL, "delete", "{}");
 
     @Test
     void theRunResumesOnlyWhenTheLastOpenActionIsAnswered() {

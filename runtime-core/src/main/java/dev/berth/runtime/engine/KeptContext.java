@@ -26,7 +26,7 @@ import java.util.List;
  *
  * <p>Not thread safe: used by one execution, whose steps run one after the other.
  */
-final class RunMemory {
+final class KeptContext {
     private final EngineParts parts;
     private final Run run;
     private final AgentDefinition agent;
@@ -35,7 +35,7 @@ final class RunMemory {
     private StepContext kept;
 
     /** @param actorId the session's actor, as the claim read it */
-    RunMemory(EngineParts parts, Run run, String actorId, AgentDefinition agent) {
+    KeptContext(EngineParts parts, Run run, String actorId, AgentDefinition agent) {
         this.parts = parts;
         this.run = run;
         this.actorId = actorId == null ? "" : actorId;

@@ -25,7 +25,7 @@ import java.util.UUID;
  * fit what the run waits for is decided by the store under the run's lock.
  */
 @ApplicationScoped
-public class RunActionService {
+public class PausedRunService {
     public static final int MAX_ACTIONS = InputLimits.MAX_ACTIONS;
     public static final int MAX_REASON_CHARS = InputLimits.MAX_REASON_CHARS;
 
@@ -33,7 +33,7 @@ public class RunActionService {
     private final int maxOutputChars;
 
     @Inject
-    public RunActionService(RunStore runs, EngineConfig config) {
+    public PausedRunService(RunStore runs, EngineConfig config) {
         this.runs = runs;
         this.maxOutputChars = config.toolMaxOutputChars();
     }

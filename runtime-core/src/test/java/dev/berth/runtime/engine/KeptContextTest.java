@@ -13,7 +13,7 @@ import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.SessionTail;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.memory.MemoryService;
 import dev.berth.runtime.memory.MemoryStore;
 import dev.berth.runtime.port.EventLog;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A run's context is read once per execution and then follows the run's own commits. */
-class RunMemoryTest {
+class KeptContextTest {
     private static final TenantId TENANT = new TenantId(UUID.randomUUID());
     private static final UUID SESSION = UUID.randomUUID();
     private static final int WINDOW = 5;
@@ -41,7 +41,7 @@ class RunMemoryTest {
     private final List<Event> log = new ArrayList<>();
     private final Run run = new Run(UUID.randomUUID(), TENANT, SESSION, 3, RunStatus.RUNNING, 0, 0, "a", 1,
             Usage.ZERO, null, null, Instant.now(), Instant.now(), null);
-    private final RunMemory memory = new RunMemory(parts(), run, "alice", agent());
+    private final KeptContext memory = new KeptContext(parts(), run, "alice", agent());
 
     @Test
     void theContextIsReadOnceAndExtendedByTheRunsOwnCommits() {
@@ -100,11 +100,11 @@ class RunMemoryTest {
     }
 
     private void append(String type, String text) {
-        log.add(new Event(SESSION, log.size() + 1, null, type, Json.object().put("text", text), Instant.now()));
+        log.add(new Event(SESSION, log.size() + 1, null, type, DocumentJson.object().put("text", text), Instant.now()));
     }
 
     private static NewEvent newEvent(String type, String text) {
-        return new NewEvent(type, Json.object().put("text", text));
+        return new NewEvent(type, DocumentJson.object().put("text", text));
     }
 
     private EngineParts parts() {

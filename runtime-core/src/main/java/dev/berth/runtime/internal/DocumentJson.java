@@ -9,10 +9,10 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** One shared, thread-safe JSON mapper for the runtime's own documents (events, definitions). */
-public final class Json {
+public final class DocumentJson {
     public static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules();
 
-    private Json() {
+    private DocumentJson() {
     }
 
     public static ObjectNode object() {

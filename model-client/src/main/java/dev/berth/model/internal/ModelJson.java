@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
 /** The one shared, thread-safe Jackson mapper of the module and small null-safe helpers. */
-public final class Json {
+public final class ModelJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
+    private ModelJson() {
     }
 
     public static ObjectNode object() {

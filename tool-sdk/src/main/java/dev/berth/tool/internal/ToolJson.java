@@ -9,7 +9,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /** The one Jackson configuration of the SDK, for binding arguments and writing results. */
-public final class Json {
+public final class ToolJson {
 
     /**
      * Dates are written as ISO-8601 strings (what the schema promises the model) and read
@@ -29,6 +29,6 @@ public final class Json {
 
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private Json() {
+    private ToolJson() {
     }
 }
