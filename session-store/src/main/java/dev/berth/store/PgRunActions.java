@@ -1,17 +1,17 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ActionKind;
-import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.AnswerDecision;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStore;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -69,7 +69,7 @@ final class PgRunActions {
      * session's and the run's row locks, while the run still waits for exactly the calls the
      * decision was made on; nothing is decided here.
      */
-    Uni<Run> apply(TenantId tenant, UUID runId, ActionResolution resolution) {
+    Uni<Run> apply(TenantId tenant, UUID runId, AnswerDecision decision) {
         return pool.withTransaction(conn -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -80,16 +80,16 @@ final class PgRunActions {
                             .chain(() -> conn.preparedQuery(ActionSql.LOCK_RUN).execute(Tuple.of(runId)))
                             .invoke(run -> requireWaiting(runId, run.iterator().next().getString("status")))
                             .chain(() -> conn.preparedQuery(ActionSql.OPEN_WAITS).execute(Tuple.of(runId)))
-                            .invoke(open -> requireUnchanged(open, resolution))
-                            .chain(() -> apply(conn, tenant, sessionId, runId, resolution));
+                            .invoke(open -> requireUnchanged(open, decision))
+                            .chain(() -> apply(conn, tenant, sessionId, runId, decision));
                 }));
     }
 
     /** The decision was made on other open calls than the run has now (a concurrent answer won): decide again. */
-    private static void requireUnchanged(RowSet<Row> open, ActionResolution resolution) {
+    private static void requireUnchanged(RowSet<Row> open, AnswerDecision decision) {
         Set<String> now = new HashSet<>();
         open.forEach(row -> now.add(row.getString("wait_key")));
-        if (!now.equals(resolution.openBefore())) {
+        if (!now.equals(decision.openBefore())) {
             throw new ConflictException(RunStore.ACTIONS_CHANGED,
                     "the run's open calls changed while the answers were decided");
         }
@@ -103,36 +103,36 @@ final class PgRunActions {
     }
 
     private static Uni<Run> apply(SqlConnection conn, TenantId tenant, UUID sessionId, UUID runId,
-            ActionResolution resolution) {
-        List<NewEvent> events = resolution.events();
+            AnswerDecision decision) {
+        List<NewEvent> events = decision.events();
         return conn.preparedQuery(ActionSql.APPEND_SEQUENCE)
                 .execute(Tuple.of(sessionId, tenant.value(), events.size()))
                 .chain(rows -> insertEvents(conn, tenant, sessionId, runId, events,
                         rows.iterator().next().getLong("last_seq")))
-                .chain(() -> conn.preparedQuery(ActionSql.ANSWER_WAITS).execute(answerParams(runId, resolution)))
+                .chain(() -> conn.preparedQuery(ActionSql.ANSWER_WAITS).execute(answerParams(runId, decision)))
                 .chain(() -> conn.preparedQuery(ActionSql.SETTLE_RUN).execute(Tuple.tuple().addValue(runId)
-                        .addArrayOfString(resolution.settled().toArray(String[]::new))
-                        .addValue(resolution.resume())))
+                        .addArrayOfString(decision.settled().toArray(String[]::new))
+                        .addValue(decision.resume())))
                 .map(rows -> Rows.run(rows.iterator().next()));
     }
 
     private static Uni<RowSet<Row>> insertEvents(SqlConnection conn, TenantId tenant, UUID sessionId, UUID runId,
             List<NewEvent> events, long lastSeq) {
         String[] types = events.stream().map(NewEvent::type).toArray(String[]::new);
-        String[] payloads = events.stream().map(event -> Json.write(event.data())).toArray(String[]::new);
+        String[] payloads = events.stream().map(event -> DocumentJson.write(event.data())).toArray(String[]::new);
         return conn.preparedQuery(ActionSql.INSERT_EVENTS).execute(Tuple.tuple()
                 .addValue(tenant.value()).addValue(sessionId).addValue(lastSeq - types.length).addValue(runId)
                 .addValue(types).addValue(payloads).addValue(lastSeq));
     }
 
-    private static Tuple answerParams(UUID runId, ActionResolution resolution) {
+    private static Tuple answerParams(UUID runId, AnswerDecision decision) {
         List<String> keys = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        for (ActionAnswer answer : resolution.answered()) {
+        for (ActionAnswer answer : decision.answered()) {
             keys.add(answer.callId());
-            answers.add(Json.write(answer.approve() == null
-                    ? Json.object().put("output", answer.output())
-                    : Json.object().put("approved", answer.approve()).put("reason", answer.reason())));
+            answers.add(DocumentJson.write(answer.approve() == null
+                    ? DocumentJson.object().put("output", answer.output())
+                    : DocumentJson.object().put("approved", answer.approve()).put("reason", answer.reason())));
         }
         return Tuple.tuple().addValue(runId).addArrayOfString(keys.toArray(String[]::new))
                 .addArrayOfString(answers.toArray(String[]::new));
@@ -145,7 +145,7 @@ final class PgRunActions {
             ActionAnswer answer = null;
             String callId = row.getString("wait_key");
             if (answerText != null) {
-                var node = Json.readObject(answerText);
+                var node = DocumentJson.readObject(answerText);
                 answer = node.has("approved")
                         ? ActionAnswer.decision(callId, node.get("approved").asBoolean(),
                                 node.hasNonNull("reason") ? node.get("reason").asText() : null)

@@ -1,21 +1,22 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.LeaseState;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.RunBacklog;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.AnswerDecision;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.LeaseState;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunBacklog;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.Submission;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
@@ -52,7 +53,7 @@ public class PgRunStore implements RunStore {
     @Override
     public Uni<Run> submit(Submission submission) {
         Tuple params = Tuple.of(submission.sessionId(), submission.tenant().value(), submission.runId(),
-                submission.input().type(), Json.write(submission.input().data()));
+                submission.input().type(), DocumentJson.write(submission.input().data()));
         return pool.preparedQuery(RunSql.SUBMIT).execute(params)
                 .map(rows -> Rows.run(rows.iterator().next()))
                 .onFailure().transform(failure -> submitFailure(failure, submission));
@@ -87,7 +88,7 @@ public class PgRunStore implements RunStore {
                         claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
                                 Rows.instant(row, "active_since"), row.getString("actor_id"),
-                                Json.readMap(row.getString("session_state")), row.getString("traceparent")));
+                                DocumentJson.readMap(row.getString("session_state")), row.getString("traceparent")));
                     }
                     return claimed;
                 })
@@ -137,8 +138,8 @@ public class PgRunStore implements RunStore {
     }
 
     @Override
-    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, ActionResolution resolution) {
-        return actions.apply(tenant, runId, resolution).onFailure().transform(DbErrors::translate);
+    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
+        return actions.apply(tenant, runId, decision).onFailure().transform(DbErrors::translate);
     }
 
     private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {
@@ -151,7 +152,7 @@ public class PgRunStore implements RunStore {
         Tuple params = Tuple.tuple()
                 .addValue(lease.runId())
                 .addValue(lease.epoch())
-                .addValue(Json.write(attempts))
+                .addValue(DocumentJson.write(attempts))
                 .addValue(lease.owner())
                 .addArrayOfString(starts.callIds())
                 .addArrayOfInteger(starts.attempts())

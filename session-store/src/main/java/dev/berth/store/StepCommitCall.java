@@ -1,12 +1,12 @@
 package dev.berth.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.domain.ToolInvocation;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.StepCommit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +57,6 @@ record StepCommitCall(UUID run, long epoch, String owner, UUID tenant, UUID sess
 
     /** The argument as JSON text (cast to jsonb in the SQL, see {@link RunSql}). */
     String json() {
-        return Json.write(this);
+        return DocumentJson.write(this);
     }
 }

@@ -5,11 +5,11 @@ import static dev.berth.store.StoreFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;

@@ -5,14 +5,15 @@ import static dev.berth.store.StoreFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.LeaseState;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.BerthException;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.AnswerDecision;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.LeaseState;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.paused.ActionResolution;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -114,8 +115,8 @@ class ClaimAndPauseStoreTest {
         UUID session = store.session("enqueue");
         Run run = store.pausedRun(session, "c1", "c2");
         var pending = store.runs.pendingActions(store.tenant, run.id()).await().atMost(WAIT);
-        ActionResolution first = ActionResolution.resolve(run.id(), pending, List.of(ActionAnswer.output("c1", "a")), 1000);
-        ActionResolution second = ActionResolution.resolve(run.id(), pending, List.of(ActionAnswer.output("c2", "b")), 1000);
+        AnswerDecision first = ActionResolution.resolve(run.id(), pending, List.of(ActionAnswer.output("c1", "a")), 1000);
+        AnswerDecision second = ActionResolution.resolve(run.id(), pending, List.of(ActionAnswer.output("c2", "b")), 1000);
         store.runs.applyAnswers(store.tenant, run.id(), first).await().atMost(WAIT);
         String before = store.types(session);
 

@@ -7,16 +7,16 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.Usage;
-import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StatePatch;
-import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.FencedOutException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StatePatch;
+import dev.berth.runtime.run.StepCommit;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,10 +49,10 @@ class StepCommitStoreTest {
 
         // When a step with two events, usage and a started tool call commits
         StepCommit step = StepCommit.to(RunStatus.RUNNING)
-                .event(new NewEvent(EventType.ASSISTANT_MESSAGE, Json.object().put("text", "")
-                        .set("toolCalls", Json.MAPPER.createArrayNode().add(Json.object().put("id", "c1")
+                .event(new NewEvent(EventType.ASSISTANT_MESSAGE, DocumentJson.object().put("text", "")
+                        .set("toolCalls", DocumentJson.MAPPER.createArrayNode().add(DocumentJson.object().put("id", "c1")
                                 .put("name", "lookup").put("arguments", "{}")))))
-                .event(new NewEvent("custom.note", Json.object().put("n", 1)))
+                .event(new NewEvent("custom.note", DocumentJson.object().put("n", 1)))
                 .modelCall(new Usage(10, 5, 2, 1)).pending(Map.of("c1", 1)).started(java.util.Set.of("c1")).build();
         long last = store.runs.commit(claimed.lease(), step, LEASE).await().atMost(WAIT);
 
@@ -149,15 +149,15 @@ class StepCommitStoreTest {
         store.runs.commit(claimed.lease(), step, LEASE).await().atMost(WAIT);
 
         // Then PostgreSQL holds exactly the merge patch's result, the one StatePatch computes
-        JsonNode expected = Json.readObject("{\"a\": {\"x\": 2, \"c\": {\"deep\": true}}, \"e\": [1, {\"f\": null}],"
+        JsonNode expected = DocumentJson.readObject("{\"a\": {\"x\": 2, \"c\": {\"deep\": true}}, \"e\": [1, {\"f\": null}],"
                 + " \"g\": [1, null]}");
-        JsonNode stored = Json.readObject(store.query("select state::text from sessions where id = '" + session + "'"));
+        JsonNode stored = DocumentJson.readObject(store.query("select state::text from sessions where id = '" + session + "'"));
         assertThat(stored).isEqualTo(expected);
-        assertThat((JsonNode) Json.MAPPER.valueToTree(StatePatch.apply(claimed.sessionState(), patch))).isEqualTo(expected);
+        assertThat((JsonNode) DocumentJson.MAPPER.valueToTree(StatePatch.apply(claimed.sessionState(), patch))).isEqualTo(expected);
         // and a takeover's claim hands the same state to the next owner
         store.runs.release(claimed.lease()).await().atMost(WAIT);
         ClaimedRun next = store.claim(run.id());
-        assertThat((JsonNode) Json.MAPPER.valueToTree(next.sessionState())).isEqualTo(expected);
+        assertThat((JsonNode) DocumentJson.MAPPER.valueToTree(next.sessionState())).isEqualTo(expected);
     }
 
     @Test
@@ -181,12 +181,12 @@ class StepCommitStoreTest {
             Run run = store.submit(session, "patch");
             ClaimedRun claimed = store.claim(run.id());
             // When a step commits the patch and the run ends
-            StepCommit step = StepCommit.to(RunStatus.COMPLETED).output("ok").statePatch(Json.readMap(example[1]))
+            StepCommit step = StepCommit.to(RunStatus.COMPLETED).output("ok").statePatch(DocumentJson.readMap(example[1]))
                     .build().onState(claimed.sessionState());
             store.runs.commit(claimed.lease(), step, LEASE).await().atMost(WAIT);
             // Then the stored state is the RFC's result
-            assertThat(Json.readObject(store.query("select state::text from sessions where id = '" + session + "'")))
-                    .as("%s patched with %s", example[0], example[1]).isEqualTo(Json.readObject(example[2]));
+            assertThat(DocumentJson.readObject(store.query("select state::text from sessions where id = '" + session + "'")))
+                    .as("%s patched with %s", example[0], example[1]).isEqualTo(DocumentJson.readObject(example[2]));
         }
     }
 

@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.fake.internal.ChatRequestRules;
 import dev.berth.model.fake.internal.Violation;
-import dev.berth.runtime.domain.ActionKind;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.PendingAction;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.Submission;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -76,7 +76,7 @@ final class StoreFixture implements AutoCloseable {
 
     Run submit(UUID session, String text) {
         return runs.submit(new Submission(tenant, session, UUID.randomUUID(),
-                new NewEvent(EventType.USER_MESSAGE, Json.object().put("text", text)))).await().atMost(WAIT);
+                new NewEvent(EventType.USER_MESSAGE, DocumentJson.object().put("text", text)))).await().atMost(WAIT);
     }
 
     List<ClaimedRun> claim(String owner, Duration lease) {
@@ -101,7 +101,7 @@ final class StoreFixture implements AutoCloseable {
 
     /** Commits the model's answer asking for these tool calls, which stay pending (attempt 0). */
     long askForTools(ClaimedRun claimed, String... callIds) {
-        ObjectNode data = Json.object().put("text", "");
+        ObjectNode data = DocumentJson.object().put("text", "");
         ArrayNode calls = data.putArray("toolCalls");
         Map<String, Integer> pending = new LinkedHashMap<>();
         for (String id : callIds) {
@@ -122,16 +122,16 @@ final class StoreFixture implements AutoCloseable {
         List<PendingAction> awaited = new ArrayList<>();
         for (String id : callIds) {
             pending.put(id, 0);
-            awaited.add(PendingAction.awaiting(id, ActionKind.CLIENT_TOOL, "lookup", "{}"));
+            awaited.add(PendingAction.unanswered(id, ActionKind.CLIENT_TOOL, "lookup", "{}"));
         }
         StepCommit pause = StepCommit.to(RunStatus.REQUIRES_ACTION)
-                .event(new NewEvent(EventType.RUN_REQUIRES_ACTION, Json.object())).pending(pending).build();
+                .event(new NewEvent(EventType.RUN_REQUIRES_ACTION, DocumentJson.object())).pending(pending).build();
         runs.pause(claimed.lease(), pause, awaited, LEASE).await().atMost(WAIT);
         return run;
     }
 
     static NewEvent answer(String text) {
-        return new NewEvent(EventType.ASSISTANT_MESSAGE, Json.object().put("text", text).put("final", true));
+        return new NewEvent(EventType.ASSISTANT_MESSAGE, DocumentJson.object().put("text", text).put("final", true));
     }
 
     String status(UUID runId) {
@@ -148,7 +148,7 @@ final class StoreFixture implements AutoCloseable {
         try (Connection sql = database.connect(); ResultSet rows = sql.createStatement().executeQuery(
                 "select type, payload::text from events where session_id = '" + session + "' order by seq")) {
             while (rows.next()) {
-                events.add(Map.entry(rows.getString(1), Json.readObject(rows.getString(2))));
+                events.add(Map.entry(rows.getString(1), DocumentJson.readObject(rows.getString(2))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -162,7 +162,7 @@ final class StoreFixture implements AutoCloseable {
      * other message, no result without its call).
      */
     Violation conversationCheck(UUID session) {
-        ObjectNode body = Json.object();
+        ObjectNode body = DocumentJson.object();
         ArrayNode messages = body.putArray("messages");
         for (Map.Entry<String, JsonNode> event : events(session)) {
             JsonNode data = event.getValue();

@@ -3,7 +3,7 @@ package dev.berth.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.run.RunStatus;
 import dev.berth.testsupport.PostgresDatabase;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,13 +5,13 @@ import static dev.berth.store.StoreFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.BerthException;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -4,13 +4,13 @@ import static dev.berth.store.StoreFixture.LEASE;
 import static dev.berth.store.StoreFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.runtime.domain.ActionKind;
-import dev.berth.runtime.domain.ChildStart;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.team.ChildStart;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,7 +101,7 @@ class TeamStoreTest {
         String grandchild = startChildren(claimed.get(1), 1).getFirst().runId().toString();
         store.askForTools(claimed.get(2), "client_call");
         store.runs.pause(claimed.get(2).lease(), StepCommit.to(RunStatus.REQUIRES_ACTION)
-                .pending(Map.of("client_call", 0)).build(), List.of(PendingAction.awaiting("client_call",
+                .pending(Map.of("client_call", 0)).build(), List.of(PendingAction.unanswered("client_call",
                         ActionKind.CLIENT_TOOL, "lookup", "{}")), LEASE).await().atMost(WAIT);
         String pausedChild = children.get(2).runId().toString();
 
