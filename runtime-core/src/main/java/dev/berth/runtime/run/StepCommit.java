@@ -41,9 +41,7 @@ public record StepCommit(List<NewEvent> events, RunStatus status, Usage usage, b
         if (!pendingTools.keySet().containsAll(startedTools)) {
             throw new IllegalArgumentException("a started tool call must be pending");
         }
-        if (status == RunStatus.QUEUED) {
-            throw new IllegalArgumentException("a step cannot queue its run");
-        }
+        RunLifecycle.step(status); // refuses a status no step reaches (a step cannot queue or expire its run)
     }
 
     /** {@code state} after this step's patch: null values remove keys, as the database applies it. */

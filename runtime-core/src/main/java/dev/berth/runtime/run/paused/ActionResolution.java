@@ -10,6 +10,9 @@ import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.ActionKind;
 import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunLifecycle;
+import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.tools.ToolExecutor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,5 +127,11 @@ public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answere
 
     private static String truncate(String output, int max) {
         return output.length() <= max ? output : output.substring(0, max) + ToolExecutor.TRUNCATION_MARKER;
+    }
+
+    /** The run's status after these answers, from the lifecycle table. */
+    public RunStatus status() {
+        return RunLifecycle.next(RunStatus.REQUIRES_ACTION, RunEvent.ANSWER,
+                resume ? RunLifecycle.Guard.NONE_OPEN : RunLifecycle.Guard.SOME_OPEN);
     }
 }

@@ -7,7 +7,8 @@ import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
-import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.RunStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,7 @@ public class PausedRunService {
 
     /** The unanswered actions of a run that requires action; empty for any other run. */
     public Uni<List<PendingAction>> required(TenantId tenant, Run run) {
-        if (run.status() != RunStatus.REQUIRES_ACTION) {
+        if (!RunLifecycle.allows(run.status(), RunEvent.ANSWER)) {
             return Uni.createFrom().item(List.of());
         }
         return runs.pendingActions(tenant, run.id())
