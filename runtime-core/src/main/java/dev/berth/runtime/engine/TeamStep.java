@@ -8,6 +8,8 @@ import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
@@ -135,7 +137,8 @@ final class TeamStep {
 
     private Uni<Result> wait(ClaimedRun claimed, List<NewEvent> events, List<ChildStart> children,
             Map<String, Integer> pending) {
-        StepCommit commit = new StepCommit(events, RunStatus.WAITING, Usage.ZERO, false, pending, null, null, null);
+        StepCommit commit = new StepCommit(events, RunLifecycle.afterStep(RunEvent.WAIT_FOR_CHILDREN), Usage.ZERO,
+                false, pending, null, null, null);
         return teams.startChildren(claimed.lease(), commit, children, leaseTtl)
                 .replaceWith(new Result(true, pending, null));
     }
@@ -162,7 +165,8 @@ final class TeamStep {
             events.add(EventPayloads.toolResult(new ToolOutcome(call.id(), call.name(), output, failed, 1, Map.of()),
                     claimed.run().id()));
         }
-        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null, null, null);
+        StepCommit commit = new StepCommit(events, RunLifecycle.afterStep(RunEvent.STEP), Usage.ZERO, false,
+                Map.of(), null, null, null);
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(false, Map.of(), null));
     }
 
@@ -183,8 +187,8 @@ final class TeamStep {
                                 claimed.run().id()));
                     }
                     events.add(EventPayloads.handoff(from, to, handoff.id()));
-                    StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null,
-                            null, null);
+                    StepCommit commit = new StepCommit(events, RunLifecycle.afterStep(RunEvent.STEP), Usage.ZERO,
+                            false, Map.of(), null, null, null);
                     return teams.handOff(claimed.lease(), commit, to.name(), to.version(), leaseTtl)
                             .replaceWith(new Result(false, Map.of(), to));
                 });
@@ -208,8 +212,8 @@ final class TeamStep {
     }
 
     private Uni<Result> fail(ClaimedRun claimed, RunError error) {
-        StepCommit commit = new StepCommit(List.of(EventPayloads.runFailed(error)), RunStatus.FAILED, Usage.ZERO,
-                false, Map.of(), null, error, null);
+        StepCommit commit = new StepCommit(List.of(EventPayloads.runFailed(error)),
+                RunLifecycle.afterStep(RunEvent.FAIL), Usage.ZERO, false, Map.of(), null, error, null);
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(true, Map.of(), null));
     }
 }

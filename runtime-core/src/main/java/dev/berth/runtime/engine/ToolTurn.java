@@ -9,7 +9,8 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.run.ActionKind;
 import dev.berth.runtime.run.PendingAction;
-import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
@@ -127,7 +128,7 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
             stillPending.put(action.callId(), attempts.getOrDefault(action.callId(), 0));
         }
         events.add(EventPayloads.requiresAction(pendingActions));
-        return new StepCommit(events, RunStatus.REQUIRES_ACTION, Usage.ZERO, false, stillPending, null, null,
+        return new StepCommit(events, RunLifecycle.afterStep(RunEvent.PAUSE), Usage.ZERO, false, stillPending, null, null,
                 statePatch);
     }
 }

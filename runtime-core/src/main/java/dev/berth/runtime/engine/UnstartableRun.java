@@ -5,7 +5,8 @@ import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.RunError;
-import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
 import io.smallrye.mutiny.Uni;
@@ -39,12 +40,12 @@ final class UnstartableRun {
         LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s could not start; settling it", claimed.run().id()));
         StepCommit commit;
         if (claimed.cancelRequested()) {
-            commit = new StepCommit(List.of(EventPayloads.runCancelled("cancel requested")), RunStatus.CANCELLED,
-                    Usage.ZERO, false, Map.of(), null, null, null);
+            commit = new StepCommit(List.of(EventPayloads.runCancelled("cancel requested")),
+                    RunLifecycle.afterStep(RunEvent.STOP_CANCELLED), Usage.ZERO, false, Map.of(), null, null, null);
         } else {
             RunError error = new RunError(CODE, "the run could not be started: its agent version could not be used");
-            commit = new StepCommit(List.of(EventPayloads.runFailed(error)), RunStatus.FAILED, Usage.ZERO, false,
-                    Map.of(), null, error, null);
+            commit = new StepCommit(List.of(EventPayloads.runFailed(error)), RunLifecycle.afterStep(RunEvent.FAIL),
+                    Usage.ZERO, false, Map.of(), null, error, null);
         }
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWithVoid()
                 .onFailure().invoke(e -> LogContext.of(claimed.run(),

@@ -142,6 +142,18 @@ public final class RunLifecycle {
     }
 
     /**
+     * The status a step of the owner moves its running run to: what the engine commits.
+     *
+     * @throws IllegalArgumentException for an event that is not a step
+     */
+    public static RunStatus afterStep(RunEvent step) {
+        if (!step.isStep()) {
+            throw new IllegalArgumentException(step + " is not a step of the run's owner");
+        }
+        return next(RUNNING, step);
+    }
+
+    /**
      * The step transition a running run's owner commits to reach {@code status}.
      *
      * @throws IllegalArgumentException when no step leads there (a step cannot queue or expire a run)
