@@ -6,6 +6,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.berth.runtime.tools.ToolRegistry;
+import dev.berth.tool.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +38,16 @@ class PackageRulesTest {
                 .should().dependOnClassesThat().haveSimpleNameEndingWith("Service")
                 .orShould().dependOnClassesThat().resideInAnyPackage("dev.berth.runtime.engine..",
                         "dev.berth.runtime.service..", "dev.berth.runtime.tools..")
+                .check(RUNTIME);
+    }
+
+    @Test
+    void noToolReachesTheToolRegistry() {
+        // Given every tool provider: the ToolRegistry collects them all, and AgentService needs the registry
+        // When their dependencies are followed, however far
+        // Then none reaches the registry: a tool that did (MemoryTools through AgentService) made a bean loop
+        noClasses().that().implement(ToolProvider.class)
+                .should().transitivelyDependOnClassesThat().belongToAnyOf(ToolRegistry.class)
                 .check(RUNTIME);
     }
 
