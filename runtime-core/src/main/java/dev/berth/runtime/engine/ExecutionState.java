@@ -62,12 +62,18 @@ final class ExecutionState {
         return claimed.run().id();
     }
 
-    /** Commits one step, fenced by the lease, and takes its effects into this execution's view. */
-    Uni<Void> commit(StepCommit commit) {
+    /**
+     * Commits one step, fenced by the lease, and takes its effects into this execution's view;
+     * its state patch is applied here, to the state this run holds ({@code StatePatch}).
+     */
+    Uni<Void> commit(StepCommit step) {
+        StepCommit commit = step.onState(state);
         return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
                 .invoke(lastSeq -> {
                     context.committed(commit.events(), lastSeq);
-                    state = commit.patchedState(state);
+                    if (commit.sessionState() != null) {
+                        state = commit.sessionState();
+                    }
                     outcome = commit.status();
                 })
                 .replaceWithVoid();

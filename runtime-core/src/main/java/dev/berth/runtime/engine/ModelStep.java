@@ -8,8 +8,6 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.run.RunEvent;
-import dev.berth.runtime.run.RunLifecycle;
-import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.StepCommit;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
@@ -93,9 +91,8 @@ final class ModelStep {
         }
         return run.parts.compactor().compact(run.agent, context.summaryText(), fold)
                 .ifNoItem().after(run.remaining()).failWith(RunTimedOut::new)
-                .chain(compaction -> run.commit(new StepCommit(List.of(compaction.event()),
-                        RunLifecycle.afterStep(RunEvent.STEP), compaction.response().usage(), false,
-                        run.pending, null, null, null)))
+                .chain(compaction -> run.commit(StepCommit.after(RunEvent.STEP).event(compaction.event())
+                        .usage(compaction.response().usage()).pending(run.pending).build()))
                 .map(ignored -> {
                     // The window now starts after the new summary: read it afresh.
                     run.context.forget();
@@ -132,9 +129,9 @@ final class ModelStep {
         Map<String, Integer> calls = new LinkedHashMap<>();
         toolCalls.forEach(call -> calls.put(call.id(), startNow ? 1 : 0));
         Set<String> started = startNow ? Set.copyOf(calls.keySet()) : Set.of();
-        RunStatus status = RunLifecycle.afterStep(last ? RunEvent.COMPLETE : RunEvent.STEP);
-        StepCommit commit = new StepCommit(List.of(event), status, response.usage(), true, calls,
-                last ? orEmpty(response.content()) : null, null, null, started);
+        StepCommit commit = StepCommit.after(last ? RunEvent.COMPLETE : RunEvent.STEP).event(event)
+                .modelCall(response.usage()).pending(calls).started(started)
+                .output(last ? orEmpty(response.content()) : null).build();
         return run.commit(commit).map(ignored -> {
             run.overflowCompacted = false;
             run.modelCalls++;

@@ -1,11 +1,8 @@
 package dev.berth.runtime.engine;
 
-import dev.berth.model.Usage;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.run.RunEvent;
-import dev.berth.runtime.run.RunLifecycle;
-import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.StepCommit;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
@@ -34,22 +31,21 @@ final class Settlement {
     }
 
     private Uni<Boolean> settle(RunEvent event, List<NewEvent> events, RunError error) {
-        RunStatus status = RunLifecycle.afterStep(event);
         if (run.pending.isEmpty()) {
-            return settled(status, events, error);
+            return settled(event, events, error);
         }
         // Calls that will never get a result get one saying why, committed with the end of the run,
         // so the log itself stays a valid conversation for the runs after this one (ADR 0018).
-        String reason = status == RunStatus.CANCELLED ? "cancelled" : error == null ? "interrupted" : error.code();
+        String reason = event == RunEvent.STOP_CANCELLED ? "cancelled" : error == null ? "interrupted" : error.code();
         return run.context.load().chain(context -> {
             List<NewEvent> all = new ArrayList<>(ToolTurn.unanswered(context.window(), run.runId(), run.pending, reason));
             all.addAll(events);
-            return settled(status, all, error);
+            return settled(event, all, error);
         });
     }
 
-    private Uni<Boolean> settled(RunStatus status, List<NewEvent> events, RunError error) {
-        StepCommit commit = new StepCommit(events, status, Usage.ZERO, false, Map.of(), null, error, null);
+    private Uni<Boolean> settled(RunEvent event, List<NewEvent> events, RunError error) {
+        StepCommit commit = StepCommit.after(event).events(events).error(error).build();
         return run.commit(commit).invoke(() -> run.pending = Map.of()).replaceWith(true);
     }
 }

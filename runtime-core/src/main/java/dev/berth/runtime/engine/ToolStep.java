@@ -1,14 +1,12 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.ToolCall;
-import dev.berth.model.Usage;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.ToolInvocation;
 import dev.berth.runtime.memory.MemoryTools;
 import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.run.RunEvent;
-import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
@@ -106,7 +104,7 @@ final class ToolStep {
      * lease is released in the same transaction, so this execution is over.
      */
     private Uni<Boolean> pause(ToolTurn turn, List<ToolOutcome> outcomes) {
-        StepCommit commit = turn.pauseCommit(run.runId(), outcomes, run.pending);
+        StepCommit commit = turn.pauseCommit(run.runId(), outcomes, run.pending).onState(run.state);
         return run.parts.runs().pause(run.claimed.lease(), commit, turn.pendingActions(), run.parts.config().leaseTtl())
                 .invoke(() -> run.outcome = commit.status())
                 .replaceWith(true);
@@ -120,8 +118,8 @@ final class ToolStep {
             events.add(EventPayloads.toolResult(outcome, run.runId()));
             statePatch.putAll(outcome.statePatch());
         }
-        StepCommit commit = new StepCommit(events, RunLifecycle.afterStep(RunEvent.STEP), Usage.ZERO,
-                false, left, null, null, statePatch);
+        StepCommit commit = StepCommit.after(RunEvent.STEP).events(events).pending(left).statePatch(statePatch)
+                .build();
         return run.commit(commit).map(ignored -> {
             if (outcomes.stream().anyMatch(outcome -> MemoryTools.BLOCK_TOOL.equals(outcome.name()))) {
                 run.context.forget(); // the pinned blocks changed
