@@ -69,8 +69,13 @@ public final class InMemoryDatabase {
 
     /** A session row (what SessionStore.create would insert); returns its id. */
     public UUID openSession(TenantId tenant, String agentName, int agentVersion, InputPolicy policy) {
+        return openSession(UUID.randomUUID(), tenant, agentName, agentVersion, policy);
+    }
+
+    /** A session row with the given id. */
+    public UUID openSession(UUID id, TenantId tenant, String agentName, int agentVersion, InputPolicy policy) {
         return transaction(() -> {
-            SessionRow session = new SessionRow(UUID.randomUUID(), tenant, agentName, agentVersion, policy);
+            SessionRow session = new SessionRow(id, tenant, agentName, agentVersion, policy);
             sessions.put(session.id, session);
             events.put(session.id, new ArrayList<>());
             return session.id;

@@ -1,0 +1,187 @@
+package dev.berth.runtime.testkit;
+
+import dev.berth.model.Usage;
+import dev.berth.runtime.domain.ActionAnswer;
+import dev.berth.runtime.domain.ActionKind;
+import dev.berth.runtime.domain.ChildStart;
+import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.domain.InputPolicy;
+import dev.berth.runtime.domain.Lease;
+import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.PendingAction;
+import dev.berth.runtime.domain.RunError;
+import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.domain.Submission;
+import dev.berth.runtime.error.BerthException;
+import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.testkit.LifecycleAction.Answer;
+import dev.berth.runtime.testkit.LifecycleAction.Cancel;
+import dev.berth.runtime.testkit.LifecycleAction.Claim;
+import dev.berth.runtime.testkit.LifecycleAction.Commit;
+import dev.berth.runtime.testkit.LifecycleAction.Crash;
+import dev.berth.runtime.testkit.LifecycleAction.Expire;
+import dev.berth.runtime.testkit.LifecycleAction.Pause;
+import dev.berth.runtime.testkit.LifecycleAction.Release;
+import dev.berth.runtime.testkit.LifecycleAction.StartChildren;
+import dev.berth.runtime.testkit.LifecycleAction.Submit;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Applies {@link LifecycleAction}s to a {@link LifecycleBackend} as workers and clients would,
+ * and says what each one came to ({@code ok}, {@code fenced}, {@code conflict:<type>} ...).
+ * Deterministic: ids come from a counter, claimed leases are kept in run-id order, so two
+ * drivers over two backends that agree make the same calls with the same ids.
+ */
+public final class LifecycleDriver {
+    public static final Duration LEASE_TTL = Duration.ofSeconds(60);
+    private static final String WORKER = "worker";
+
+    private final LifecycleBackend backend;
+    private final List<UUID> sessions = new ArrayList<>();
+    /** Every run the driver created, in order (roots and children). */
+    private final List<UUID> runs = new ArrayList<>();
+    /** Leases workers hold, stale ones included: a worker does not know it lost one until it writes. */
+    private final List<Lease> leases = new ArrayList<>();
+    /** Runs the driver paused, which answers aim at (most runs wait for nothing). */
+    private final List<UUID> paused = new ArrayList<>();
+    private long ids;
+
+    public LifecycleDriver(LifecycleBackend backend) {
+        this.backend = backend;
+        InputPolicy[] policies = {InputPolicy.ENQUEUE, InputPolicy.REJECT, InputPolicy.INTERRUPT};
+        for (InputPolicy policy : policies) {
+            UUID id = nextId();
+            backend.openSession(id, policy);
+            sessions.add(id);
+        }
+    }
+
+    private UUID nextId() {
+        return new UUID(0xBE27L, ++ids);
+    }
+
+    /** Applies the action; returns its outcome. Errors other than the store's own are thrown. */
+    public String apply(LifecycleAction action) {
+        try {
+            return switch (action) {
+                case Submit s -> submit(sessions.get(s.session()));
+                case Claim c -> claim();
+                case Commit c -> withLease(c.lease(), lease -> commit(lease, c.outcome()));
+                case Pause p -> withLease(p.lease(), this::pause);
+                case StartChildren s -> withLease(s.lease(), lease -> startChildren(lease, s.children()));
+                case Answer a -> paused.isEmpty() ? withRun(a.run(), this::answer)
+                        : answer(paused.get(a.run() % paused.size()));
+                case Cancel c -> withRun(c.run(), run -> await(backend.runs().requestCancel(LifecycleBackend.TENANT, run))
+                        .map(r -> "ok:" + r.status().wire()).orElse("not-found"));
+                case Expire e -> {
+                    backend.expireLeases();
+                    yield "ok";
+                }
+                case Crash c -> withLease(c.lease(), lease -> {
+                    leases.remove(lease);
+                    return "ok";
+                });
+                case Release r -> withLease(r.lease(), lease -> {
+                    await(backend.runs().release(lease));
+                    leases.remove(lease);
+                    return "ok";
+                });
+            };
+        } catch (FencedOutException e) {
+            return "fenced";
+        } catch (dev.berth.runtime.error.UnavailableException e) {
+            throw e;
+        } catch (BerthException e) {
+            return e.getClass().getSimpleName() + ":" + e.problemType();
+        }
+    }
+
+    private String withLease(int index, java.util.function.Function<Lease, String> work) {
+        return leases.isEmpty() ? "no-lease" : work.apply(leases.get(index % leases.size()));
+    }
+
+    private String withRun(int index, java.util.function.Function<UUID, String> work) {
+        return runs.isEmpty() ? "no-run" : work.apply(runs.get(index % runs.size()));
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(Duration.ofSeconds(30));
+    }
+
+    private String submit(UUID session) {
+        UUID runId = nextId();
+        NewEvent input = new NewEvent(EventType.USER_MESSAGE, Json.object().put("text", "input " + ids));
+        await(backend.runs().submit(new Submission(LifecycleBackend.TENANT, session, runId, input)));
+        runs.add(runId);
+        return "ok";
+    }
+
+    private String claim() {
+        List<ClaimedRun> claimed = new ArrayList<>(await(backend.runs().claim(WORKER, LEASE_TTL, 64)));
+        claimed.sort(Comparator.comparing(c -> c.run().id()));
+        claimed.forEach(c -> leases.add(c.lease()));
+        return "ok:" + claimed.size();
+    }
+
+    private String commit(Lease lease, LifecycleAction.Outcome outcome) {
+        NewEvent said = new NewEvent(EventType.ASSISTANT_MESSAGE, Json.object().put("text", "step"));
+        StepCommit step = switch (outcome) {
+            case PROGRESS -> new StepCommit(List.of(said), RunStatus.RUNNING, new Usage(3, 2, 0, 0), true, Map.of(),
+                    null, null, Map.of("steps", (Object) "one more"));
+            case COMPLETE -> new StepCommit(List.of(said), RunStatus.COMPLETED, Usage.ZERO, true, Map.of(), "done",
+                    null, null);
+            case FAIL -> {
+                RunError error = new RunError("boom", "it broke");
+                yield new StepCommit(List.of(new NewEvent(EventType.RUN_FAILED, Json.object().put("code", "boom"))),
+                        RunStatus.FAILED, Usage.ZERO, false, Map.of(), null, error, null);
+            }
+            case CANCELLED -> new StepCommit(List.of(new NewEvent(EventType.RUN_CANCELLED, Json.object())),
+                    RunStatus.CANCELLED, Usage.ZERO, false, Map.of(), null, null, null);
+        };
+        long last = await(backend.runs().commit(lease, step, LEASE_TTL));
+        return "ok:" + last;
+    }
+
+    private String pause(Lease lease) {
+        String callId = "call-" + (++ids);
+        StepCommit step = new StepCommit(List.of(new NewEvent(EventType.RUN_REQUIRES_ACTION, Json.object())),
+                RunStatus.REQUIRES_ACTION, Usage.ZERO, false, Map.of(callId, 0), null, null, null);
+        await(backend.runs().pause(lease, step,
+                List.of(PendingAction.awaiting(callId, ActionKind.CLIENT_TOOL, "pick", "{}")), LEASE_TTL));
+        paused.add(lease.runId());
+        return "ok";
+    }
+
+    private String startChildren(Lease lease, int count) {
+        List<ChildStart> children = new ArrayList<>();
+        List<NewEvent> events = new ArrayList<>();
+        Map<String, Integer> pending = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            ChildStart child = new ChildStart(nextId(), nextId(), "sub-" + ids, LifecycleBackend.HELPER, 1, "task");
+            children.add(child);
+            pending.put(child.callId(), 0);
+            events.add(new NewEvent(EventType.SUBAGENT_STARTED, Json.object().put("callId", child.callId())));
+        }
+        StepCommit step = new StepCommit(events, RunStatus.WAITING, Usage.ZERO, false, pending, null, null, null);
+        await(backend.teams().startChildren(lease, step, children, LEASE_TTL));
+        children.forEach(child -> runs.add(child.runId()));
+        return "ok";
+    }
+
+    private String answer(UUID run) {
+        List<PendingAction> waits = await(backend.runs().pendingActions(LifecycleBackend.TENANT, run));
+        String key = waits.stream().filter(w -> !w.answered()).map(PendingAction::callId).findFirst().orElse("none");
+        return "ok:" + await(backend.runs().answerActions(LifecycleBackend.TENANT, run,
+                List.of(ActionAnswer.output(key, "blue")), 1000)).status().wire();
+    }
+}
