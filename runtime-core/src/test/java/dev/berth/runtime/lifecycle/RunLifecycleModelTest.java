@@ -39,6 +39,7 @@ class RunLifecycleModelTest {
             List<String> trace = new ArrayList<>();
             for (LifecycleAction action : actions) {
                 // When one more thing happens
+                var lease = driver.leaseOf(action);
                 String outcome = driver.apply(action);
                 trace.add(action + " -> " + outcome);
                 Statistics.label("outcomes").collect(action.getClass().getSimpleName() + " " + outcome.replaceAll(":\\d+$", ""));
@@ -46,6 +47,7 @@ class RunLifecycleModelTest {
 
                 // Then every rule still holds
                 assertThat(LifecycleInvariants.broken(before, after)).as("after %s", trace).isEmpty();
+                assertThat(LifecycleInvariants.fencing(before, after, lease, outcome)).as("after %s", trace).isEmpty();
                 before = after;
             }
             before.runs().values().forEach(run -> Statistics.label("statuses at the end").collect(run.status()));

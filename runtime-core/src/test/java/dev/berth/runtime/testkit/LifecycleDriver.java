@@ -106,6 +106,17 @@ public final class LifecycleDriver {
         }
     }
 
+    /** The lease a fenced write of this action will carry, or null when it writes with none. */
+    public Lease leaseOf(LifecycleAction action) {
+        int index = switch (action) {
+            case Commit c -> c.lease();
+            case Pause p -> p.lease();
+            case StartChildren s -> s.lease();
+            default -> -1;
+        };
+        return index < 0 || leases.isEmpty() ? null : leases.get(index % leases.size());
+    }
+
     private String withLease(int index, java.util.function.Function<Lease, String> work) {
         return leases.isEmpty() ? "no-lease" : work.apply(leases.get(index % leases.size()));
     }

@@ -80,6 +80,24 @@ public final class LifecycleInvariants {
         return broken;
     }
 
+    /**
+     * Fencing: a write carrying {@code lease} succeeds only while the lease is current (its epoch
+     * is the run's and the run is running); a stale one fails as fenced and changes nothing.
+     */
+    public static List<String> fencing(Snapshot before, Snapshot after, dev.berth.runtime.domain.Lease lease,
+            String outcome) {
+        if (lease == null) {
+            return List.of();
+        }
+        RunView run = before.runs().get(lease.runId());
+        boolean current = run != null && run.epoch() == lease.epoch() && run.status() == RUNNING;
+        if (current || "fenced".equals(outcome) && before.equals(after)) {
+            return List.of();
+        }
+        return List.of("a write with stale lease " + lease + " on " + run + " came to " + outcome
+                + (before.equals(after) ? "" : " and changed the store"));
+    }
+
     private static void state(Snapshot s, List<String> broken) {
         // One writer per session: of a session's live runs in input order, only the first may be anything but queued.
         s.runs().values().stream().filter(r -> InMemoryDatabase.LIVE.contains(r.status()))
