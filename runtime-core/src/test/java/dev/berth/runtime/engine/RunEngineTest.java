@@ -108,6 +108,8 @@ class RunEngineTest {
         Run done = h.awaitStatus(run.id(), RunStatus.COMPLETED);
         assertThat(done.output()).isEqualTo("Both are done.");
         assertThat(done.modelCalls()).isEqualTo(2);
+        // claimed twice: once for its turn, once when the last child woke it (an early wake-up would make three)
+        assertThat(h.db.epoch(run.id())).isEqualTo(2);
         List<SubagentCall> calls = h.db.calls(run.id());
         assertThat(calls).hasSize(2).allSatisfy(child -> {
             assertThat(child.status()).isEqualTo(RunStatus.COMPLETED);

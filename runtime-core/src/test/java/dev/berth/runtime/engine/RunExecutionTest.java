@@ -197,6 +197,28 @@ class RunExecutionTest {
     }
 
     @Test
+    void aRestartedProcessWithTheSameOwnerIdCannotWriteWithItsOldEpoch() throws Exception {
+        // Given a model call in flight under engine A's lease
+        ScriptedModel.Held held = h.model.hold();
+        Run run = h.submit(session, "Hi");
+        ClaimedRun before = h.claim("engine-a");
+        CompletableFuture<Void> done = h.execution(before).execute().subscribeAsCompletionStage();
+        await().atMost(Duration.ofSeconds(5)).until(held::called);
+
+        // When the lease lapses and a process with the same owner id claims the run again
+        h.clock.advance(EngineHarness.LEASE_TTL.plusSeconds(1));
+        ClaimedRun after = h.claim("engine-a");
+        held.answer("from the old epoch");
+        done.get(10, TimeUnit.SECONDS);
+
+        // Then only the epoch tells the two apart, and the old one is refused
+        assertThat(after.lease().owner()).isEqualTo(before.lease().owner());
+        assertThat(after.lease().epoch()).isGreaterThan(before.lease().epoch());
+        assertThat(h.types(session)).containsExactly(EventType.USER_MESSAGE);
+        assertThat(h.run(run.id()).step()).isZero();
+    }
+
+    @Test
     void aClientToolPausesTheRunWithoutALeaseAndTheAnswerResumesIt() {
         // Given an agent with a tool the client runs itself
         AgentSpec base = EngineHarness.agent();
