@@ -1,9 +1,9 @@
 package dev.berth.store;
 
 import dev.berth.runtime.domain.InputPolicy;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.team.TeamStore;
 import dev.berth.runtime.testkit.LifecycleBackend;
 import dev.berth.testsupport.PostgresDatabase;
 import io.smallrye.mutiny.Uni;

@@ -7,7 +7,7 @@ import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.memory.NamespaceVectors;
 import dev.berth.runtime.memory.NewMemory;
-import dev.berth.runtime.port.MemoryStore;
+import dev.berth.runtime.memory.MemoryStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.Collection;

@@ -7,16 +7,16 @@ import dev.berth.runtime.config.TeamConfig;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentLimits;
 import dev.berth.runtime.domain.AgentSpec;
-import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.Submission;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.Submission;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.memory.MemoryService;
 import dev.berth.runtime.observe.EngineObserver;
 import dev.berth.runtime.testkit.FakeClock;
@@ -99,7 +99,7 @@ final class EngineHarness implements AutoCloseable {
     }
 
     Run submit(UUID session, String text) {
-        NewEvent input = new NewEvent(EventType.USER_MESSAGE, Json.object().put("text", text));
+        NewEvent input = new NewEvent(EventType.USER_MESSAGE, DocumentJson.object().put("text", text));
         return runs.submit(new Submission(TENANT, session, UUID.randomUUID(), input)).await().indefinitely();
     }
 

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.model.ChatMessage;
-import dev.berth.runtime.domain.ActionAnswer;
+import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.domain.AgentSpec;
-import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.InputPolicy;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.testkit.ScriptedModel;
 import java.time.Duration;
 import java.util.List;
@@ -224,7 +224,7 @@ class RunExecutionTest {
         AgentSpec base = EngineHarness.agent();
         h.define("picker", new AgentSpec(base.instructions(), base.model(), base.tools(), base.limits(),
                 base.inputPolicy(), List.of(new ClientTool("pick_color", "Asks the user for a colour.",
-                        Json.object().put("type", "object"))), List.of(), List.of(), List.of(), null));
+                        DocumentJson.object().put("type", "object"))), List.of(), List.of(), List.of(), null));
         UUID picking = h.session("picker", InputPolicy.ENQUEUE);
         h.model.callTools(call("c1", "pick_color", "{}")).answer("You picked blue.");
         Run run = h.submit(picking, "Pick a colour");

@@ -6,13 +6,13 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.SubagentCall;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.team.SubagentCall;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -200,11 +200,11 @@ public final class InMemoryDatabase {
         call.status = status;
         call.output = output;
         call.error = error;
-        ObjectNode payload = Json.object().put("callId", call.callId).put("agent", call.agentName)
+        ObjectNode payload = DocumentJson.object().put("callId", call.callId).put("agent", call.agentName)
                 .put("childSessionId", call.childSessionId.toString()).put("childRunId", childRunId.toString())
                 .put("status", status.wire()).put("output", output);
         if (error != null) {
-            payload.set("error", Json.object().put("code", error.code()).put("message", error.message()));
+            payload.set("error", DocumentJson.object().put("code", error.code()).put("message", error.message()));
         }
         RunRow parent = runs.get(call.parentRunId);
         append(sessions.get(parent.sessionId), parent.id, List.of(new NewEvent(EventType.SUBAGENT_FINISHED, payload)));

@@ -1,8 +1,8 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.domain.InputPolicy;
-import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.team.TeamStore;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

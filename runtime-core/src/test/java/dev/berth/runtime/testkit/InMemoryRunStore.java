@@ -1,26 +1,26 @@
 package dev.berth.runtime.testkit;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.InputPolicy;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.LeaseState;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunBacklog;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.Submission;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.LeaseState;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunBacklog;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.Submission;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.engine.ActionResolution;
+import dev.berth.runtime.run.paused.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.testkit.InMemoryDatabase.RunRow;
 import dev.berth.runtime.testkit.InMemoryDatabase.SessionRow;
 import dev.berth.runtime.testkit.InMemoryDatabase.ToolStart;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.domain.ToolInvocation;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +35,13 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * {@link dev.berth.runtime.port.RunStore} in memory, as strict as the PostgreSQL adapter: every
+ * {@link dev.berth.runtime.run.RunStore} in memory, as strict as the PostgreSQL adapter: every
  * method is one atomic transaction of the {@link InMemoryDatabase}; writes are fenced by lease
  * epoch, owner and status, and a stale one fails with {@link FencedOutException} having changed
  * nothing; leases expire by the {@link FakeClock}. Failures come as failed {@code Uni}s, like the
  * adapter's. Thread safe.
  */
-public final class InMemoryRunStore implements dev.berth.runtime.port.RunStore {
+public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
     private final InMemoryDatabase db;
 
     public InMemoryRunStore(InMemoryDatabase db) {
@@ -243,7 +243,7 @@ public final class InMemoryRunStore implements dev.berth.runtime.port.RunStore {
             List<PendingAction> waits = db.waits.computeIfAbsent(lease.runId(), id -> new ArrayList<>());
             for (PendingAction action : awaited) {
                 if (waits.stream().noneMatch(w -> w.callId().equals(action.callId()))) {
-                    waits.add(PendingAction.awaiting(action.callId(), action.kind(), action.toolName(),
+                    waits.add(PendingAction.unanswered(action.callId(), action.kind(), action.toolName(),
                             action.arguments()));
                 }
             }

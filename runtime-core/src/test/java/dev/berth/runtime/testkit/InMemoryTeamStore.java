@@ -1,18 +1,18 @@
 package dev.berth.runtime.testkit;
 
-import dev.berth.runtime.domain.ChildStart;
+import dev.berth.runtime.run.team.ChildStart;
 import dev.berth.runtime.domain.EventType;
-import dev.berth.runtime.domain.Lease;
+import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.RunTreeNode;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.SubagentCall;
-import dev.berth.runtime.domain.TeamPosition;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.team.RunTreeNode;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.team.SubagentCall;
+import dev.berth.runtime.run.team.TeamPosition;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.team.TeamStore;
 import dev.berth.runtime.testkit.InMemoryDatabase.CallRow;
 import dev.berth.runtime.testkit.InMemoryDatabase.RunRow;
 import dev.berth.runtime.testkit.InMemoryDatabase.SessionRow;
@@ -61,7 +61,7 @@ public final class InMemoryTeamStore implements TeamStore {
                 db.sessions.put(session.id, session);
                 db.events.put(session.id, new ArrayList<>());
                 db.append(session, child.runId(), List.of(new NewEvent(EventType.USER_MESSAGE,
-                        Json.object().put("text", child.input()))));
+                        DocumentJson.object().put("text", child.input()))));
                 RunRow run = new RunRow(child.runId(), parent.tenant, session.id, 1, child.agentName(),
                         child.agentVersion(), db.clock.instant());
                 run.parentRunId = parent.id;

@@ -1,10 +1,10 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.domain.InputPolicy;
-import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.team.TeamStore;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

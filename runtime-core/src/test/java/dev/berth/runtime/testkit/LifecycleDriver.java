@@ -1,22 +1,22 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.model.Usage;
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ActionKind;
-import dev.berth.runtime.domain.ChildStart;
-import dev.berth.runtime.domain.ClaimedRun;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.team.ChildStart;
+import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.InputPolicy;
-import dev.berth.runtime.domain.Lease;
+import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.Submission;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.Submission;
 import dev.berth.runtime.error.BerthException;
 import dev.berth.runtime.error.FencedOutException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.testkit.LifecycleAction.Answer;
 import dev.berth.runtime.testkit.LifecycleAction.Cancel;
 import dev.berth.runtime.testkit.LifecycleAction.Claim;
@@ -131,7 +131,7 @@ public final class LifecycleDriver {
 
     private String submit(UUID session) {
         UUID runId = nextId();
-        NewEvent input = new NewEvent(EventType.USER_MESSAGE, Json.object().put("text", "input " + ids));
+        NewEvent input = new NewEvent(EventType.USER_MESSAGE, DocumentJson.object().put("text", "input " + ids));
         await(backend.runs().submit(new Submission(LifecycleBackend.TENANT, session, runId, input)));
         runs.add(runId);
         return "ok";
@@ -145,7 +145,7 @@ public final class LifecycleDriver {
     }
 
     private String commit(Lease lease, LifecycleAction.Outcome outcome) {
-        NewEvent said = new NewEvent(EventType.ASSISTANT_MESSAGE, Json.object().put("text", "step"));
+        NewEvent said = new NewEvent(EventType.ASSISTANT_MESSAGE, DocumentJson.object().put("text", "step"));
         StepCommit step = switch (outcome) {
             case PROGRESS -> new StepCommit(List.of(said), RunStatus.RUNNING, new Usage(3, 2, 0, 0), true, Map.of(),
                     null, null, Map.of("steps", (Object) "one more"));
@@ -153,10 +153,10 @@ public final class LifecycleDriver {
                     null, null);
             case FAIL -> {
                 RunError error = new RunError("boom", "it broke");
-                yield new StepCommit(List.of(new NewEvent(EventType.RUN_FAILED, Json.object().put("code", "boom"))),
+                yield new StepCommit(List.of(new NewEvent(EventType.RUN_FAILED, DocumentJson.object().put("code", "boom"))),
                         RunStatus.FAILED, Usage.ZERO, false, Map.of(), null, error, null);
             }
-            case CANCELLED -> new StepCommit(List.of(new NewEvent(EventType.RUN_CANCELLED, Json.object())),
+            case CANCELLED -> new StepCommit(List.of(new NewEvent(EventType.RUN_CANCELLED, DocumentJson.object())),
                     RunStatus.CANCELLED, Usage.ZERO, false, Map.of(), null, null, null);
         };
         long last = await(backend.runs().commit(lease, step, LEASE_TTL));
@@ -165,10 +165,10 @@ public final class LifecycleDriver {
 
     private String pause(Lease lease) {
         String callId = "call-" + (++ids);
-        StepCommit step = new StepCommit(List.of(new NewEvent(EventType.RUN_REQUIRES_ACTION, Json.object())),
+        StepCommit step = new StepCommit(List.of(new NewEvent(EventType.RUN_REQUIRES_ACTION, DocumentJson.object())),
                 RunStatus.REQUIRES_ACTION, Usage.ZERO, false, Map.of(callId, 0), null, null, null);
         await(backend.runs().pause(lease, step,
-                List.of(PendingAction.awaiting(callId, ActionKind.CLIENT_TOOL, "pick", "{}")), LEASE_TTL));
+                List.of(PendingAction.unanswered(callId, ActionKind.CLIENT_TOOL, "pick", "{}")), LEASE_TTL));
         paused.add(lease.runId());
         return "ok";
     }
@@ -181,7 +181,7 @@ public final class LifecycleDriver {
             ChildStart child = new ChildStart(nextId(), nextId(), "sub-" + ids, LifecycleBackend.HELPER, 1, "task");
             children.add(child);
             pending.put(child.callId(), 0);
-            events.add(new NewEvent(EventType.SUBAGENT_STARTED, Json.object().put("callId", child.callId())));
+            events.add(new NewEvent(EventType.SUBAGENT_STARTED, DocumentJson.object().put("callId", child.callId())));
         }
         StepCommit step = new StepCommit(events, RunStatus.WAITING, Usage.ZERO, false, pending, null, null, null);
         await(backend.teams().startChildren(lease, step, children, LEASE_TTL));

@@ -1,15 +1,15 @@
 package dev.berth.runtime.testkit;
 
-import static dev.berth.runtime.domain.RunStatus.CANCELLED;
-import static dev.berth.runtime.domain.RunStatus.COMPLETED;
-import static dev.berth.runtime.domain.RunStatus.EXPIRED;
-import static dev.berth.runtime.domain.RunStatus.FAILED;
-import static dev.berth.runtime.domain.RunStatus.QUEUED;
-import static dev.berth.runtime.domain.RunStatus.REQUIRES_ACTION;
-import static dev.berth.runtime.domain.RunStatus.RUNNING;
-import static dev.berth.runtime.domain.RunStatus.WAITING;
+import static dev.berth.runtime.run.RunStatus.CANCELLED;
+import static dev.berth.runtime.run.RunStatus.COMPLETED;
+import static dev.berth.runtime.run.RunStatus.EXPIRED;
+import static dev.berth.runtime.run.RunStatus.FAILED;
+import static dev.berth.runtime.run.RunStatus.QUEUED;
+import static dev.berth.runtime.run.RunStatus.REQUIRES_ACTION;
+import static dev.berth.runtime.run.RunStatus.RUNNING;
+import static dev.berth.runtime.run.RunStatus.WAITING;
 
-import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.testkit.LifecycleBackend.CallView;
 import dev.berth.runtime.testkit.LifecycleBackend.EventView;
 import dev.berth.runtime.testkit.LifecycleBackend.RunView;
@@ -84,7 +84,7 @@ public final class LifecycleInvariants {
      * Fencing: a write carrying {@code lease} succeeds only while the lease is current (its epoch
      * is the run's and the run is running); a stale one fails as fenced and changes nothing.
      */
-    public static List<String> fencing(Snapshot before, Snapshot after, dev.berth.runtime.domain.Lease lease,
+    public static List<String> fencing(Snapshot before, Snapshot after, dev.berth.runtime.run.Lease lease,
             String outcome) {
         if (lease == null) {
             return List.of();
