@@ -1,4 +1,4 @@
-package dev.berth.runtime.lifecycle;
+package dev.berth.runtime.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
