@@ -67,6 +67,10 @@ class RunLifecycleAgreementTest {
                 assertThat(LifecycleInvariants.fencing(before, after, lease, actual)).as("after %s", trace).isEmpty();
                 before = after;
             }
+            // and both bring every run to the same end
+            assertThat(onPostgres.settleAll(100)).as("runs stuck after %s", trace).isEmpty();
+            inMemory.settleAll(100);
+            assertThat(postgres.snapshot()).as("settled after %s", trace).isEqualTo(memory.snapshot());
         } finally {
             memory.close();
         }

@@ -18,7 +18,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * The run lifecycle as the in-memory store keeps it, model-based: random sequences of submit,
  * claim, commit, pause, answer, cancel, start children, lease expiry, crash and release never
- * reach an illegal state or make an illegal step ({@link LifecycleInvariants}). The same sequences
+ * reach an illegal state or make an illegal step ({@link LifecycleInvariants}), and leave no run
+ * that healthy workers and clients could not bring to its end ({@link LifecycleDriver#settleAll}). The same sequences
  * run against PostgreSQL in session-store's {@code RunLifecycleAgreementTest}, which also checks
  * that both stores end every step in the same state.
  */
@@ -50,6 +51,10 @@ class RunLifecycleModelTest {
                 assertThat(LifecycleInvariants.fencing(before, after, lease, outcome)).as("after %s", trace).isEmpty();
                 before = after;
             }
+            // and healthy workers and clients can still bring every run to its end
+            assertThat(driver.settleAll(100)).as("runs stuck after %s", trace).isEmpty();
+            Snapshot settled = backend.snapshot();
+            assertThat(LifecycleInvariants.broken(settled, settled)).as("settled after %s", trace).isEmpty();
             before.runs().values().forEach(run -> Statistics.label("statuses at the end").collect(run.status()));
         } finally {
             backend.close();

@@ -106,6 +106,33 @@ public final class LifecycleDriver {
         }
     }
 
+    /**
+     * Liveness: works every run off to its end as healthy workers and clients would (leases lapse,
+     * a worker claims and completes what it gets, clients answer what paused runs wait for), for
+     * at most {@code rounds} rounds. A lifecycle in which a run can get stuck (never claimable,
+     * never woken) leaves it live.
+     *
+     * @return the runs still live at the end; empty when every run ended
+     */
+    public List<UUID> settleAll(int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            List<LifecycleBackend.RunView> live = backend.snapshot().runs().values().stream()
+                    .filter(r -> InMemoryDatabase.LIVE.contains(r.status())).toList();
+            if (live.isEmpty()) {
+                return List.of();
+            }
+            backend.expireLeases();
+            int before = leases.size();
+            claim();
+            for (Lease lease : List.copyOf(leases.subList(before, leases.size()))) {
+                apply(new Commit(leases.indexOf(lease), LifecycleAction.Outcome.COMPLETE));
+            }
+            live.stream().filter(r -> r.status() == RunStatus.REQUIRES_ACTION).forEach(r -> answer(r.id()));
+        }
+        return backend.snapshot().runs().values().stream()
+                .filter(r -> InMemoryDatabase.LIVE.contains(r.status())).map(LifecycleBackend.RunView::id).toList();
+    }
+
     /** The lease a fenced write of this action will carry, or null when it writes with none. */
     public Lease leaseOf(LifecycleAction action) {
         int index = switch (action) {
