@@ -51,6 +51,10 @@ public sealed interface LifecycleAction {
     record Release(int lease) implements LifecycleAction {
     }
 
+    /** The holder of a lease renews it (and hears whether cancellation was requested). */
+    record Heartbeat(int lease) implements LifecycleAction {
+    }
+
     /** What a committed step does to its run. */
     enum Outcome { PROGRESS, COMPLETE, FAIL, CANCELLED }
 
@@ -67,7 +71,8 @@ public sealed interface LifecycleAction {
                 Tuple.of(2, index.map(Cancel::new)),
                 Tuple.of(1, Arbitraries.just(new Expire())),
                 Tuple.of(1, index.map(Crash::new)),
-                Tuple.of(1, index.map(Release::new)));
+                Tuple.of(1, index.map(Release::new)),
+                Tuple.of(1, index.map(Heartbeat::new)));
         return action.list().ofMinSize(1).ofMaxSize(maxSize);
     }
 }

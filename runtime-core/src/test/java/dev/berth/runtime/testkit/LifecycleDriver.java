@@ -23,6 +23,7 @@ import dev.berth.runtime.testkit.LifecycleAction.Claim;
 import dev.berth.runtime.testkit.LifecycleAction.Commit;
 import dev.berth.runtime.testkit.LifecycleAction.Crash;
 import dev.berth.runtime.testkit.LifecycleAction.Expire;
+import dev.berth.runtime.testkit.LifecycleAction.Heartbeat;
 import dev.berth.runtime.testkit.LifecycleAction.Pause;
 import dev.berth.runtime.testkit.LifecycleAction.Release;
 import dev.berth.runtime.testkit.LifecycleAction.StartChildren;
@@ -91,6 +92,9 @@ public final class LifecycleDriver {
                     leases.remove(lease);
                     return "ok";
                 });
+                case Heartbeat b -> withLease(b.lease(), lease -> "held:" + await(backend.runs()
+                        .heartbeat(List.of(lease), LEASE_TTL)).stream()
+                        .map(held -> held.epoch() + (held.cancelRequested() ? "+cancel" : "")).toList());
                 case Release r -> withLease(r.lease(), lease -> {
                     await(backend.runs().release(lease));
                     leases.remove(lease);
