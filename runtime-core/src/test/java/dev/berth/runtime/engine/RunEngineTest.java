@@ -125,4 +125,32 @@ class RunEngineTest {
         assertThat(results).allSatisfy(result -> assertThat(result.data().path("output").asText()).isEqualTo("helped"));
         assertThat(h.model.problems()).isEmpty();
     }
+
+    @Test
+    void cancellingAWaitingParentStopsItsWholeTree() {
+        // Given a supervisor waiting for a helper that is in a model call
+        AgentSpec base = EngineHarness.agent();
+        h.define("helper", base);
+        h.define("boss", new AgentSpec(base.instructions(), base.model(), List.of(), base.limits(), base.inputPolicy(),
+                List.of(), List.of(), List.of("helper"), List.of(), null));
+        UUID session = h.session("boss", InputPolicy.ENQUEUE);
+        h.model.callTools(call("c1", "agent__helper", "{\"input\":\"a long task\"}"));
+        ScriptedModel.Held child = h.model.hold();
+        h.engine("engine-a");
+        Run run = h.submit(session, "Delegate it");
+        await().atMost(Duration.ofSeconds(10)).until(child::called);
+        assertThat(h.run(run.id()).status()).isEqualTo(RunStatus.WAITING);
+
+        // When a client cancels the parent
+        Run cancelled = h.runs.requestCancel(EngineHarness.TENANT, run.id()).await().indefinitely().orElseThrow();
+
+        // Then the parent ends at once and its running child stops at its step boundary
+        assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+        UUID childRun = h.db.calls(run.id()).getFirst().childRunId();
+        h.awaitStatus(childRun, RunStatus.CANCELLED);
+        child.answer("too late");
+        assertThat(h.types(h.db.calls(run.id()).getFirst().childSessionId()))
+                .containsExactly(EventType.USER_MESSAGE, EventType.RUN_CANCELLED);
+        assertThat(h.model.problems()).isEmpty();
+    }
 }
