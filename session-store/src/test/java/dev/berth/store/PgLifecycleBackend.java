@@ -81,11 +81,11 @@ final class PgLifecycleBackend implements LifecycleBackend, AutoCloseable {
     public Snapshot snapshot() {
         Map<UUID, RunView> views = new LinkedHashMap<>();
         for (Row r : sql("select id, session_id, input_seq, parent_run_id, status, step, lease_epoch, model_calls,"
-                + " output, error ->> 'code' as error_code from runs order by created_at, id", Tuple.tuple())) {
+                + " output, error ->> 'code' as error_code, cancel_requested from runs order by created_at, id", Tuple.tuple())) {
             views.put(r.getUUID("id"), new RunView(r.getUUID("id"), r.getUUID("session_id"), r.getLong("input_seq"),
                     r.getUUID("parent_run_id"), RunStatus.fromWire(r.getString("status")), r.getInteger("step"),
                     r.getLong("lease_epoch"), r.getInteger("model_calls"), r.getString("output"),
-                    r.getString("error_code")));
+                    r.getString("error_code"), r.getBoolean("cancel_requested")));
         }
         Map<UUID, List<EventView>> events = new LinkedHashMap<>();
         for (Row e : sql("select s.id as session_id, e.seq, e.type, e.run_id from sessions s"

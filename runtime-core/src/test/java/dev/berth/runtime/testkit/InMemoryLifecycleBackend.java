@@ -45,7 +45,7 @@ public final class InMemoryLifecycleBackend implements LifecycleBackend {
         return db.transaction(() -> {
             Map<UUID, RunView> views = new LinkedHashMap<>();
             db.runs.values().forEach(r -> views.put(r.id, new RunView(r.id, r.sessionId, r.inputSeq, r.parentRunId,
-                    r.status, r.step, r.leaseEpoch, r.modelCalls, r.output, r.error == null ? null : r.error.code())));
+                    r.status, r.step, r.leaseEpoch, r.modelCalls, r.output, r.error == null ? null : r.error.code(), r.cancelRequested)));
             Map<UUID, List<EventView>> events = new LinkedHashMap<>();
             db.events.forEach((session, log) -> events.put(session,
                     log.stream().map(e -> new EventView(e.seq(), e.type(), e.runId())).toList()));

@@ -89,9 +89,12 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
                 .forEach(parent -> db.cancelDescendants(parent.id));
         for (RunRow run : inSession) {
             if (InMemoryDatabase.IDLE.contains(run.status)) {
-                db.cancelOne(run);
+                // As berth_submit: the session's own idle runs end without the cancellation flag.
+                run.status = RunStatus.CANCELLED;
+                run.finishedAt = now();
                 run.leaseOwner = null;
                 run.leaseExpiresAt = null;
+                db.notifyRun(run.id);
             } else if (run.status == RunStatus.RUNNING) {
                 db.cancelOne(run);
             }

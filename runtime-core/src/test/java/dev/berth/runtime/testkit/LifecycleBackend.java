@@ -34,7 +34,7 @@ public interface LifecycleBackend {
 
     /** What a run looks like to the lifecycle rules. */
     record RunView(UUID id, UUID sessionId, long inputSeq, UUID parentRunId, RunStatus status, int step, long epoch,
-            int modelCalls, String output, String errorCode) {
+            int modelCalls, String output, String errorCode, boolean cancelRequested) {
     }
 
     /** An event as the rules see it: where it is, what it is, whose it is. */

@@ -125,6 +125,16 @@ public final class LifecycleInvariants {
                 }
             }
         }
+        // A live child's parent waits for it; under a cancelled tree, a child still live has been asked to stop.
+        // (A running child asked to stop may still commit a step that makes it wait for children of its own:
+        // the step commit does not look at the flag; the child ends when it is claimed again.)
+        for (RunView run : s.runs().values()) {
+            RunView parent = run.parentRunId() == null ? null : s.runs().get(run.parentRunId());
+            if (parent != null && InMemoryDatabase.LIVE.contains(run.status()) && parent.status() != WAITING
+                    && !run.cancelRequested()) {
+                broken.add("live run " + run.id() + " under a parent that is " + parent.status());
+            }
+        }
         // A settled call's child is over, with the call's status.
         for (CallView call : s.calls()) {
             RunView child = s.runs().get(call.childRunId());
