@@ -4,7 +4,6 @@ import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
 import dev.berth.model.ModelException;
 import dev.berth.model.ToolCall;
-import dev.berth.model.Usage;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
@@ -213,8 +212,8 @@ final class RunExecution {
         }
         return parts.compactor().compact(agent, context.summaryText(), fold)
                 .ifNoItem().after(remaining()).failWith(RunTimedOut::new)
-                .chain(compaction -> commit(new StepCommit(List.of(compaction.event()), RunStatus.RUNNING,
-                        compaction.response().usage(), false, pending, null, null, null)))
+                .chain(compaction -> commit(StepCommit.to(RunStatus.RUNNING).event(compaction.event())
+                        .usage(compaction.response().usage()).pending(pending).build()))
                 .map(ignored -> {
                     // The window now starts after the new summary: read it afresh.
                     memory.forget();
@@ -251,8 +250,9 @@ final class RunExecution {
         Map<String, Integer> calls = new LinkedHashMap<>();
         toolCalls.forEach(call -> calls.put(call.id(), startNow ? 1 : 0));
         Set<String> started = startNow ? Set.copyOf(calls.keySet()) : Set.of();
-        StepCommit commit = new StepCommit(List.of(event), last ? RunStatus.COMPLETED : RunStatus.RUNNING,
-                response.usage(), true, calls, last ? orEmpty(response.content()) : null, null, null, started);
+        StepCommit commit = StepCommit.to(last ? RunStatus.COMPLETED : RunStatus.RUNNING).event(event)
+                .modelCall(response.usage()).pending(calls).started(started)
+                .output(last ? orEmpty(response.content()) : null).build();
         return commit(commit).map(ignored -> {
             overflowCompacted = false;
             modelCalls++;
@@ -332,7 +332,7 @@ final class RunExecution {
      * lease is released in the same transaction, so this execution is over.
      */
     private Uni<Boolean> pause(ToolTurn turn, List<ToolOutcome> outcomes) {
-        StepCommit commit = turn.pauseCommit(claimed.run().id(), outcomes, pending);
+        StepCommit commit = turn.pauseCommit(claimed.run().id(), outcomes, pending).onState(state);
         return parts.runs().pause(claimed.lease(), commit, turn.pendingActions(), parts.config().leaseTtl())
                 .invoke(() -> outcome = commit.status())
                 .replaceWith(true);
@@ -346,8 +346,8 @@ final class RunExecution {
             events.add(EventPayloads.toolResult(outcome, claimed.run().id()));
             statePatch.putAll(outcome.statePatch());
         }
-        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, left, null, null,
-                statePatch);
+        StepCommit commit = StepCommit.to(RunStatus.RUNNING).events(events).pending(left).statePatch(statePatch)
+                .build();
         return commit(commit).map(ignored -> {
             if (outcomes.stream().anyMatch(outcome -> MemoryTools.BLOCK_TOOL.equals(outcome.name()))) {
                 memory.forget(); // the pinned blocks changed
@@ -376,15 +376,19 @@ final class RunExecution {
     }
 
     private Uni<Boolean> settled(RunStatus status, List<NewEvent> events, String output, RunError error) {
-        StepCommit commit = new StepCommit(events, status, Usage.ZERO, false, Map.of(), output, error, null);
+        StepCommit commit = StepCommit.to(status).events(events).output(output).error(error).build();
         return commit(commit).invoke(() -> pending = Map.of()).replaceWith(true);
     }
 
-    private Uni<Void> commit(StepCommit commit) {
+    /** Commits a step; its state patch is applied here, to the state this run holds (StatePatch). */
+    private Uni<Void> commit(StepCommit step) {
+        StepCommit commit = step.onState(state);
         return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
                 .invoke(lastSeq -> {
                     memory.committed(commit.events(), lastSeq);
-                    state = commit.patchedState(state);
+                    if (commit.sessionState() != null) {
+                        state = commit.sessionState();
+                    }
                     outcome = commit.status();
                 })
                 .replaceWithVoid();

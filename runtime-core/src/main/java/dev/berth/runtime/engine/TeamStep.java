@@ -1,7 +1,6 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.ToolCall;
-import dev.berth.model.Usage;
 import dev.berth.runtime.config.TeamConfig;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.NewEvent;
@@ -135,7 +134,7 @@ final class TeamStep {
 
     private Uni<Result> wait(ClaimedRun claimed, List<NewEvent> events, List<ChildStart> children,
             Map<String, Integer> pending) {
-        StepCommit commit = new StepCommit(events, RunStatus.WAITING, Usage.ZERO, false, pending, null, null, null);
+        StepCommit commit = StepCommit.to(RunStatus.WAITING).events(events).pending(pending).build();
         return teams.startChildren(claimed.lease(), commit, children, leaseTtl)
                 .replaceWith(new Result(true, pending, null));
     }
@@ -162,7 +161,7 @@ final class TeamStep {
             events.add(EventPayloads.toolResult(new ToolOutcome(call.id(), call.name(), output, failed, 1, Map.of()),
                     claimed.run().id()));
         }
-        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null, null, null);
+        StepCommit commit = StepCommit.to(RunStatus.RUNNING).events(events).build();
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(false, Map.of(), null));
     }
 
@@ -183,8 +182,7 @@ final class TeamStep {
                                 claimed.run().id()));
                     }
                     events.add(EventPayloads.handoff(from, to, handoff.id()));
-                    StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null,
-                            null, null);
+                    StepCommit commit = StepCommit.to(RunStatus.RUNNING).events(events).build();
                     return teams.handOff(claimed.lease(), commit, to.name(), to.version(), leaseTtl)
                             .replaceWith(new Result(false, Map.of(), to));
                 });
@@ -208,8 +206,7 @@ final class TeamStep {
     }
 
     private Uni<Result> fail(ClaimedRun claimed, RunError error) {
-        StepCommit commit = new StepCommit(List.of(EventPayloads.runFailed(error)), RunStatus.FAILED, Usage.ZERO,
-                false, Map.of(), null, error, null);
+        StepCommit commit = StepCommit.to(RunStatus.FAILED).event(EventPayloads.runFailed(error)).error(error).build();
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(true, Map.of(), null));
     }
 }

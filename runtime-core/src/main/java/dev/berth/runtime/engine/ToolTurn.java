@@ -1,7 +1,6 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.ToolCall;
-import dev.berth.model.Usage;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.Event;
@@ -127,7 +126,7 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
             stillPending.put(action.callId(), attempts.getOrDefault(action.callId(), 0));
         }
         events.add(EventPayloads.requiresAction(pendingActions));
-        return new StepCommit(events, RunStatus.REQUIRES_ACTION, Usage.ZERO, false, stillPending, null, null,
-                statePatch);
+        return StepCommit.to(RunStatus.REQUIRES_ACTION).events(events).pending(stillPending).statePatch(statePatch)
+                .build();
     }
 }

@@ -15,6 +15,7 @@ import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.testkit.ScriptedModel;
 import java.time.Duration;
 import java.util.List;
@@ -238,8 +239,8 @@ class RunExecutionTest {
         assertThat(h.runs.claim("engine-b", EngineHarness.LEASE_TTL, 5).await().indefinitely()).isEmpty();
 
         // When the client answers, and a worker claims the run again
-        Run answered = h.runs.answerActions(EngineHarness.TENANT, run.id(),
-                List.of(ActionAnswer.output("c1", "blue")), 1000).await().indefinitely();
+        Run answered = new PausedRunService(h.runs, h.config("api")).answer(EngineHarness.TENANT, run.id(),
+                List.of(ActionAnswer.output("c1", "blue"))).await().indefinitely();
         assertThat(answered.status()).isEqualTo(RunStatus.QUEUED);
         executeToTheEnd(h.claim("engine-b"));
 

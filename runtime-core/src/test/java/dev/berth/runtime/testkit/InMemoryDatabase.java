@@ -222,38 +222,86 @@ public final class InMemoryDatabase {
     }
 
     /**
-     * Cancels every live run under {@code rootId}: idle ones at once, running ones at their next
-     * step (their owner is asked to stop). The runs themselves do not hand their results over
-     * (as the SQL: the cancelled tree's root goes with them).
+     * A {@code tool.result} for every call the run leaves open (its pending tools that its last
+     * assistant message asked for, in that message's order), as {@code berth_answer_open_calls}
+     * and the engine's {@code ToolTurn.unanswered} write them. The run's pending tools are left to
+     * the caller.
      */
-    void cancelDescendants(UUID rootId) {
-        List<UUID> frontier = new ArrayList<>(List.of(rootId));
-        while (!frontier.isEmpty()) {
-            UUID parent = frontier.removeFirst();
-            for (RunRow child : runs.values()) {
-                if (parent.equals(child.parentRunId)) {
-                    frontier.add(child.id);
-                    cancelOne(child);
-                }
-            }
+    void answerOpenCalls(RunRow run, String reason) {
+        if (run.pendingTools.isEmpty()) {
+            return;
         }
+        Event asked = events.get(run.sessionId).reversed().stream()
+                .filter(e -> run.id.equals(e.runId()) && EventType.ASSISTANT_MESSAGE.equals(e.type()))
+                .findFirst().orElse(null);
+        if (asked == null) {
+            return;
+        }
+        List<NewEvent> results = new ArrayList<>();
+        asked.data().path("toolCalls").forEach(call -> {
+            String id = call.path("id").asText();
+            if (run.pendingTools.containsKey(id)) {
+                results.add(new NewEvent(EventType.TOOL_RESULT, DocumentJson.object().put("callId", id)
+                        .put("idempotencyKey", run.id + ":" + id).put("name", call.path("name").asText())
+                        .put("output", "No result: the call was " + reason + " before it returned.")
+                        .put("error", true).put("unanswered", reason)));
+            }
+        });
+        append(sessions.get(run.sessionId), run.id, results);
     }
 
-    /** Cancels one run: an idle one at once, a running one is flagged for its owner. */
-    boolean cancelOne(RunRow run) {
-        if (!LIVE.contains(run.status)) {
-            return false;
-        }
-        run.cancelRequested = true;
-        if (IDLE.contains(run.status)) {
-            run.status = RunStatus.CANCELLED;
-            run.finishedAt = clock.instant();
-            notifyRun(run.id);
-        } else {
+    /**
+     * Ends a live run from outside its execution ({@code berth_settle_live}): results for its open
+     * calls, nothing pending, no lease; an owner still executing it is fenced out and told to stop.
+     */
+    void settleLive(RunRow run, RunStatus status, String reason) {
+        answerOpenCalls(run, reason);
+        RunStatus previous = run.status;
+        run.status = status;
+        run.finishedAt = clock.instant();
+        run.pendingTools = new LinkedHashMap<>();
+        run.cancelRequested = run.cancelRequested || status == RunStatus.CANCELLED;
+        run.leaseOwner = null;
+        run.leaseExpiresAt = null;
+        notifyRun(run.id);
+        if (previous == RunStatus.RUNNING) {
             notifyStop(run.id);
         }
         notifyWork();
-        return true;
+    }
+
+    /**
+     * Cancels one run ({@code berth_cancel_one}): a parked one at once (results for its open
+     * calls, its parent told), a running one by asking its owner to stop at its next step.
+     */
+    void cancelOne(RunRow run) {
+        if (IDLE.contains(run.status)) {
+            settleLive(run, RunStatus.CANCELLED, "cancelled");
+            handOver(run.id, RunStatus.CANCELLED, null, null);
+        } else if (run.status == RunStatus.RUNNING) {
+            run.cancelRequested = true;
+            notifyStop(run.id);
+        }
+    }
+
+    /**
+     * Cancels every run live under {@code rootId} (and the root itself with {@code withRoot}),
+     * the deepest first, as {@code berth_cancel_tree}: which runs is decided first, and each is
+     * then cancelled as it is by then (a parent woken by its cancelled children is queued).
+     */
+    void cancelTree(UUID rootId, boolean withRoot) {
+        List<List<RunRow>> levels = new ArrayList<>(List.of(List.of(runs.get(rootId))));
+        while (!levels.getLast().isEmpty()) {
+            List<RunRow> above = levels.getLast();
+            levels.add(runs.values().stream().filter(r -> above.stream().anyMatch(p -> p.id.equals(r.parentRunId)))
+                    .toList());
+        }
+        List<RunRow> doomed = new ArrayList<>();
+        for (int level = levels.size() - 1; level >= 0; level--) {
+            levels.get(level).stream().filter(r -> LIVE.contains(r.status) && (withRoot || !r.id.equals(rootId)))
+                    .forEach(doomed::add);
+        }
+        doomed.forEach(this::cancelOne);
     }
 
     boolean sessionBusy(UUID sessionId) {

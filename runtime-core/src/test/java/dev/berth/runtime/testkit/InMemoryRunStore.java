@@ -13,7 +13,7 @@ import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.run.Submission;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.run.paused.ActionResolution;
+import dev.berth.runtime.run.AnswerDecision;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
@@ -82,23 +82,11 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
         });
     }
 
-    /** The interrupt policy: the trees under the session's idle runs, then its idle runs, then its running one. */
+    /** The interrupt policy: every live run of the session, with its tree, in input order. */
     private void interrupt(UUID sessionId) {
-        List<RunRow> inSession = db.runs.values().stream().filter(r -> r.sessionId.equals(sessionId)).toList();
-        inSession.stream().filter(r -> InMemoryDatabase.IDLE.contains(r.status))
-                .forEach(parent -> db.cancelDescendants(parent.id));
-        for (RunRow run : inSession) {
-            if (InMemoryDatabase.IDLE.contains(run.status)) {
-                // As berth_submit: the session's own idle runs end without the cancellation flag.
-                run.status = RunStatus.CANCELLED;
-                run.finishedAt = now();
-                run.leaseOwner = null;
-                run.leaseExpiresAt = null;
-                db.notifyRun(run.id);
-            } else if (run.status == RunStatus.RUNNING) {
-                db.cancelOne(run);
-            }
-        }
+        db.runs.values().stream().filter(r -> r.sessionId.equals(sessionId) && InMemoryDatabase.LIVE.contains(r.status))
+                .sorted(java.util.Comparator.comparingLong(r -> r.inputSeq)).toList()
+                .forEach(run -> db.cancelTree(run.id, true));
     }
 
     @Override
@@ -174,9 +162,16 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
 
     /** The step commit ({@code berth_commit_step}): called inside a transaction. */
     long apply(Lease lease, StepCommit step, Duration leaseTtl) {
+        if (!step.statePatch().isEmpty() && step.sessionState() == null) {
+            // As the adapter: the store writes a state, it does not patch one.
+            throw new IllegalArgumentException("a step's state patch is applied to the session's state first: StepCommit.onState");
+        }
         RunRow run = fenced(lease);
         SessionRow session = db.sessions.get(lease.sessionId());
-        session.state = new LinkedHashMap<>(step.patchedState(session.state));
+        if (step.sessionState() != null) {
+            // The state after the step, as runtime-core patched it (StatePatch): the store writes it as it is.
+            session.state = new LinkedHashMap<>(step.sessionState());
+        }
         long last = db.append(session, run.id, step.events());
         run.step++;
         run.status = step.status();
@@ -264,7 +259,7 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
     }
 
     @Override
-    public Uni<Run> answerActions(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
+    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
         return tx(() -> {
             RunRow run = db.runs.get(runId);
             if (run == null || !run.tenant.equals(tenant)) {
@@ -275,15 +270,19 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
                         + ", not waiting for actions");
             }
             List<PendingAction> waits = db.waits.getOrDefault(runId, List.of());
-            ActionResolution resolution = ActionResolution.resolve(runId, waits, answers, maxOutputChars);
-            db.append(db.sessions.get(run.sessionId), runId, resolution.events());
+            Set<String> open = new HashSet<>();
+            waits.stream().filter(w -> !w.answered()).forEach(w -> open.add(w.callId()));
+            if (!open.equals(decision.openBefore())) {
+                throw new ConflictException(ACTIONS_CHANGED, "the run's open calls changed while the answers were decided");
+            }
+            db.append(db.sessions.get(run.sessionId), runId, decision.events());
             Map<String, ActionAnswer> byKey = new LinkedHashMap<>();
-            resolution.answered().forEach(answer -> byKey.put(answer.callId(), answer));
+            decision.answered().forEach(answer -> byKey.put(answer.callId(), answer));
             db.waits.put(runId, new ArrayList<>(waits.stream().map(w -> w.answered() || !byKey.containsKey(w.callId())
                     ? w : new PendingAction(w.callId(), w.kind(), w.toolName(), w.arguments(), byKey.get(w.callId())))
                     .toList()));
-            resolution.settled().forEach(run.pendingTools::remove);
-            if (resolution.resume()) {
+            decision.settled().forEach(run.pendingTools::remove);
+            if (decision.resume()) {
                 run.status = RunStatus.QUEUED;
                 run.resumedAt = now();
             }
@@ -329,11 +328,8 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
             if (run == null || !run.tenant.equals(tenant)) {
                 return Optional.<Run>empty();
             }
-            // Descendants first, then the run: the lock order of a child's final commit (child, then parent).
-            db.cancelDescendants(runId);
-            if (db.cancelOne(run) && run.status == RunStatus.CANCELLED) {
-                db.handOver(run.id, RunStatus.CANCELLED, null, null);
-            }
+            // The deepest first, the run last: the lock order of a child's final commit (child, then parent).
+            db.cancelTree(runId, true);
             return Optional.of(run.toRun());
         });
     }
@@ -346,16 +342,10 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
                     .sorted(java.util.Comparator.comparing(s -> s.expiresAt)).limit(limit).toList();
             for (SessionRow session : due) {
                 session.expired = true;
-                for (RunRow run : db.runs.values()) {
-                    if (run.sessionId.equals(session.id) && InMemoryDatabase.LIVE.contains(run.status)) {
-                        run.status = RunStatus.EXPIRED;
-                        run.finishedAt = now();
-                        run.leaseOwner = null;
-                        run.leaseExpiresAt = null;
-                        db.notifyStop(run.id);
-                        db.notifyRun(run.id);
-                    }
-                }
+                db.runs.values().stream()
+                        .filter(r -> r.sessionId.equals(session.id) && InMemoryDatabase.LIVE.contains(r.status))
+                        .sorted(java.util.Comparator.comparingLong(r -> r.inputSeq)).toList()
+                        .forEach(run -> db.settleLive(run, RunStatus.EXPIRED, "expired"));
             }
             return due.size();
         });

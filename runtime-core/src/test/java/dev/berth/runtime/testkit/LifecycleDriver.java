@@ -11,6 +11,7 @@ import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.paused.ActionResolution;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.run.Submission;
@@ -179,7 +180,7 @@ public final class LifecycleDriver {
         NewEvent said = new NewEvent(EventType.ASSISTANT_MESSAGE, DocumentJson.object().put("text", "step"));
         StepCommit step = switch (outcome) {
             case PROGRESS -> new StepCommit(List.of(said), RunStatus.RUNNING, new Usage(3, 2, 0, 0), true, Map.of(),
-                    null, null, Map.of("steps", (Object) "one more"));
+                    null, null, null);
             case COMPLETE -> new StepCommit(List.of(said), RunStatus.COMPLETED, Usage.ZERO, true, Map.of(), "done",
                     null, null);
             case FAIL -> {
@@ -196,7 +197,8 @@ public final class LifecycleDriver {
 
     private String pause(Lease lease) {
         String callId = "call-" + (++ids);
-        StepCommit step = new StepCommit(List.of(new NewEvent(EventType.RUN_REQUIRES_ACTION, DocumentJson.object())),
+        StepCommit step = new StepCommit(List.of(asking(List.of(callId), "pick"),
+                new NewEvent(EventType.RUN_REQUIRES_ACTION, DocumentJson.object())),
                 RunStatus.REQUIRES_ACTION, Usage.ZERO, false, Map.of(callId, 0), null, null, null);
         await(backend.runs().pause(lease, step,
                 List.of(PendingAction.unanswered(callId, ActionKind.CLIENT_TOOL, "pick", "{}")), LEASE_TTL));
@@ -208,22 +210,37 @@ public final class LifecycleDriver {
         List<ChildStart> children = new ArrayList<>();
         List<NewEvent> events = new ArrayList<>();
         Map<String, Integer> pending = new LinkedHashMap<>();
+        events.add(null); // the assistant message asking for the calls, once their ids are known
         for (int i = 0; i < count; i++) {
             ChildStart child = new ChildStart(nextId(), nextId(), "sub-" + ids, LifecycleBackend.HELPER, 1, "task");
             children.add(child);
             pending.put(child.callId(), 0);
             events.add(new NewEvent(EventType.SUBAGENT_STARTED, DocumentJson.object().put("callId", child.callId())));
         }
+        events.set(0, asking(List.copyOf(pending.keySet()), "agent__" + LifecycleBackend.HELPER));
         StepCommit step = new StepCommit(events, RunStatus.WAITING, Usage.ZERO, false, pending, null, null, null);
         await(backend.teams().startChildren(lease, step, children, LEASE_TTL));
         children.forEach(child -> runs.add(child.runId()));
         return "ok";
     }
 
+    /** As the paused-run service does it: decided in runtime-core on what the run waits for, applied by the store. */
     private String answer(UUID run) {
+        var found = await(backend.runs().find(LifecycleBackend.TENANT, run));
+        if (found.isEmpty() || found.get().status() != RunStatus.REQUIRES_ACTION) {
+            return "not-waiting";
+        }
         List<PendingAction> waits = await(backend.runs().pendingActions(LifecycleBackend.TENANT, run));
         String key = waits.stream().filter(w -> !w.answered()).map(PendingAction::callId).findFirst().orElse("none");
-        return "ok:" + await(backend.runs().answerActions(LifecycleBackend.TENANT, run,
-                List.of(ActionAnswer.output(key, "blue")), 1000)).status().wire();
+        var decision = ActionResolution.resolve(run, waits, List.of(ActionAnswer.output(key, "blue")), 1000);
+        return "ok:" + await(backend.runs().applyAnswers(LifecycleBackend.TENANT, run, decision)).status().wire();
+    }
+
+    /** The assistant message that asks for these calls, as the engine commits it before their step. */
+    private static NewEvent asking(List<String> callIds, String tool) {
+        var message = DocumentJson.object().put("text", "");
+        var calls = message.putArray("toolCalls");
+        callIds.forEach(id -> calls.addObject().put("id", id).put("name", tool).put("arguments", "{}"));
+        return new NewEvent(EventType.ASSISTANT_MESSAGE, message);
     }
 }
