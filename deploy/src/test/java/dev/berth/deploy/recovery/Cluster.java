@@ -36,14 +36,16 @@ final class Cluster implements AutoCloseable {
     private final List<BerthProcess> processes = new CopyOnWriteArrayList<>();
     private final Duration leaseTtl;
     private final Duration heartbeat;
+    private final Duration poll;
 
     private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
-            Duration heartbeat) {
+            Duration heartbeat, Duration poll) {
         this.database = database;
         this.vertx = vertx;
         this.fake = fake;
         this.leaseTtl = leaseTtl;
         this.heartbeat = heartbeat;
+        this.poll = poll;
     }
 
     /** Starts the database, the fake model with {@code modelLatency}, and {@code size} processes in parallel. */
@@ -58,6 +60,14 @@ final class Cluster implements AutoCloseable {
 
     /** As {@link #start(int, Duration, Duration, Duration)}, with the fake model's options. */
     static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat) {
+        return start(size, model, leaseTtl, heartbeat, Duration.ofMillis(250));
+    }
+
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration)}, with the interval at which each
+     * process looks for claimable runs when no notification came ({@code berth.engine.poll-interval}).
+     */
+    static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll) {
         PostgresDatabase database;
         try {
             database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
@@ -66,7 +76,7 @@ final class Cluster implements AutoCloseable {
         }
         Vertx vertx = Vertx.vertx();
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
-        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll);
         for (int i = 0; i < size; i++) {
             cluster.processes.add(cluster.create("p" + i));
         }
@@ -81,7 +91,7 @@ final class Cluster implements AutoCloseable {
         return BerthProcess.create(name, database.url(), fake.openAiBaseUrl(), Map.of(
                 "BERTH_ENGINE_LEASE_TTL", leaseTtl.toMillis() + "ms",
                 "BERTH_ENGINE_HEARTBEAT_INTERVAL", heartbeat.toMillis() + "ms",
-                "BERTH_ENGINE_POLL_INTERVAL", "250ms",
+                "BERTH_ENGINE_POLL_INTERVAL", poll.toMillis() + "ms",
                 "BERTH_ENGINE_SWEEP_INTERVAL", "1s",
                 "BERTH_ENGINE_DRAIN_GRACE", "10s",
                 // Quicker JVM starts on a small, shared CI machine (restarts happen while others work).

@@ -7,6 +7,7 @@ import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunEvent;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
@@ -134,7 +135,7 @@ final class TeamStep {
 
     private Uni<Result> wait(ClaimedRun claimed, List<NewEvent> events, List<ChildStart> children,
             Map<String, Integer> pending) {
-        StepCommit commit = StepCommit.to(RunStatus.WAITING).events(events).pending(pending).build();
+        StepCommit commit = StepCommit.after(RunEvent.WAIT_FOR_CHILDREN).events(events).pending(pending).build();
         return teams.startChildren(claimed.lease(), commit, children, leaseTtl)
                 .replaceWith(new Result(true, pending, null));
     }
@@ -161,7 +162,7 @@ final class TeamStep {
             events.add(EventPayloads.toolResult(new ToolOutcome(call.id(), call.name(), output, failed, 1, Map.of()),
                     claimed.run().id()));
         }
-        StepCommit commit = StepCommit.to(RunStatus.RUNNING).events(events).build();
+        StepCommit commit = StepCommit.after(RunEvent.STEP).events(events).build();
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(false, Map.of(), null));
     }
 
@@ -182,7 +183,7 @@ final class TeamStep {
                                 claimed.run().id()));
                     }
                     events.add(EventPayloads.handoff(from, to, handoff.id()));
-                    StepCommit commit = StepCommit.to(RunStatus.RUNNING).events(events).build();
+                    StepCommit commit = StepCommit.after(RunEvent.STEP).events(events).build();
                     return teams.handOff(claimed.lease(), commit, to.name(), to.version(), leaseTtl)
                             .replaceWith(new Result(false, Map.of(), to));
                 });
@@ -206,7 +207,7 @@ final class TeamStep {
     }
 
     private Uni<Result> fail(ClaimedRun claimed, RunError error) {
-        StepCommit commit = StepCommit.to(RunStatus.FAILED).event(EventPayloads.runFailed(error)).error(error).build();
+        StepCommit commit = StepCommit.after(RunEvent.FAIL).event(EventPayloads.runFailed(error)).error(error).build();
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(true, Map.of(), null));
     }
 }

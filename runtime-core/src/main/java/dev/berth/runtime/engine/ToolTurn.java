@@ -8,7 +8,7 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.run.ActionKind;
 import dev.berth.runtime.run.PendingAction;
-import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunEvent;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
@@ -126,7 +126,7 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
             stillPending.put(action.callId(), attempts.getOrDefault(action.callId(), 0));
         }
         events.add(EventPayloads.requiresAction(pendingActions));
-        return StepCommit.to(RunStatus.REQUIRES_ACTION).events(events).pending(stillPending).statePatch(statePatch)
+        return StepCommit.after(RunEvent.PAUSE).events(events).pending(stillPending).statePatch(statePatch)
                 .build();
     }
 }

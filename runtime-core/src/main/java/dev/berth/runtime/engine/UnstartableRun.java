@@ -4,7 +4,7 @@ import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.RunError;
-import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunEvent;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
 import io.smallrye.mutiny.Uni;
@@ -36,10 +36,10 @@ final class UnstartableRun {
         LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s could not start; settling it", claimed.run().id()));
         StepCommit commit;
         if (claimed.cancelRequested()) {
-            commit = StepCommit.to(RunStatus.CANCELLED).event(EventPayloads.runCancelled("cancel requested")).build();
+            commit = StepCommit.after(RunEvent.STOP_CANCELLED).event(EventPayloads.runCancelled("cancel requested")).build();
         } else {
             RunError error = new RunError(CODE, "the run could not be started: its agent version could not be used");
-            commit = StepCommit.to(RunStatus.FAILED).event(EventPayloads.runFailed(error)).error(error).build();
+            commit = StepCommit.after(RunEvent.FAIL).event(EventPayloads.runFailed(error)).error(error).build();
         }
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWithVoid()
                 .onFailure().invoke(e -> LogContext.of(claimed.run(),

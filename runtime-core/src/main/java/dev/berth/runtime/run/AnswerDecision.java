@@ -25,4 +25,10 @@ public record AnswerDecision(List<NewEvent> events, List<ActionAnswer> answered,
         settled = List.copyOf(settled);
         openBefore = Set.copyOf(openBefore);
     }
+
+    /** The run's status after these answers, from the lifecycle table. */
+    public RunStatus status() {
+        return RunLifecycle.next(RunStatus.REQUIRES_ACTION, RunEvent.ANSWER,
+                resume ? RunLifecycle.Guard.NONE_OPEN : RunLifecycle.Guard.SOME_OPEN);
+    }
 }

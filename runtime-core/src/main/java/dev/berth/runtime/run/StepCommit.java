@@ -49,14 +49,20 @@ public record StepCommit(List<NewEvent> events, RunStatus status, Usage usage, b
         if (!pendingTools.keySet().containsAll(startedTools)) {
             throw new IllegalArgumentException("a started tool call must be pending");
         }
-        if (status == RunStatus.QUEUED) {
-            throw new IllegalArgumentException("a step cannot queue its run");
-        }
+        RunLifecycle.step(status); // refuses a status no step reaches (a step cannot queue or expire its run)
     }
 
     /** A step that leaves its run in {@code status}: name the rest with the builder's methods. */
     public static Builder to(RunStatus status) {
         return new Builder(status);
+    }
+
+    /**
+     * The step {@code step} of the run's owner: its status is the one the lifecycle table gives
+     * ({@link RunLifecycle#afterStep}). What the engine commits.
+     */
+    public static Builder after(RunEvent step) {
+        return new Builder(RunLifecycle.afterStep(step));
     }
 
     /** {@code state} after this step's patch ({@link StatePatch}). */

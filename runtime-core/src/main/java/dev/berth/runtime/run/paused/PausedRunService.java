@@ -9,6 +9,8 @@ import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
 import io.smallrye.mutiny.Uni;
@@ -46,7 +48,7 @@ public class PausedRunService {
 
     /** The unanswered actions of a run that requires action; empty for any other run. */
     public Uni<List<PendingAction>> required(TenantId tenant, Run run) {
-        if (run.status() != RunStatus.REQUIRES_ACTION) {
+        if (!RunLifecycle.allows(run.status(), RunEvent.ANSWER)) {
             return Uni.createFrom().item(List.of());
         }
         return runs.pendingActions(tenant, run.id())
@@ -64,7 +66,7 @@ public class PausedRunService {
         return runs.find(tenant, runId)
                 .map(found -> found.orElseThrow(() -> new NotFoundException("run", runId)))
                 .invoke(run -> {
-                    if (run.status() != RunStatus.REQUIRES_ACTION) {
+                    if (!RunLifecycle.allows(run.status(), RunEvent.ANSWER)) {
                         throw notWaiting(runId, run.status());
                     }
                 })
