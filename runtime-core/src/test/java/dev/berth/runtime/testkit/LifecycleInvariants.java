@@ -12,6 +12,7 @@ import dev.berth.runtime.testkit.LifecycleBackend.RunView;
 import dev.berth.runtime.testkit.LifecycleBackend.Snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +25,22 @@ import java.util.UUID;
  */
 public final class LifecycleInvariants {
     /**
-     * Which status a run may be in after one action, given the one it had: runtime-core's
-     * transition table ({@link RunLifecycle}), which the store must keep (the same status is
-     * always allowed: most actions leave most runs alone).
+     * Which status a run may be in after one action, given the one it had: the lifecycle's
+     * transition table ({@link RunLifecycle}, the one the engine and services use), as the store
+     * must keep it (the same status is always allowed).
      */
-    static final Map<RunStatus, Set<RunStatus>> NEXT = next();
+    static final Map<RunStatus, Set<RunStatus>> NEXT = nextFromTable();
 
-    private static Map<RunStatus, Set<RunStatus>> next() {
-        Map<RunStatus, Set<RunStatus>> next = new java.util.EnumMap<>(RunStatus.class);
+    private static Map<RunStatus, Set<RunStatus>> nextFromTable() {
+        Map<RunStatus, Set<RunStatus>> next = new EnumMap<>(RunStatus.class);
         for (RunStatus status : RunStatus.values()) {
             next.put(status, EnumSet.noneOf(RunStatus.class));
         }
-        RunLifecycle.transitions().forEach(t -> next.get(t.from()).add(t.to()));
+        for (RunLifecycle.Transition row : RunLifecycle.transitions()) {
+            if (row.to() != row.from()) {
+                next.get(row.from()).add(row.to());
+            }
+        }
         return next;
     }
 
