@@ -27,9 +27,11 @@ language sql immutable parallel safe as $$
 $$;
 
 -- A tool.result for every call the run leaves open (its pending_tools), in the order the model
--- asked for them, so the log stays a valid conversation (ADR 0018): the payload of the engine's
--- ToolTurn.unanswered. The caller holds the session's row (it appends to its log) and then the
--- run's. Returns how many results it wrote; the run's pending_tools are left to the caller.
+-- asked for them, so the log stays a valid conversation (ADR 0018). The rule's only writer: a run
+-- ended by its own engine (berth_commit_step with a terminal status) and one ended from outside
+-- (berth_settle_live: cancel, interrupt policy, expiry) both come here. The caller holds the
+-- session's row (it appends to its log) or is about to take it, then the run's. Returns how many
+-- results it wrote; the run's pending_tools are left to the caller.
 create or replace function berth_answer_open_calls(p_run uuid, p_reason text) returns integer
 language plpgsql as $$
 declare

@@ -15,6 +15,10 @@
 --   events [{type, payload}]             appended in order
 --   started [{callId, attempt, key}]     tool starts recorded with the step
 -- A run that is no longer live is over (terminal); one that is not running gives its lease up.
+-- A run that ends with tool calls open gets a tool.result for each (berth_answer_open_calls,
+-- ADR 0018), before the step's own events (so they precede run.failed / run.cancelled). Why
+-- follows from the step: "cancelled" for a cancelled run, else the error's code ("interrupted"
+-- without one). The engine sends no such events itself: this is the rule's one writer.
 --
 -- Error code BR001: the run's lease is no longer this writer's (or its session is gone); the
 -- statement as a whole then changes nothing.
@@ -39,6 +43,12 @@ declare
     v_state jsonb := nullif(p_step -> 'state', 'null'::jsonb);
     v_last bigint;
 begin
+    -- Before the run's row takes the step's pending (none, for a run that ends): the calls left
+    -- open are those the run's row still lists. A fenced-out writer's results roll back with it.
+    if v_terminal then
+        perform berth_answer_open_calls(v_run, case when v_status = 'cancelled' then 'cancelled'
+                                                    else coalesce(v_error ->> 'code', 'interrupted') end);
+    end if;
     -- The session row first (ADR 0003): the sequence numbers of the new events, and its state.
     update sessions set last_seq = last_seq + v_count, updated_at = now(), state = coalesce(v_state, state)
      where id = v_session and tenant_id = v_tenant

@@ -98,6 +98,35 @@ class StepCommitStoreTest {
     }
 
     @Test
+    void aStepThatEndsTheRunWithCallsOpenAnswersEachBeforeItsOwnEvents() {
+        for (RunStatus end : List.of(RunStatus.FAILED, RunStatus.CANCELLED)) {
+            // Given a claimed run whose model asked for two calls, still pending
+            UUID session = store.session("enqueue");
+            Run run = store.submit(session, "hi");
+            ClaimedRun claimed = store.claim(run.id());
+            store.askForTools(claimed, "c1", "c2");
+
+            // When its engine ends it (timed out, or stopped at a cancel request) with only its own event
+            StepCommit.Builder step = end == RunStatus.FAILED
+                    ? StepCommit.to(end).error(new RunError("run_timeout", "too long"))
+                            .event(new NewEvent(EventType.RUN_FAILED, DocumentJson.object()))
+                    : StepCommit.to(end).event(new NewEvent(EventType.RUN_CANCELLED, DocumentJson.object()));
+            store.runs.commit(claimed.lease(), step.build(), LEASE).await().atMost(WAIT);
+
+            // Then the store answered each open call, in the model's order, before the run's end, saying why
+            String why = end == RunStatus.FAILED ? "run_timeout" : "cancelled";
+            assertThat(store.types(session)).as(end.wire()).isEqualTo("user.message,assistant.message,tool.result,"
+                    + "tool.result," + (end == RunStatus.FAILED ? EventType.RUN_FAILED : EventType.RUN_CANCELLED));
+            assertThat(store.query("select string_agg(payload ->> 'callId' || '=' || (payload ->> 'unanswered'), ','"
+                    + " order by seq) from events where type = 'tool.result' and session_id = '" + session + "'"))
+                    .as(end.wire()).isEqualTo("c1=" + why + ",c2=" + why);
+            // and the log is a conversation a strict endpoint takes, with nothing left pending
+            assertThat(store.conversationCheck(session)).as(end.wire()).isNull();
+            assertThat(store.query("select pending_tools::text from runs where id = '" + run.id() + "'")).isEqualTo("{}");
+        }
+    }
+
+    @Test
     void aStaleEpochChangesNothing() {
         // Given a run claimed by A, whose lease expired, taken over by B
         UUID session = store.session("enqueue");

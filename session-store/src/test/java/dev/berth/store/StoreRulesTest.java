@@ -3,7 +3,11 @@ package dev.berth.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
 import dev.berth.testsupport.PostgresDatabase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
+import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +57,27 @@ class StoreRulesTest {
         // and the SQL list is Java's list, nothing more
         assertThat(store.query("select string_agg(s, ',' order by s) from unnest(berth_live_statuses()) s"))
                 .isEqualTo(String.join(",", RunStatus.live().stream().map(RunStatus::wire).sorted().toList()));
+    }
+
+    @Test
+    void theStepCommitReleasesTheLeaseExactlyForTheStatusesJavaSaysRelease() {
+        List<RunStatus> reached = RunLifecycle.transitions().stream()
+                .filter(row -> row.from() == RunStatus.RUNNING && row.event().isStep())
+                .map(RunLifecycle.Transition::to).distinct().toList();
+        for (RunStatus status : reached) {
+            // Given a claimed run, When its owner commits a step to this status
+            UUID session = store.session("enqueue");
+            Run run = store.submit(session, "hi");
+            ClaimedRun claimed = store.claim(run.id());
+            store.runs.commit(claimed.lease(), StepCommit.to(status).build(), StoreFixture.LEASE)
+                    .await().atMost(StoreFixture.WAIT);
+            // Then berth_commit_step gave the lease up exactly when RunStatus.releasesLease() says so
+            assertThat(store.query("select (lease_owner is null and lease_expires_at is null)::text from runs"
+                    + " where id = '" + run.id() + "'")).as(status.wire()).isEqualTo(String.valueOf(status.releasesLease()));
+        }
+        // and every status a step reaches was checked: the running one keeps it, the ones that end or park release it
+        assertThat(reached).contains(RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED,
+                RunStatus.REQUIRES_ACTION, RunStatus.WAITING);
     }
 
     @Test

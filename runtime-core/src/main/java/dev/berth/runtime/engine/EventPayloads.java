@@ -51,21 +51,6 @@ public final class EventPayloads {
         return new NewEvent(EventType.TOOL_RESULT, data);
     }
 
-    /**
-     * The result of a call that will never run to its end (the run was cancelled, timed out or failed
-     * first): an error result naming the reason, so the call is answered in the log like any other.
-     */
-    static NewEvent unanswered(ToolCall call, String reason, java.util.UUID runId) {
-        ObjectNode data = DocumentJson.object()
-                .put("callId", call.id())
-                .put("idempotencyKey", ToolInvocation.idempotencyKey(runId, call.id()))
-                .put("name", call.name())
-                .put("output", "No result: the call was " + reason + " before it returned.")
-                .put("error", true)
-                .put("unanswered", reason);
-        return new NewEvent(EventType.TOOL_RESULT, data);
-    }
-
     static NewEvent approvalRequested(PendingAction action) {
         return new NewEvent(EventType.APPROVAL_REQUESTED, DocumentJson.object()
                 .put("callId", action.callId())

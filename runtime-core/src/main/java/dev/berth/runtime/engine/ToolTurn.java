@@ -86,17 +86,6 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
         return List.of();
     }
 
-    /**
-     * A result for each pending call of the run that will never get one, saying why
-     * ({@code cancelled}, {@code interrupted} or the run's error code), so the log stays a valid
-     * conversation (ADR 0018).
-     */
-    static List<NewEvent> unanswered(List<Event> window, UUID runId, Map<String, Integer> pending, String reason) {
-        return pendingCalls(window, runId, pending).stream()
-                .map(call -> EventPayloads.unanswered(call, reason, runId))
-                .toList();
-    }
-
     /** A tool's own mark counts only for the agent's tools: a call to any other name is refused as unknown. */
     private static Predicate<String> needsApproval(AgentSpec spec, Predicate<String> toolNeedsApproval) {
         return name -> spec.approvalRequired().contains(name) || spec.tools().contains(name) && toolNeedsApproval.test(name);

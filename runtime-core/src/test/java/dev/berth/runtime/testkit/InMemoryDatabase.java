@@ -223,8 +223,8 @@ public final class InMemoryDatabase {
     /**
      * A {@code tool.result} for every call the run leaves open (its pending tools that its last
      * assistant message asked for, in that message's order), as {@code berth_answer_open_calls}
-     * and the engine's {@code ToolTurn.unanswered} write them. The run's pending tools are left to
-     * the caller.
+     * writes them: for a run its engine ends (the step commit) and one ended from outside
+     * ({@link #settleLive}). The run's pending tools are left to the caller.
      */
     void answerOpenCalls(RunRow run, String reason) {
         if (run.pendingTools.isEmpty()) {

@@ -172,6 +172,11 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
             // The state after the step, as runtime-core patched it (StatePatch): the store writes it as it is.
             session.state = new LinkedHashMap<>(step.sessionState());
         }
+        if (step.status().terminal()) {
+            // The calls the run leaves open get their results first, read from the row before it
+            // takes the step's pending (berth_commit_step with berth_answer_open_calls).
+            db.answerOpenCalls(run, openCallsReason(step));
+        }
         long last = db.append(session, run.id, step.events());
         run.step++;
         run.status = step.status();
@@ -201,6 +206,14 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
             }
         }
         return last;
+    }
+
+    /** Why a run that ends leaves its calls open, as berth_commit_step says it. */
+    private static String openCallsReason(StepCommit step) {
+        if (step.status() == RunStatus.CANCELLED) {
+            return "cancelled";
+        }
+        return step.error() == null ? "interrupted" : step.error().code();
     }
 
     private void recordStarts(Lease lease, Map<String, Integer> attempts, Set<String> started) {
