@@ -87,7 +87,8 @@ public class PgRunStore implements RunStore {
                         claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
                                 Rows.instant(row, "active_since"), row.getString("actor_id"),
-                                Json.readMap(row.getString("session_state")), row.getString("traceparent")));
+                                Json.readMap(row.getString("session_state")), row.getString("traceparent"),
+                                row.getInteger("failed_attempts")));
                     }
                     return claimed;
                 })
@@ -219,6 +220,20 @@ public class PgRunStore implements RunStore {
     @Override
     public Uni<Void> release(Lease lease) {
         return pool.preparedQuery(RunSql.RELEASE).execute(Tuple.of(lease.runId(), lease.epoch()))
+                .replaceWithVoid()
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<Void> releaseFailed(Lease lease) {
+        return pool.preparedQuery(RunSql.RELEASE_FAILED).execute(Tuple.of(lease.runId(), lease.epoch()))
+                .replaceWithVoid()
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<Void> resetAttempts(Lease lease) {
+        return pool.preparedQuery(RunSql.RESET_ATTEMPTS).execute(Tuple.of(lease.runId(), lease.epoch()))
                 .replaceWithVoid()
                 .onFailure().transform(DbErrors::translate);
     }

@@ -92,6 +92,7 @@ public class RunEngine {
         this.parts = new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
                 Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory,
                 new Compactor(model), memoryConfig);
+        new AttemptCap(config.maxAttempts()); // a cap below 1 stops the start, not the first failing run
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
     }

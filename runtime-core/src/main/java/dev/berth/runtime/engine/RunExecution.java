@@ -66,6 +66,9 @@ final class RunExecution {
     private boolean overflowCompacted;
     /** Tool calls whose start this execution committed with the model's answer; the tool step runs them next. */
     private Set<String> startedWithAnswer = Set.of();
+    private final AttemptCap attempts;
+    /** Whether the run's failed attempts are still to be set back to 0 after this claim's first committed step. */
+    private boolean attemptsToReset;
 
     RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.parts = parts;
@@ -79,6 +82,8 @@ final class RunExecution {
         Instant started = claimed.activeSince() == null ? parts.clock().instant() : claimed.activeSince();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
         this.memory = new RunMemory(parts, claimed.run(), claimed.actorId(), agent);
+        this.attempts = new AttemptCap(parts.config().maxAttempts());
+        this.attemptsToReset = claimed.failedAttempts() > 0;
     }
 
     Run run() {
@@ -129,6 +134,9 @@ final class RunExecution {
         if (cancelRequested) {
             return settle(RunStatus.CANCELLED, List.of(EventPayloads.runCancelled("cancel requested")), null, null);
         }
+        if (attempts.usedUp(claimed)) {
+            return fail(attempts.usedUpError());
+        }
         if (!parts.clock().instant().isBefore(deadline)) {
             return fail(timedOut());
         }
@@ -138,7 +146,24 @@ final class RunExecution {
                 .chain(context -> pending.isEmpty() ? modelStep(context) : toolStep(context.window()))
                 .onItemOrFailure().invoke((done, failure) -> observation.ended(failure))
                 .invoke(done -> consecutiveFailures = 0)
+                .call(done -> done ? Uni.createFrom().voidItem() : resetAttempts())
                 .onFailure().recoverWithUni(this::onStepFailure);
+    }
+
+    /**
+     * After this claim's first committed step, the run's earlier failed attempts no longer count
+     * (ADR 0021). One statement, only for a run that had failed attempts; if it fails, the count
+     * stays too high, never too low, and the next committed step tries again.
+     */
+    private Uni<Void> resetAttempts() {
+        if (!attemptsToReset) {
+            return Uni.createFrom().voidItem();
+        }
+        return parts.runs().resetAttempts(claimed.lease())
+                .invoke(() -> attemptsToReset = false)
+                .onFailure().invoke(e -> LOG.warnf("Could not reset the failed attempts of run %s: %s",
+                        claimed.run().id(), e.toString()))
+                .onFailure().recoverWithNull();
     }
 
 
@@ -400,15 +425,33 @@ final class RunExecution {
         consecutiveFailures++;
         memory.forget();
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-            int failures = consecutiveFailures;
-            LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up",
-                    claimed.run().id(), failures));
-            return parts.runs().release(claimed.lease()).replaceWith(true).onFailure().recoverWithItem(true);
+            return giveUp(failure);
         }
         LogContext.of(claimed.run(),
                 () -> LOG.warnf("Step of run %s failed (%s); trying again", claimed.run().id(), failure.toString()));
         // The uncommitted step is simply made again after a pause; nothing of it was written.
         return Uni.createFrom().item(false).onItem().delayIt().by(Duration.ofMillis(500L * consecutiveFailures));
+    }
+
+    /**
+     * This claim's steps kept failing: a failed attempt. The last allowed one fails the run with
+     * its error; an earlier one gives the run back for any process to claim, counting the
+     * attempt in the same statement (ADR 0021). If even the failure cannot be committed, the
+     * run is given back all the same, counted, and the next claim fails it.
+     */
+    private Uni<Boolean> giveUp(Throwable failure) {
+        int failures = consecutiveFailures;
+        boolean last = attempts.lastAttempt(claimed);
+        LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; %s",
+                claimed.run().id(), failures, last ? "failing it, its attempts are used up" : "giving the run up"));
+        Uni<Boolean> releaseFailed = parts.runs().releaseFailed(claimed.lease()).replaceWith(true)
+                .onFailure().recoverWithItem(true);
+        if (!last) {
+            return releaseFailed;
+        }
+        return fail(attempts.exhaustedBy(claimed, failure))
+                .onFailure(FencedOutException.class).recoverWithItem(true)
+                .onFailure().recoverWithUni(e -> releaseFailed);
     }
 
     /** Time left before the wall-clock limit; at least a millisecond, as timers need a positive delay. */
