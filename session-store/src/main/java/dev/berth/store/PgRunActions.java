@@ -1,16 +1,16 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ActionKind;
-import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.paused.ActionResolution;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -101,7 +101,7 @@ final class PgRunActions {
     private static Uni<RowSet<Row>> insertEvents(SqlConnection conn, TenantId tenant, UUID sessionId, UUID runId,
             List<NewEvent> events, long lastSeq) {
         String[] types = events.stream().map(NewEvent::type).toArray(String[]::new);
-        String[] payloads = events.stream().map(event -> Json.write(event.data())).toArray(String[]::new);
+        String[] payloads = events.stream().map(event -> DocumentJson.write(event.data())).toArray(String[]::new);
         return conn.preparedQuery(ActionSql.INSERT_EVENTS).execute(Tuple.tuple()
                 .addValue(tenant.value()).addValue(sessionId).addValue(lastSeq - types.length).addValue(runId)
                 .addValue(types).addValue(payloads).addValue(lastSeq));
@@ -112,9 +112,9 @@ final class PgRunActions {
         List<String> answers = new ArrayList<>();
         for (ActionAnswer answer : resolution.answered()) {
             keys.add(answer.callId());
-            answers.add(Json.write(answer.approve() == null
-                    ? Json.object().put("output", answer.output())
-                    : Json.object().put("approved", answer.approve()).put("reason", answer.reason())));
+            answers.add(DocumentJson.write(answer.approve() == null
+                    ? DocumentJson.object().put("output", answer.output())
+                    : DocumentJson.object().put("approved", answer.approve()).put("reason", answer.reason())));
         }
         return Tuple.tuple().addValue(runId).addArrayOfString(keys.toArray(String[]::new))
                 .addArrayOfString(answers.toArray(String[]::new));
@@ -127,7 +127,7 @@ final class PgRunActions {
             ActionAnswer answer = null;
             String callId = row.getString("wait_key");
             if (answerText != null) {
-                var node = Json.readObject(answerText);
+                var node = DocumentJson.readObject(answerText);
                 answer = node.has("approved")
                         ? ActionAnswer.decision(callId, node.get("approved").asBoolean(),
                                 node.hasNonNull("reason") ? node.get("reason").asText() : null)

@@ -1,21 +1,21 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.LeaseState;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.RunBacklog;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.LeaseState;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunBacklog;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.Submission;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
@@ -52,7 +52,7 @@ public class PgRunStore implements RunStore {
     @Override
     public Uni<Run> submit(Submission submission) {
         Tuple params = Tuple.of(submission.sessionId(), submission.tenant().value(), submission.runId(),
-                submission.input().type(), Json.write(submission.input().data()));
+                submission.input().type(), DocumentJson.write(submission.input().data()));
         return pool.preparedQuery(RunSql.SUBMIT).execute(params)
                 .map(rows -> Rows.run(rows.iterator().next()))
                 .onFailure().transform(failure -> submitFailure(failure, submission));
@@ -87,7 +87,7 @@ public class PgRunStore implements RunStore {
                         claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
                                 Rows.instant(row, "active_since"), row.getString("actor_id"),
-                                Json.readMap(row.getString("session_state")), row.getString("traceparent"),
+                                DocumentJson.readMap(row.getString("session_state")), row.getString("traceparent"),
                                 row.getInteger("failed_attempts")));
                     }
                     return claimed;
@@ -147,7 +147,7 @@ public class PgRunStore implements RunStore {
         String[] payloads = new String[step.events().size()];
         for (int i = 0; i < types.length; i++) {
             types[i] = step.events().get(i).type();
-            payloads[i] = Json.write(step.events().get(i).data());
+            payloads[i] = DocumentJson.write(step.events().get(i).data());
         }
         ToolStarts starts = ToolStarts.of(lease, step.pendingTools(), step.startedTools()::contains);
         return Tuple.tuple()
@@ -157,18 +157,18 @@ public class PgRunStore implements RunStore {
                 .addValue(lease.tenant().value())
                 .addValue(lease.sessionId())
                 .addValue(step.status().wire())
-                .addValue(Json.write(step.pendingTools()))
+                .addValue(DocumentJson.write(step.pendingTools()))
                 .addValue(step.usage().inputTokens())
                 .addValue(step.usage().outputTokens())
                 .addValue(step.usage().cachedTokens())
                 .addValue(step.usage().reasoningTokens())
                 .addValue(step.modelCall() ? 1 : 0)
                 .addValue(step.output())
-                .addValue(step.error() == null ? null : Json.write(step.error()))
+                .addValue(step.error() == null ? null : DocumentJson.write(step.error()))
                 .addValue(step.status().terminal())
                 .addValue(step.status().releasesLease())
                 .addValue(seconds(leaseTtl))
-                .addValue(step.statePatch().isEmpty() ? null : Json.write(step.statePatch()))
+                .addValue(step.statePatch().isEmpty() ? null : DocumentJson.write(step.statePatch()))
                 .addArrayOfString(types)
                 .addArrayOfString(payloads)
                 .addArrayOfString(starts.callIds())
@@ -182,7 +182,7 @@ public class PgRunStore implements RunStore {
         Tuple params = Tuple.tuple()
                 .addValue(lease.runId())
                 .addValue(lease.epoch())
-                .addValue(Json.write(attempts))
+                .addValue(DocumentJson.write(attempts))
                 .addValue(lease.owner())
                 .addArrayOfString(starts.callIds())
                 .addArrayOfInteger(starts.attempts())

@@ -1,7 +1,7 @@
 package dev.berth.runtime.engine;
 
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.RunError;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunError;
 
 /**
  * The cap on a run's failed attempts across claims (ADR 0021). The count is kept on the run in

@@ -6,19 +6,19 @@ import dev.berth.model.ModelException;
 import dev.berth.model.ToolCall;
 import dev.berth.model.Usage;
 import dev.berth.runtime.domain.AgentDefinition;
-import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.domain.ToolInvocation;
 import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.memory.MemoryTools;
 import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.observe.Observation;
-import dev.berth.runtime.tools.MemoryTools;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -61,7 +61,7 @@ final class RunExecution {
     private int consecutiveFailures;
     /** The status this execution last committed; RUNNING until it settles or pauses the run. */
     private volatile RunStatus outcome = RunStatus.RUNNING;
-    private final RunMemory memory;
+    private final KeptContext memory;
     /** Set when the model said the context was too long and a compaction was made for it: one retry only. */
     private boolean overflowCompacted;
     /** Tool calls whose start this execution committed with the model's answer; the tool step runs them next. */
@@ -81,7 +81,7 @@ final class RunExecution {
         // Counted from the start, or from the resumption after a pause: waiting for a human is not running.
         Instant started = claimed.activeSince() == null ? parts.clock().instant() : claimed.activeSince();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
-        this.memory = new RunMemory(parts, claimed.run(), claimed.actorId(), agent);
+        this.memory = new KeptContext(parts, claimed.run(), claimed.actorId(), agent);
         this.attempts = new AttemptCap(parts.config().maxAttempts());
         this.attemptsToReset = claimed.failedAttempts() > 0;
     }
@@ -90,7 +90,7 @@ final class RunExecution {
         return claimed.run();
     }
 
-    dev.berth.runtime.domain.Lease lease() {
+    dev.berth.runtime.run.Lease lease() {
         return claimed.lease();
     }
 
@@ -303,7 +303,7 @@ final class RunExecution {
         return ToolTurn.plan(ordinary, agent.spec(), parts.tools()::requiresApproval,
                         () -> parts.runs().pendingActions(claimed.run().tenant(), claimed.run().id()))
                 .chain(turn -> executeTools(turn.runNow())
-                        .chain(outcomes -> turn.awaited().isEmpty()
+                        .chain(outcomes -> turn.pendingActions().isEmpty()
                                 ? commitToolResults(outcomes, teamPending)
                                 : pause(turn, outcomes)))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> fail(timedOut()));
@@ -358,7 +358,7 @@ final class RunExecution {
      */
     private Uni<Boolean> pause(ToolTurn turn, List<ToolOutcome> outcomes) {
         StepCommit commit = turn.pauseCommit(claimed.run().id(), outcomes, pending);
-        return parts.runs().pause(claimed.lease(), commit, turn.awaited(), parts.config().leaseTtl())
+        return parts.runs().pause(claimed.lease(), commit, turn.pendingActions(), parts.config().leaseTtl())
                 .invoke(() -> outcome = commit.status())
                 .replaceWith(true);
     }

@@ -1,13 +1,13 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.Usage;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.observe.LogContext;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.StepCommit;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.berth.runtime.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.domain.TenantId;
 import java.time.Instant;
 import java.util.Map;
