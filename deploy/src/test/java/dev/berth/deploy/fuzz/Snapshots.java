@@ -1,5 +1,6 @@
 package dev.berth.deploy.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.deploy.BerthTestResource;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -43,6 +45,19 @@ public final class Snapshots {
             // Reported table by table.
         }
         return before.differences(take(tenant, whole));
+    }
+
+    /**
+     * Runs {@code request} between two snapshots of the whole database (every table of the
+     * schema, found at run time, by row count and content hash) and fails naming each table
+     * it changed: the check behind every "a refused request writes nothing" claim.
+     */
+    public static <T> T expectNothingWritten(Callable<T> request) throws Exception {
+        DatabaseSnapshot before = atRest(null, Set.of());
+        T result = request.call();
+        assertThat(changesSince(before, null, Set.of())).as("tables written by a request that should write nothing")
+                .isEmpty();
+        return result;
     }
 
     public static DatabaseSnapshot take(UUID tenant, Set<String> whole) throws Exception {

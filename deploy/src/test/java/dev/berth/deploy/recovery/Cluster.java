@@ -36,16 +36,18 @@ final class Cluster implements AutoCloseable {
     private final List<BerthProcess> processes = new CopyOnWriteArrayList<>();
     private final Duration leaseTtl;
     private final Duration heartbeat;
+    private final Duration poll;
     /** Further environment of every process (configuration a test needs). */
     private final Map<String, String> env;
 
     private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
-            Duration heartbeat, Map<String, String> env) {
+            Duration heartbeat, Duration poll, Map<String, String> env) {
         this.database = database;
         this.vertx = vertx;
         this.fake = fake;
         this.leaseTtl = leaseTtl;
         this.heartbeat = heartbeat;
+        this.poll = poll;
         this.env = Map.copyOf(env);
     }
 
@@ -61,11 +63,25 @@ final class Cluster implements AutoCloseable {
 
     /** As {@link #start(int, Duration, Duration, Duration)}, with the fake model's options. */
     static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat) {
-        return start(size, model, leaseTtl, heartbeat, Map.of());
+        return start(size, model, leaseTtl, heartbeat, Duration.ofMillis(250));
+    }
+
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration)}, with the interval at which each
+     * process looks for claimable runs when no notification came ({@code berth.engine.poll-interval}).
+     */
+    static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll) {
+        return start(size, model, leaseTtl, heartbeat, poll, Map.of());
     }
 
     /** As {@link #start(int, FakeOptions, Duration, Duration)}, with further environment for every process. */
     static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Map<String, String> env) {
+        return start(size, model, leaseTtl, heartbeat, Duration.ofMillis(250), env);
+    }
+
+    /** As {@link #start(int, FakeOptions, Duration, Duration, Duration)}, with further environment for every process. */
+    static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env) {
         PostgresDatabase database;
         try {
             database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
@@ -74,7 +90,7 @@ final class Cluster implements AutoCloseable {
         }
         Vertx vertx = Vertx.vertx();
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
-        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, env);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, env);
         for (int i = 0; i < size; i++) {
             cluster.processes.add(cluster.create("p" + i));
         }
@@ -90,7 +106,7 @@ final class Cluster implements AutoCloseable {
         all.putAll(Map.of(
                 "BERTH_ENGINE_LEASE_TTL", leaseTtl.toMillis() + "ms",
                 "BERTH_ENGINE_HEARTBEAT_INTERVAL", heartbeat.toMillis() + "ms",
-                "BERTH_ENGINE_POLL_INTERVAL", "250ms",
+                "BERTH_ENGINE_POLL_INTERVAL", poll.toMillis() + "ms",
                 "BERTH_ENGINE_SWEEP_INTERVAL", "1s",
                 "BERTH_ENGINE_DRAIN_GRACE", "10s",
                 // Quicker JVM starts on a small, shared CI machine (restarts happen while others work).

@@ -84,14 +84,23 @@ public class RunEngine {
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
             MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu) {
-        this.runs = runs;
+        this(new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
+                Clock.systemUTC(), observers.isResolvable() ? observers.get() : EngineObserver.NONE,
+                new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
+                memoryConfig), agents, memoryStore);
+    }
+
+    /**
+     * The engine over the given parts: the seam the unit tests use (in-memory stores, a scripted
+     * model, a fake clock), with no container.
+     */
+    RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore) {
+        this.runs = parts.runs();
         this.agents = agents;
-        this.feed = feed;
-        this.config = config;
-        this.observer = observers.isResolvable() ? observers.get() : EngineObserver.NONE;
-        this.parts = new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
-                Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory,
-                new Compactor(model), memoryConfig);
+        this.feed = parts.feed();
+        this.config = parts.config();
+        this.observer = parts.observer();
+        this.parts = parts;
         new AttemptCap(config.maxAttempts()); // a cap below 1 stops the start, not the first failing run
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());

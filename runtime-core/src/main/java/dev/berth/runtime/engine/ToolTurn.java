@@ -1,7 +1,6 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.ToolCall;
-import dev.berth.model.Usage;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.Event;
@@ -9,7 +8,7 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.run.ActionKind;
 import dev.berth.runtime.run.PendingAction;
-import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunEvent;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
@@ -127,7 +126,7 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
             stillPending.put(action.callId(), attempts.getOrDefault(action.callId(), 0));
         }
         events.add(EventPayloads.requiresAction(pendingActions));
-        return new StepCommit(events, RunStatus.REQUIRES_ACTION, Usage.ZERO, false, stillPending, null, null,
-                statePatch);
+        return StepCommit.after(RunEvent.PAUSE).events(events).pending(stillPending).statePatch(statePatch)
+                .build();
     }
 }

@@ -1,29 +1,39 @@
 package dev.berth.runtime.run;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code queued -> running -> (requires_action | completed | failed | cancelled | expired)}; a run
- * that called sub-agents goes {@code running -> waiting -> queued} while its children work.
+ * The statuses of a run. Which event moves a run from one to the next is
+ * {@link RunLifecycle}'s table; the questions below are answered from it.
  */
 public enum RunStatus {
     QUEUED, RUNNING, REQUIRES_ACTION, COMPLETED, FAILED, CANCELLED, EXPIRED,
     /** Waiting for its sub-agent runs, without a lease; queued again by the last child to settle. */
     WAITING;
 
-    /** Whether the run will never change again. */
+    /** Whether the run will never change again: no event of the lifecycle leaves this status. */
     public boolean terminal() {
-        return this == COMPLETED || this == FAILED || this == CANCELLED || this == EXPIRED;
+        return RunLifecycle.terminal(this);
     }
 
-    /** Whether a client waiting for the run has something to look at. */
+    /**
+     * Whether a client waiting for the run has something to look at: it is over, or it is paused
+     * until the client answers.
+     */
     public boolean settled() {
-        return terminal() || this == REQUIRES_ACTION;
+        return terminal() || RunLifecycle.allows(this, RunEvent.ANSWER);
     }
 
-    /** Whether a step that moves the run to this status gives its lease up. */
+    /** Whether a step that moves the run to this status gives its lease up (false when no step reaches it). */
     public boolean releasesLease() {
-        return settled() || this == WAITING;
+        return RunLifecycle.stepTo(this).map(RunLifecycle.Transition::releasesLease).orElse(false);
+    }
+
+    /** The statuses of runs that are not over, in the lifecycle's order. */
+    public static List<RunStatus> live() {
+        return Arrays.stream(values()).filter(status -> !status.terminal()).toList();
     }
 
     public String wire() {

@@ -63,18 +63,21 @@ public interface RunStore {
     Uni<List<PendingAction>> pendingActions(TenantId tenant, UUID runId);
 
     /**
-     * Answers some or all of what a paused run waits for, in one transaction that holds the
-     * session's and the run's row locks (concurrent answers are applied one after the other):
-     * decides with {@link dev.berth.runtime.run.paused.ActionResolution#resolve}, appends its
-     * events, records the answers, and queues the run again (and notifies workers) once
-     * nothing is left unanswered. Nothing changes when it fails.
+     * Applies what runtime-core decided about a paused run's answers
+     * ({@link AnswerDecision}, from {@code run.paused.ActionResolution}), in one transaction that holds the
+     * session's and the run's row locks: appends its events, records the answers, and queues the
+     * run again (and notifies workers) when it says so. The store decides nothing: it applies the
+     * decision only while the run still waits for exactly {@code decision.openBefore()}.
      *
      * @return the run after the answers; fails with {@link dev.berth.runtime.error.NotFoundException}
      *         for an unknown run, {@link dev.berth.runtime.error.ConflictException} when the run
-     *         is not waiting or a call was answered before, and
-     *         {@link dev.berth.runtime.error.ValidationException} for answers that do not fit
+     *         is not waiting ({@code run-not-waiting}) or waits for other calls than the decision
+     *         assumed ({@link #ACTIONS_CHANGED}: decide again); nothing changes when it fails
      */
-    Uni<Run> answerActions(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars);
+    Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision);
+
+    /** The problem type of {@link #applyAnswers} when the run's open calls changed since the decision. */
+    String ACTIONS_CHANGED = "actions-changed";
 
     /**
      * Extends the given leases, each only if its epoch is still current (an owner id reused by a

@@ -9,34 +9,33 @@ import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.AnswerDecision;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.tools.ToolExecutor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * What a client's answers do to a paused run, decided from the run's pending actions as the
- * store read them under the run's row lock: the events to append, which calls are settled
- * (no longer pending: client outputs and denials; an approved call stays pending until a
- * worker executes it) and whether the run resumes (every pending action is answered).
- * Pure: a store applies the result in the same transaction, or rolls back when this throws.
- *
- * @param events    appended to the session, in the order of the answers
- * @param answered  the answers to record against their pending actions
- * @param settled   call ids to remove from the run's pending tool calls
- * @param resume    whether the run goes back to {@code queued}
+ * What a client's answers do to a paused run, decided here, in runtime-core, from the run's
+ * pending actions as read before: the events to append, which calls are settled (no longer
+ * pending: client outputs and denials; an approved call stays pending until a worker executes
+ * it) and whether the run resumes (every pending action is answered). Pure; the store applies
+ * the {@link AnswerDecision} it returns, or refuses it when the run's open calls changed since.
  */
-public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answered, List<String> settled,
-        boolean resume) {
+public final class ActionResolution {
+    private ActionResolution() {
+    }
 
     /**
      * @throws ValidationException a call id the run does not wait for, or an answer that does not fit its kind
      * @throws ConflictException   a call that was answered before
      */
-    public static ActionResolution resolve(UUID runId, List<PendingAction> pending, List<ActionAnswer> answers,
+    public static AnswerDecision resolve(UUID runId, List<PendingAction> pending, List<ActionAnswer> answers,
             int maxOutputChars) {
         Map<String, PendingAction> byId = new LinkedHashMap<>();
         pending.forEach(action -> byId.put(action.callId(), action));
@@ -82,7 +81,9 @@ public record ActionResolution(List<NewEvent> events, List<ActionAnswer> answere
         if (resume) {
             events.add(new NewEvent(EventType.RUN_RESUMED, DocumentJson.object()));
         }
-        return new ActionResolution(events, List.copyOf(answers), settled, resume);
+        Set<String> open = pending.stream().filter(action -> !action.answered()).map(PendingAction::callId)
+                .collect(Collectors.toUnmodifiableSet());
+        return new AnswerDecision(events, answers, settled, resume, open);
     }
 
     /** What the model reads for a denied call. */

@@ -2,11 +2,15 @@ package dev.berth.runtime.run.paused;
 
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.ConflictException;
+import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
 import io.smallrye.mutiny.Uni;
@@ -21,13 +25,17 @@ import java.util.UUID;
 
 /**
  * What paused runs wait for, and the clients' answers: client-side tool outputs and approval
- * decisions, accepted by any process. The shape of the answers is checked here; whether they
- * fit what the run waits for is decided by the store under the run's lock.
+ * decisions, accepted by any process. The shape of the answers is checked here, and what they do
+ * to the run is decided here ({@link ActionResolution}) from what the run waits for; the store
+ * applies that decision in one transaction only while the run still waits for the same calls,
+ * so concurrent answers are decided again on what the first one left.
  */
 @ApplicationScoped
 public class PausedRunService {
     public static final int MAX_ACTIONS = InputLimits.MAX_ACTIONS;
     public static final int MAX_REASON_CHARS = InputLimits.MAX_REASON_CHARS;
+    /** Answers racing for one run: each loser decides again on what the winner left, this often at most. */
+    private static final int MAX_DECISIONS = 8;
 
     private final RunStore runs;
     private final int maxOutputChars;
@@ -40,7 +48,7 @@ public class PausedRunService {
 
     /** The unanswered actions of a run that requires action; empty for any other run. */
     public Uni<List<PendingAction>> required(TenantId tenant, Run run) {
-        if (run.status() != RunStatus.REQUIRES_ACTION) {
+        if (!RunLifecycle.allows(run.status(), RunEvent.ANSWER)) {
             return Uni.createFrom().item(List.of());
         }
         return runs.pendingActions(tenant, run.id())
@@ -50,7 +58,31 @@ public class PausedRunService {
     /** Applies the answers in one transaction, or nothing at all; the run is queued again once all are in. */
     public Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers) {
         validate(answers);
-        return runs.answerActions(tenant, runId, answers, maxOutputChars);
+        return Uni.createFrom().deferred(() -> decideAndApply(tenant, runId, answers))
+                .onFailure(PausedRunService::decidedOnStaleActions).retry().atMost(MAX_DECISIONS - 1);
+    }
+
+    private Uni<Run> decideAndApply(TenantId tenant, UUID runId, List<ActionAnswer> answers) {
+        return runs.find(tenant, runId)
+                .map(found -> found.orElseThrow(() -> new NotFoundException("run", runId)))
+                .invoke(run -> {
+                    if (!RunLifecycle.allows(run.status(), RunEvent.ANSWER)) {
+                        throw notWaiting(runId, run.status());
+                    }
+                })
+                .chain(run -> runs.pendingActions(tenant, runId))
+                .map(pending -> ActionResolution.resolve(runId, pending, answers, maxOutputChars))
+                .chain(resolution -> runs.applyAnswers(tenant, runId, resolution));
+    }
+
+    /** What a client hears when answering a run that waits for nothing (the store says the same under its lock). */
+    private static ConflictException notWaiting(UUID runId, RunStatus status) {
+        return new ConflictException("run-not-waiting", "run '" + runId + "' is " + status.wire()
+                + ", not waiting for actions");
+    }
+
+    private static boolean decidedOnStaleActions(Throwable failure) {
+        return failure instanceof ConflictException conflict && RunStore.ACTIONS_CHANGED.equals(conflict.problemType());
     }
 
     private static void validate(List<ActionAnswer> answers) {

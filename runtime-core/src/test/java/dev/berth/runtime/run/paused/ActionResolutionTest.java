@@ -9,6 +9,7 @@ import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.AnswerDecision;
 import dev.berth.runtime.run.PendingAction;
 import java.util.List;
 import java.util.UUID;
@@ -21,7 +22,7 @@ class ActionResolutionTest {
 
     @Test
     void theRunResumesOnlyWhenTheLastOpenActionIsAnswered() {
-        ActionResolution partial = ActionResolution.resolve(RUN, List.of(LOCATION, DELETE),
+        AnswerDecision partial = ActionResolution.resolve(RUN, List.of(LOCATION, DELETE),
                 List.of(ActionAnswer.output("c1", "Oslo")), 100);
 
         assertThat(partial.resume()).isFalse();
@@ -30,7 +31,7 @@ class ActionResolutionTest {
 
         PendingAction answered = new PendingAction("c1", ActionKind.CLIENT_TOOL, "get_location", "{}",
                 ActionAnswer.output("c1", "Oslo"));
-        ActionResolution rest = ActionResolution.resolve(RUN, List.of(answered, DELETE),
+        AnswerDecision rest = ActionResolution.resolve(RUN, List.of(answered, DELETE),
                 List.of(ActionAnswer.decision("c2", true, null)), 100);
 
         assertThat(rest.resume()).isTrue();
@@ -42,7 +43,7 @@ class ActionResolutionTest {
 
     @Test
     void aDenialBecomesAToolResultThatSaysSoWithTheReason() {
-        ActionResolution denied = ActionResolution.resolve(RUN, List.of(DELETE),
+        AnswerDecision denied = ActionResolution.resolve(RUN, List.of(DELETE),
                 List.of(ActionAnswer.decision("c2", false, "too risky")), 100);
 
         assertThat(denied.settled()).containsExactly("c2");
@@ -68,7 +69,7 @@ class ActionResolutionTest {
 
     @Test
     void aLongClientOutputIsTruncatedWithTheMarker() {
-        ActionResolution resolution = ActionResolution.resolve(RUN, List.of(LOCATION),
+        AnswerDecision resolution = ActionResolution.resolve(RUN, List.of(LOCATION),
                 List.of(ActionAnswer.output("c1", "x".repeat(50))), 10);
 
         assertThat(resolution.events().get(0).data().get("output").asText()).startsWith("xxxxxxxxxx\n[output truncated");
