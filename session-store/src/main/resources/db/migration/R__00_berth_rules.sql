@@ -7,7 +7,7 @@
 -- Lock order (ADR 0003, 0009): a session's row before its runs' rows, and a child's rows before
 -- its parent's. The helpers that take locks say which they take.
 
--- The statuses of a run that is not over. Java's RunStatus.terminal() is the complement;
+-- The statuses of a run that is not over: Java's RunStatus.live() (the statuses that are not terminal);
 -- StoreRulesTest checks that both agree for every status.
 create or replace function berth_live_statuses() returns text[]
 language sql immutable parallel safe as $$

@@ -11,6 +11,7 @@ import dev.berth.runtime.run.AnswerDecision;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
@@ -96,7 +97,7 @@ final class PgRunActions {
     }
 
     private static void requireWaiting(UUID runId, String status) {
-        if (!"requires_action".equals(status)) {
+        if (RunStatus.fromWire(status) != RunStatus.REQUIRES_ACTION) {
             throw new ConflictException("run-not-waiting", "run '" + runId + "' is " + status
                     + ", not waiting for actions");
         }

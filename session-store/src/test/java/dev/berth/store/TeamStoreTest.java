@@ -52,29 +52,18 @@ class TeamStoreTest {
             // Given a parent waiting for twelve children, each claimed and about to commit its final answer
             UUID session = store.session("enqueue");
             Run parent = store.submit(session, "fan out");
-            List<ChildStart> children = startChildren(store.claim(parent.id()), CHILDREN);
-            List<ClaimedRun> claimed = claimChildren(children);
+            List<ClaimedRun> claimed = claimChildren(startChildren(store.claim(parent.id()), CHILDREN));
             try (Connection listener = store.database.connect()) {
                 listener.createStatement().execute("listen berth_runs");
 
-                // When all of them commit at the same moment, each on its own connection
-                CountDownLatch go = new CountDownLatch(1);
-                List<CompletableFuture<Long>> commits = new ArrayList<>();
-                ExecutorService threads = Executors.newFixedThreadPool(CHILDREN);
-                try {
-                    for (ClaimedRun child : claimed) {
-                        commits.add(CompletableFuture.supplyAsync(() -> {
-                            await(go);
-                            return store.runs.commit(child.lease(), StepCommit.to(RunStatus.COMPLETED)
-                                    .event(StoreFixture.answer("part")).output("part").build(), LEASE)
-                                    .await().atMost(WAIT);
-                        }, threads));
-                    }
-                    go.countDown();
-                    commits.forEach(CompletableFuture::join);
-                } finally {
-                    threads.shutdown();
-                }
+                // When all but two commit at the same moment, each on its own connection
+                settleAtOnce(claimed.subList(0, CHILDREN - 2));
+                // Then the parent still waits, unwoken
+                assertThat(store.status(parent.id())).as("round %d", round).isEqualTo("waiting");
+                assertThat(wakeUps(listener, parent.id())).as("round %d", round).isZero();
+
+                // When the last two commit at the same moment
+                settleAtOnce(claimed.subList(CHILDREN - 2, CHILDREN));
 
                 // Then every call is settled, the parent's log has each result, and it is queued again ...
                 assertThat(store.query("select count(*) from subagent_calls where parent_run_id = '" + parent.id()
@@ -86,6 +75,26 @@ class TeamStoreTest {
                 assertThat(wakeUps(listener, parent.id())).as("round %d", round).isEqualTo(1);
             }
             store.runs.requestCancel(store.tenant, parent.id()).await().atMost(WAIT);
+        }
+    }
+
+    /** Commits each child's final answer at the same moment, each on its own thread and pool connection. */
+    private void settleAtOnce(List<ClaimedRun> children) {
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Long>> commits = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(children.size());
+        try {
+            for (ClaimedRun child : children) {
+                commits.add(CompletableFuture.supplyAsync(() -> {
+                    await(go);
+                    return store.runs.commit(child.lease(), StepCommit.to(RunStatus.COMPLETED)
+                            .event(StoreFixture.answer("part")).output("part").build(), LEASE).await().atMost(WAIT);
+                }, threads));
+            }
+            go.countDown();
+            commits.forEach(CompletableFuture::join);
+        } finally {
+            threads.shutdown();
         }
     }
 

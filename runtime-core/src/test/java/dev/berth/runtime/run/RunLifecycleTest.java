@@ -124,6 +124,24 @@ class RunLifecycleTest {
     }
 
     @Test
+    void theOwnersStepsTakeTheirStatusFromTheTableAndNothingElseIsAStep() {
+        // Given the events the owner of a running run commits
+        Map<RunEvent, RunStatus> steps = Map.of(RunEvent.STEP, RunStatus.RUNNING, RunEvent.COMPLETE, RunStatus.COMPLETED,
+                RunEvent.FAIL, RunStatus.FAILED, RunEvent.PAUSE, RunStatus.REQUIRES_ACTION,
+                RunEvent.WAIT_FOR_CHILDREN, RunStatus.WAITING, RunEvent.STOP_CANCELLED, RunStatus.CANCELLED);
+        // When a step commit is built for each, Then it carries the table's status
+        steps.forEach((event, status) -> assertThat(StepCommit.after(event).build().status()).as(event.name())
+                .isEqualTo(status));
+        // And an event that is not the owner's step cannot be committed as one
+        for (RunEvent event : RunEvent.values()) {
+            if (!steps.containsKey(event)) {
+                assertThatThrownBy(() -> StepCommit.after(event)).as(event.name())
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a step");
+            }
+        }
+    }
+
+    @Test
     void cancelSourcesAreTheLiveStatuses() {
         // Given the table, When the stores ask which runs a cancel or an expiry matches, Then the live ones
         assertThat(RunLifecycle.sources(RunEvent.CANCEL)).containsExactlyInAnyOrderElementsOf(RunStatus.live());

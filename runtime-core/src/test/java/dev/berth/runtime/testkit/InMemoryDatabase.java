@@ -37,9 +37,8 @@ import java.util.function.Supplier;
  * its parent, the wake-up of a waiting parent, cancellation of a tree) are written once, here.
  */
 public final class InMemoryDatabase {
-    /** The statuses of a run that is not over; the SQL lists them as ('queued','running','requires_action','waiting'). */
-    public static final Set<RunStatus> LIVE = EnumSet.of(RunStatus.QUEUED, RunStatus.RUNNING,
-            RunStatus.REQUIRES_ACTION, RunStatus.WAITING);
+    /** The statuses of a run that is not over, from the lifecycle table (SQL: berth_live_statuses). */
+    public static final Set<RunStatus> LIVE = EnumSet.copyOf(RunStatus.live());
     /** Live runs that hold no lease and are cancelled at once (a running one is asked to stop). */
     static final Set<RunStatus> IDLE = EnumSet.of(RunStatus.QUEUED, RunStatus.REQUIRES_ACTION, RunStatus.WAITING);
 

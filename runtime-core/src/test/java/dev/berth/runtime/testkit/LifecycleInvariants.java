@@ -1,14 +1,10 @@
 package dev.berth.runtime.testkit;
 
-import static dev.berth.runtime.run.RunStatus.CANCELLED;
-import static dev.berth.runtime.run.RunStatus.COMPLETED;
-import static dev.berth.runtime.run.RunStatus.EXPIRED;
-import static dev.berth.runtime.run.RunStatus.FAILED;
 import static dev.berth.runtime.run.RunStatus.QUEUED;
-import static dev.berth.runtime.run.RunStatus.REQUIRES_ACTION;
 import static dev.berth.runtime.run.RunStatus.RUNNING;
 import static dev.berth.runtime.run.RunStatus.WAITING;
 
+import dev.berth.runtime.run.RunLifecycle;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.testkit.LifecycleBackend.CallView;
 import dev.berth.runtime.testkit.LifecycleBackend.EventView;
@@ -16,6 +12,7 @@ import dev.berth.runtime.testkit.LifecycleBackend.RunView;
 import dev.berth.runtime.testkit.LifecycleBackend.Snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +26,23 @@ import java.util.UUID;
 public final class LifecycleInvariants {
     /**
      * Which status a run may be in after one action, given the one it had: the lifecycle's
-     * transition table as the store must keep it (the same status is always allowed).
+     * transition table ({@link RunLifecycle}, the one the engine and services use), as the store
+     * must keep it (the same status is always allowed).
      */
-    static final Map<RunStatus, Set<RunStatus>> NEXT = Map.of(
-            QUEUED, EnumSet.of(RUNNING, CANCELLED, EXPIRED),
-            RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, EXPIRED, REQUIRES_ACTION, WAITING),
-            REQUIRES_ACTION, EnumSet.of(QUEUED, CANCELLED, EXPIRED),
-            WAITING, EnumSet.of(QUEUED, CANCELLED, EXPIRED),
-            COMPLETED, EnumSet.noneOf(RunStatus.class),
-            FAILED, EnumSet.noneOf(RunStatus.class),
-            CANCELLED, EnumSet.noneOf(RunStatus.class),
-            EXPIRED, EnumSet.noneOf(RunStatus.class));
+    static final Map<RunStatus, Set<RunStatus>> NEXT = nextFromTable();
+
+    private static Map<RunStatus, Set<RunStatus>> nextFromTable() {
+        Map<RunStatus, Set<RunStatus>> next = new EnumMap<>(RunStatus.class);
+        for (RunStatus status : RunStatus.values()) {
+            next.put(status, EnumSet.noneOf(RunStatus.class));
+        }
+        for (RunLifecycle.Transition row : RunLifecycle.transitions()) {
+            if (row.to() != row.from()) {
+                next.get(row.from()).add(row.to());
+            }
+        }
+        return next;
+    }
 
     private LifecycleInvariants() {
     }
