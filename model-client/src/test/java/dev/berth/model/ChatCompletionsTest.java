@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +28,7 @@ class ChatCompletionsTest {
     }
 
     static ToolDefinition timeTool() {
-        ObjectNode params = Json.object().put("type", "object");
+        ObjectNode params = ModelJson.object().put("type", "object");
         params.putObject("properties").putObject("zone").put("type", "string");
         params.putArray("required").add("zone");
         params.put("additionalProperties", false);
@@ -62,7 +62,7 @@ class ChatCompletionsTest {
 
     @Test
     void request_carries_tools_choice_parallel_max_tokens_and_json_schema() {
-        ObjectNode schema = Json.object().put("type", "object");
+        ObjectNode schema = ModelJson.object().put("type", "object");
         schema.putObject("properties").putObject("answer").put("type", "string");
         ChatRequest request = new ChatRequest("planner",
                 List.of(new ChatMessage.System("be brief"), new ChatMessage.User("time?")), List.of(timeTool()),
@@ -98,7 +98,7 @@ class ChatCompletionsTest {
         assertThat(first.content()).isNull();
         ToolCall call = first.toolCalls().getFirst();
         assertThat(call.name()).isEqualTo("current_time");
-        assertThat(Json.parse(call.arguments()).get("zone").asText()).isEqualTo("paris");
+        assertThat(ModelJson.parse(call.arguments()).get("zone").asText()).isEqualTo("paris");
 
         // When the tool result is sent back
         ChatResponse second = await(client.chat(ChatRequest.of("chat", List.of(question,

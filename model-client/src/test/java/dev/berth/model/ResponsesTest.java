@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.config.Deployment;
 import dev.berth.model.config.ModelClientConfig;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ class ResponsesTest {
     }
 
     static ToolDefinition weather() {
-        ObjectNode params = Json.object().put("type", "object");
+        ObjectNode params = ModelJson.object().put("type", "object");
         params.putObject("properties").putObject("city").put("type", "string");
         params.putArray("required").add("city");
         return new ToolDefinition("weather", "Weather forecast for a city", params, true);
@@ -40,7 +40,7 @@ class ResponsesTest {
 
     @Test
     void stateless_request_shape() {
-        ObjectNode schema = Json.object().put("type", "object");
+        ObjectNode schema = ModelJson.object().put("type", "object");
         ResponseRequest request = new ResponseRequest("m", "Be brief.", List.of(ResponseItem.Message.user("hello")),
                 List.of(weather()), ToolChoice.AUTO, true, 300, new ResponseFormat("out", schema, true), "low");
 
@@ -69,7 +69,7 @@ class ResponsesTest {
         // Then the model calls the tool, after an encrypted reasoning item
         assertThat(first.functionCalls()).singleElement().satisfies(fc -> {
             assertThat(fc.name()).isEqualTo("weather");
-            assertThat(Json.parse(fc.arguments()).get("city").asText()).isEqualTo("oslo");
+            assertThat(ModelJson.parse(fc.arguments()).get("city").asText()).isEqualTo("oslo");
         });
         assertThat(first.output().getFirst()).isInstanceOfSatisfying(ResponseItem.Reasoning.class,
                 r -> assertThat(r.encryptedContent()).isNotBlank());

@@ -29,6 +29,9 @@ final class ActionSql {
 
     static final String LOCK_RUN = "select status from runs where id = $1 for update";
 
+    /** The calls a run still waits for: what a decision about answers must have been made on. */
+    static final String OPEN_WAITS = "select wait_key from run_waits where run_id = $1 and answer is null";
+
     /** $1 run; $2 the keys answered now, $3 their answers as JSON text. */
     static final String ANSWER_WAITS = """
             update run_waits w set answer = x.answer::jsonb, answered_at = now()

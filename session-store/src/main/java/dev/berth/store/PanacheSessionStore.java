@@ -7,7 +7,7 @@ import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.SessionStatus;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.port.SessionStore;
 import dev.berth.store.entity.SessionEntity;
 import dev.berth.store.internal.DbErrors;
@@ -48,8 +48,8 @@ public class PanacheSessionStore implements SessionStore {
         entity.status = "active";
         entity.inputPolicy = session.inputPolicy().wire();
         entity.state = "{}";
-        entity.team = Json.write(session.team());
-        entity.metadata = Json.write(session.metadata());
+        entity.team = DocumentJson.write(session.team());
+        entity.metadata = DocumentJson.write(session.metadata());
         entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         entity.updatedAt = entity.createdAt;
         entity.expiresAt = session.expiresAt() == null ? null : session.expiresAt().truncatedTo(ChronoUnit.MICROS);
@@ -115,7 +115,7 @@ public class PanacheSessionStore implements SessionStore {
         static Session toDomain(SessionEntity e) {
             return new Session(e.id, new TenantId(e.tenantId), e.agentName, e.agentVersion, e.actorId,
                     SessionStatus.fromWire(e.status),
-                    InputPolicy.fromWire(e.inputPolicy), Json.readMap(e.state), Json.readMap(e.metadata), e.lastSeq,
+                    InputPolicy.fromWire(e.inputPolicy), DocumentJson.readMap(e.state), DocumentJson.readMap(e.metadata), e.lastSeq,
                     e.createdAt, e.updatedAt, e.expiresAt);
         }
     }

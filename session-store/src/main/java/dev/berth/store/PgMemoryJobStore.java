@@ -2,7 +2,7 @@ package dev.berth.store;
 
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.memory.MemoryJob;
-import dev.berth.runtime.port.MemoryJobStore;
+import dev.berth.runtime.memory.MemoryJobStore;
 import dev.berth.store.internal.DbErrors;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,16 +1,18 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ActionKind;
-import dev.berth.runtime.domain.Lease;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.engine.ActionResolution;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.AnswerDecision;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,7 +22,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** The part of {@link PgRunStore} about paused runs: recording what they wait for, and answering it. */
@@ -61,7 +65,12 @@ final class PgRunActions {
                 .map(PgRunActions::actions);
     }
 
-    Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
+    /**
+     * Applies runtime-core's decision about a paused run's answers in one transaction, under the
+     * session's and the run's row locks, while the run still waits for exactly the calls the
+     * decision was made on; nothing is decided here.
+     */
+    Uni<Run> apply(TenantId tenant, UUID runId, AnswerDecision decision) {
         return pool.withTransaction(conn -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -71,50 +80,60 @@ final class PgRunActions {
                     return conn.preparedQuery(ActionSql.LOCK_SESSION).execute(Tuple.of(sessionId))
                             .chain(() -> conn.preparedQuery(ActionSql.LOCK_RUN).execute(Tuple.of(runId)))
                             .invoke(run -> requireWaiting(runId, run.iterator().next().getString("status")))
-                            .chain(() -> find(conn, tenant, runId))
-                            .map(pending -> ActionResolution.resolve(runId, pending, answers, maxOutputChars))
-                            .chain(resolution -> apply(conn, tenant, sessionId, runId, resolution));
+                            .chain(() -> conn.preparedQuery(ActionSql.OPEN_WAITS).execute(Tuple.of(runId)))
+                            .invoke(open -> requireUnchanged(open, decision))
+                            .chain(() -> apply(conn, tenant, sessionId, runId, decision));
                 }));
     }
 
+    /** The decision was made on other open calls than the run has now (a concurrent answer won): decide again. */
+    private static void requireUnchanged(RowSet<Row> open, AnswerDecision decision) {
+        Set<String> now = new HashSet<>();
+        open.forEach(row -> now.add(row.getString("wait_key")));
+        if (!now.equals(decision.openBefore())) {
+            throw new ConflictException(RunStore.ACTIONS_CHANGED,
+                    "the run's open calls changed while the answers were decided");
+        }
+    }
+
     private static void requireWaiting(UUID runId, String status) {
-        if (!"requires_action".equals(status)) {
+        if (RunStatus.fromWire(status) != RunStatus.REQUIRES_ACTION) {
             throw new ConflictException("run-not-waiting", "run '" + runId + "' is " + status
                     + ", not waiting for actions");
         }
     }
 
     private static Uni<Run> apply(SqlConnection conn, TenantId tenant, UUID sessionId, UUID runId,
-            ActionResolution resolution) {
-        List<NewEvent> events = resolution.events();
+            AnswerDecision decision) {
+        List<NewEvent> events = decision.events();
         return conn.preparedQuery(ActionSql.APPEND_SEQUENCE)
                 .execute(Tuple.of(sessionId, tenant.value(), events.size()))
                 .chain(rows -> insertEvents(conn, tenant, sessionId, runId, events,
                         rows.iterator().next().getLong("last_seq")))
-                .chain(() -> conn.preparedQuery(ActionSql.ANSWER_WAITS).execute(answerParams(runId, resolution)))
+                .chain(() -> conn.preparedQuery(ActionSql.ANSWER_WAITS).execute(answerParams(runId, decision)))
                 .chain(() -> conn.preparedQuery(ActionSql.SETTLE_RUN).execute(Tuple.tuple().addValue(runId)
-                        .addArrayOfString(resolution.settled().toArray(String[]::new))
-                        .addValue(resolution.resume())))
+                        .addArrayOfString(decision.settled().toArray(String[]::new))
+                        .addValue(decision.resume())))
                 .map(rows -> Rows.run(rows.iterator().next()));
     }
 
     private static Uni<RowSet<Row>> insertEvents(SqlConnection conn, TenantId tenant, UUID sessionId, UUID runId,
             List<NewEvent> events, long lastSeq) {
         String[] types = events.stream().map(NewEvent::type).toArray(String[]::new);
-        String[] payloads = events.stream().map(event -> Json.write(event.data())).toArray(String[]::new);
+        String[] payloads = events.stream().map(event -> DocumentJson.write(event.data())).toArray(String[]::new);
         return conn.preparedQuery(ActionSql.INSERT_EVENTS).execute(Tuple.tuple()
                 .addValue(tenant.value()).addValue(sessionId).addValue(lastSeq - types.length).addValue(runId)
                 .addValue(types).addValue(payloads).addValue(lastSeq));
     }
 
-    private static Tuple answerParams(UUID runId, ActionResolution resolution) {
+    private static Tuple answerParams(UUID runId, AnswerDecision decision) {
         List<String> keys = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        for (ActionAnswer answer : resolution.answered()) {
+        for (ActionAnswer answer : decision.answered()) {
             keys.add(answer.callId());
-            answers.add(Json.write(answer.approve() == null
-                    ? Json.object().put("output", answer.output())
-                    : Json.object().put("approved", answer.approve()).put("reason", answer.reason())));
+            answers.add(DocumentJson.write(answer.approve() == null
+                    ? DocumentJson.object().put("output", answer.output())
+                    : DocumentJson.object().put("approved", answer.approve()).put("reason", answer.reason())));
         }
         return Tuple.tuple().addValue(runId).addArrayOfString(keys.toArray(String[]::new))
                 .addArrayOfString(answers.toArray(String[]::new));
@@ -127,7 +146,7 @@ final class PgRunActions {
             ActionAnswer answer = null;
             String callId = row.getString("wait_key");
             if (answerText != null) {
-                var node = Json.readObject(answerText);
+                var node = DocumentJson.readObject(answerText);
                 answer = node.has("approved")
                         ? ActionAnswer.decision(callId, node.get("approved").asBoolean(),
                                 node.hasNonNull("reason") ? node.get("reason").asText() : null)

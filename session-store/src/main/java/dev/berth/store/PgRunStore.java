@@ -1,21 +1,22 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.LeaseState;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.RunBacklog;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.AnswerDecision;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.LeaseState;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunBacklog;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.Submission;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
@@ -35,8 +36,8 @@ import java.util.UUID;
 
 /**
  * {@link RunStore} on the reactive pg client. Each method is one statement (so one
- * transaction and one round trip); see the SQL in {@link RunSql} and the functions it calls
- * in the V7 migration.
+ * transaction and one round trip), but for a pause; see the SQL in {@link RunSql} and the
+ * functions it calls in the {@code R__} migrations (ADR 0020).
  */
 @ApplicationScoped
 public class PgRunStore implements RunStore {
@@ -52,7 +53,7 @@ public class PgRunStore implements RunStore {
     @Override
     public Uni<Run> submit(Submission submission) {
         Tuple params = Tuple.of(submission.sessionId(), submission.tenant().value(), submission.runId(),
-                submission.input().type(), Json.write(submission.input().data()));
+                submission.input().type(), DocumentJson.write(submission.input().data()));
         return pool.preparedQuery(RunSql.SUBMIT).execute(params)
                 .map(rows -> Rows.run(rows.iterator().next()))
                 .onFailure().transform(failure -> submitFailure(failure, submission));
@@ -87,7 +88,7 @@ public class PgRunStore implements RunStore {
                         claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
                                 Rows.instant(row, "active_since"), row.getString("actor_id"),
-                                Json.readMap(row.getString("session_state")), row.getString("traceparent")));
+                                DocumentJson.readMap(row.getString("session_state")), row.getString("traceparent")));
                     }
                     return claimed;
                 })
@@ -98,7 +99,7 @@ public class PgRunStore implements RunStore {
 
     /**
      * One statement, also for a run that ends: when it answers a parent's sub-agent call, the
-     * step function hands its result to the parent in the same transaction (V8).
+     * step function hands its result to the parent in the same transaction (R__20_step_commit.sql).
      */
     @Override
     public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
@@ -137,42 +138,12 @@ public class PgRunStore implements RunStore {
     }
 
     @Override
-    public Uni<Run> answerActions(TenantId tenant, UUID runId, List<ActionAnswer> answers, int maxOutputChars) {
-        return actions.answer(tenant, runId, answers, maxOutputChars).onFailure().transform(DbErrors::translate);
+    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
+        return actions.apply(tenant, runId, decision).onFailure().transform(DbErrors::translate);
     }
 
     private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {
-        String[] types = new String[step.events().size()];
-        String[] payloads = new String[step.events().size()];
-        for (int i = 0; i < types.length; i++) {
-            types[i] = step.events().get(i).type();
-            payloads[i] = Json.write(step.events().get(i).data());
-        }
-        ToolStarts starts = ToolStarts.of(lease, step.pendingTools(), step.startedTools()::contains);
-        return Tuple.tuple()
-                .addValue(lease.runId())
-                .addValue(lease.epoch())
-                .addValue(lease.owner())
-                .addValue(lease.tenant().value())
-                .addValue(lease.sessionId())
-                .addValue(step.status().wire())
-                .addValue(Json.write(step.pendingTools()))
-                .addValue(step.usage().inputTokens())
-                .addValue(step.usage().outputTokens())
-                .addValue(step.usage().cachedTokens())
-                .addValue(step.usage().reasoningTokens())
-                .addValue(step.modelCall() ? 1 : 0)
-                .addValue(step.output())
-                .addValue(step.error() == null ? null : Json.write(step.error()))
-                .addValue(step.status().terminal())
-                .addValue(step.status().releasesLease())
-                .addValue(seconds(leaseTtl))
-                .addValue(step.statePatch().isEmpty() ? null : Json.write(step.statePatch()))
-                .addArrayOfString(types)
-                .addArrayOfString(payloads)
-                .addArrayOfString(starts.callIds())
-                .addArrayOfInteger(starts.attempts())
-                .addArrayOfString(starts.keys());
+        return Tuple.of(StepCommitCall.of(lease, step, leaseTtl).json());
     }
 
     @Override
@@ -181,7 +152,7 @@ public class PgRunStore implements RunStore {
         Tuple params = Tuple.tuple()
                 .addValue(lease.runId())
                 .addValue(lease.epoch())
-                .addValue(Json.write(attempts))
+                .addValue(DocumentJson.write(attempts))
                 .addValue(lease.owner())
                 .addArrayOfString(starts.callIds())
                 .addArrayOfInteger(starts.attempts())
@@ -223,17 +194,11 @@ public class PgRunStore implements RunStore {
                 .onFailure().transform(DbErrors::translate);
     }
 
+    /** One statement: the run and the live runs under it (R__40_run_cancel_and_expiry.sql). */
     @Override
     public Uni<Optional<Run>> requestCancel(TenantId tenant, UUID runId) {
-        // Descendants first, then the run: the same lock order as a child's final commit (child, then parent).
-        return pool.withTransaction(conn -> conn.preparedQuery(TeamSql.CANCEL_DESCENDANTS)
-                        .execute(Tuple.of(runId, tenant.value()))
-                        .chain(() -> conn.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value())))
-                        .map(PgRunStore::firstRun)
-                        .call(cancelled -> cancelled.isPresent() && cancelled.get().status() == RunStatus.CANCELLED
-                                ? conn.preparedQuery(RunSql.HAND_OVER).execute(Tuple.of(runId, RunStatus.CANCELLED.wire()))
-                                : Uni.createFrom().voidItem()))
-                .chain(cancelled -> cancelled.isPresent() ? Uni.createFrom().item(cancelled) : find(tenant, runId))
+        return pool.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value()))
+                .map(PgRunStore::firstRun)
                 .onFailure().transform(DbErrors::translate);
     }
 

@@ -1,18 +1,18 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.ChildStart;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.RunTreeNode;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.SubagentCall;
-import dev.berth.runtime.domain.TeamPosition;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.team.ChildStart;
+import dev.berth.runtime.run.team.RunTreeNode;
+import dev.berth.runtime.run.team.SubagentCall;
+import dev.berth.runtime.run.team.TeamPosition;
+import dev.berth.runtime.run.team.TeamStore;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
@@ -93,7 +93,7 @@ public class PgTeamStore implements TeamStore {
                         String error = row.getString("error");
                         RunError runError = null;
                         if (error != null) {
-                            var node = Json.readObject(error);
+                            var node = DocumentJson.readObject(error);
                             runError = new RunError(node.path("code").asText(), node.path("message").asText());
                         }
                         calls.add(new SubagentCall(row.getString("call_id"), row.getString("agent_name"),
@@ -125,7 +125,7 @@ public class PgTeamStore implements TeamStore {
                 .map(rows -> {
                     Map<String, Integer> pins = new LinkedHashMap<>();
                     if (rows.size() > 0) {
-                        Json.readObject(rows.iterator().next().getString("team")).fields()
+                        DocumentJson.readObject(rows.iterator().next().getString("team")).fields()
                                 .forEachRemaining(e -> pins.put(e.getKey(), e.getValue().asInt()));
                     }
                     return pins;
@@ -151,7 +151,7 @@ public class PgTeamStore implements TeamStore {
     public Uni<Boolean> repin(TenantId tenant, UUID sessionId, String agentName, int agentVersion,
             Map<String, Integer> team) {
         return pool.preparedQuery(TeamSql.REPIN)
-                .execute(Tuple.of(sessionId, tenant.value(), agentName, agentVersion, Json.write(team)))
+                .execute(Tuple.of(sessionId, tenant.value(), agentName, agentVersion, DocumentJson.write(team)))
                 .map(rows -> rows.rowCount() > 0)
                 .onFailure().transform(DbErrors::translate);
     }

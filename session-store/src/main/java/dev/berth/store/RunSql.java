@@ -11,12 +11,16 @@ import dev.berth.store.internal.Rows;
  *
  * <p>JSON parameters are sent as text and cast ({@code $n::text::jsonb}), because the pg
  * client would encode a Java string for a {@code jsonb} parameter as a JSON string literal.
+ *
+ * <p>The rules several statements share are SQL functions of {@code R__00_berth_rules.sql}
+ * (ADR 0020): {@code berth_is_live(status)} is the one list of live statuses; the stored
+ * functions called here are in the other {@code R__} migrations, one file per concern.
  */
 final class RunSql {
     private RunSql() {
     }
 
-    /** Appends input and queues its run, following the session's input policy (function in V7). */
+    /** Appends input and queues its run, following the session's input policy (R__10_run_submit.sql). */
     static final String SUBMIT = "select " + Rows.runColumns("r") + " from berth_submit($1, $2, $3, $4, $5) r";
 
     static final String FIND = "select " + Rows.runColumns("r") + " from runs r where r.id = $1 and r.tenant_id = $2";
@@ -33,7 +37,7 @@ final class RunSql {
                 select r.id, r.status as previous from runs r
                  where (r.status = 'queued' and not exists (
                             select 1 from runs o where o.session_id = r.session_id and o.input_seq < r.input_seq
-                               and o.status in ('queued', 'running', 'requires_action', 'waiting')))
+                               and berth_is_live(o.status)))
                     or (r.status = 'running' and r.lease_expires_at < now())
                  order by r.created_at
                  limit $3
@@ -51,16 +55,11 @@ final class RunSql {
 
     /**
      * Commits a step, fenced by the lease epoch: the new events with their sequence numbers,
-     * the session's state patch and the run's update, the starts of tool calls the engine runs
-     * next, and for a run that ends the hand-over to its parent (function in V8, after V7);
-     * returns the session's last sequence number.
+     * the session's state and the run's update, the starts of tool calls the engine runs
+     * next, and for a run that ends the hand-over to its parent (R__20_step_commit.sql); $1 the
+     * named values ({@link StepCommitCall}); returns the session's last sequence number.
      */
-    static final String COMMIT_STEP = """
-            select berth_commit_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                                     $18, $19, $20, $21, $22, $23)""";
-
-    /** Settles the sub-agent call a cancelled run answers, if any (V8); $2 the run's status. */
-    static final String HAND_OVER = "select berth_hand_over($1, $2, null, null)";
+    static final String COMMIT_STEP = "select berth_commit_step($1::text::jsonb)";
 
     /**
      * Records the start of tool calls before they run: the attempts in pending_tools, and one
@@ -88,7 +87,10 @@ final class RunSql {
              where r.id = h.id and r.lease_epoch = h.epoch and r.lease_owner = h.owner and r.status = 'running'
             returning r.id, r.lease_epoch, r.cancel_requested""";
 
-    /** Live runs for metrics; the status filter matches the partial index runs_live. */
+    /**
+     * Queued and running runs for metrics (not every live status: paused and waiting runs need no
+     * worker); the status filter matches the partial index runs_live.
+     */
     static final String BACKLOG = """
             select count(*) filter (where status = 'queued') as queued,
                    count(*) filter (where status = 'running') as running,
@@ -103,40 +105,18 @@ final class RunSql {
                  where id = $1 and lease_epoch = $2 and status = 'running' returning id)
             select pg_notify('berth_work', '') from released""";
 
-    /** A waiting run is cancelled at once; a running one is flagged for its owner. */
-    static final String CANCEL = """
-            with target as (
-                update runs set cancel_requested = true,
-                       status = case when status in ('queued', 'requires_action', 'waiting') then 'cancelled' else status end,
-                       finished_at = case when status in ('queued', 'requires_action', 'waiting') then now() else finished_at end,
-                       updated_at = now()
-                 where id = $1 and tenant_id = $2 and status in ('queued', 'running', 'requires_action', 'waiting')
-                returning *)
-            select %s, pg_notify('berth_runs', r.id::text || case when r.status = 'running' then ':stop' else '' end),
-                   pg_notify('berth_work', '')
-              from target r"""
-            .formatted(Rows.runColumns("r"));
+    /**
+     * Cancels a run and every live run under it, the deepest first: parked ones at once (with a
+     * result for each call they leave open, and the hand-over to a parent), running ones at their
+     * next step boundary (R__40_run_cancel_and_expiry.sql). No row: the tenant has no such run.
+     */
+    static final String CANCEL = "select " + Rows.runColumns("r") + " from berth_cancel_run($1, $2) r";
 
     /**
-     * Expires due sessions in one batch, and their unfinished runs; rows another sweeper holds
-     * are skipped. Owners of expired running runs are fenced out (status is no longer
-     * 'running') and hear of it through berth_runs, as do clients waiting for those runs.
+     * Expires due sessions in one batch and ends their live runs, with a result for each call
+     * they leave open; sessions another sweeper holds are skipped. Owners of expired running runs
+     * are fenced out (status is no longer 'running') and hear of it through berth_runs, as do
+     * clients waiting for those runs (R__40_run_cancel_and_expiry.sql).
      */
-    static final String EXPIRE_SESSIONS = """
-            with due as (
-                select id from sessions
-                 where status = 'active' and expires_at is not null and expires_at <= now()
-                 order by expires_at limit $1
-                 for update skip locked),
-            expired as (
-                update sessions s set status = 'expired', updated_at = now() from due where s.id = due.id
-                returning s.id),
-            runs_expired as (
-                update runs r set status = 'expired', finished_at = now(), updated_at = now(),
-                       lease_owner = null, lease_expires_at = null
-                  from expired e
-                 where r.session_id = e.id and r.status in ('queued', 'running', 'requires_action', 'waiting')
-                returning r.id)
-            select (select count(*) from expired) as sessions,
-                   (select count(pg_notify('berth_runs', id::text || ':stop')) from runs_expired) as runs""";
+    static final String EXPIRE_SESSIONS = "select expired_sessions as sessions from berth_expire_sessions($1)";
 }

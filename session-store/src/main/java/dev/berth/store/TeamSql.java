@@ -4,7 +4,8 @@ import dev.berth.store.internal.Rows;
 
 /**
  * The SQL of agent teams ({@link PgTeamStore}; a child's hand-over to its parent is the
- * {@code berth_hand_over} function of V8). Lock order, to stay free
+ * {@code berth_hand_over} function of R__30_teams_hand_over.sql, and a cancellation of a team run is
+ * {@code berth_cancel_run}). Lock order, to stay free
  * of deadlocks: a child's rows before its parent's, and a session's row before its runs'.
  */
 final class TeamSql {
@@ -55,35 +56,8 @@ final class TeamSql {
 
     static final String PINS = "select team::text as team from sessions where id = $1 and tenant_id = $2";
 
-    /** Queues a waiting parent when none of its calls is open any more. */
-    static final String WAKE_PARENT = """
-            with woken as (
-                update runs set status = 'queued', updated_at = now()
-                 where id = $1 and status = 'waiting'
-                   and not exists (select 1 from subagent_calls c where c.parent_run_id = $1 and c.status = 'running')
-                returning id)
-            select pg_notify('berth_work', ''), pg_notify('berth_runs', id::text) from woken""";
-
-    /** Cancels every live run under a run: waiting and queued ones at once, running ones at their next step. */
-    static final String CANCEL_DESCENDANTS = """
-            with recursive tree(id) as (
-                select c.id from runs c where c.parent_run_id = $1 and c.tenant_id = $2
-                union all
-                select c.id from runs c join tree t on c.parent_run_id = t.id),
-            cancelled as (
-                update runs r set cancel_requested = true,
-                       status = case when r.status in ('queued', 'requires_action', 'waiting') then 'cancelled'
-                                     else r.status end,
-                       finished_at = case when r.status in ('queued', 'requires_action', 'waiting') then now()
-                                          else r.finished_at end,
-                       updated_at = now()
-                  from tree t
-                 where r.id = t.id and r.status in ('queued', 'running', 'requires_action', 'waiting')
-                returning r.id, r.status)
-            select count(pg_notify('berth_runs', id::text || case when status = 'running' then ':stop' else '' end))
-                       as runs,
-                   count(pg_notify('berth_work', '')) as work
-              from cancelled""";
+    /** Queues a waiting parent when none of its calls is open any more (R__00_berth_rules.sql). */
+    static final String WAKE_PARENT = "select berth_wake_parent($1)";
 
     /** The run and its descendants with the call each answers; parents before children. */
     static final String TREE = """

@@ -1,7 +1,7 @@
 package dev.berth.store;
 
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.domain.ToolInvocation;
+import dev.berth.runtime.run.Lease;
 import java.util.Map;
 import java.util.function.Predicate;
 

@@ -50,7 +50,9 @@ public interface ToolContext {
 
     /**
      * Sets a key of the session's state; committed with the tool's result, so it is lost
-     * with the result if the call is executed again. A null value removes the key.
+     * with the result if the call is executed again. The value is merged as a JSON Merge Patch
+     * (RFC 7386): a null value removes the key; a map merges into the map the key holds, where a
+     * null value removes a nested key; anything else (text, number, boolean, list) replaces it.
      */
     void putState(String key, Object value);
 

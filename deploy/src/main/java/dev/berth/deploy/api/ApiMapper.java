@@ -1,23 +1,23 @@
 package dev.berth.deploy.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentLimits;
 import dev.berth.runtime.domain.AgentSpec;
-import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.ApiKeyInfo;
+import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.InputPolicy;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunTreeNode;
+import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.runtime.domain.ActionAnswer;
-import dev.berth.runtime.domain.ClientTool;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.input.InputLimits;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.team.RunTreeNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +69,7 @@ public final class ApiMapper {
                 throw ValidationException.field("clientTools[" + i + "].name", "is required");
             }
             ObjectNode parameters = view.parameters() == null
-                    ? Json.object().put("type", "object").set("properties", Json.object()) : view.parameters();
+                    ? DocumentJson.object().put("type", "object").set("properties", DocumentJson.object()) : view.parameters();
             tools.add(new ClientTool(view.name(), view.description(), parameters));
         }
         return tools;

@@ -76,7 +76,7 @@ public class Lifecycle {
             draining = true;
             // An extraction in flight may be cut short: its job's lease expires and another process redoes it.
             extraction.stop();
-            LOG.info("Draining: readiness is down, no new runs are claimed, running ones are handed over");
+            LOG.info("Draining: readiness is down, no new runs are claimed, running ones are released to other pods");
             // Memoized and subscribed now, so the drain proceeds while the shutdown delay runs.
             drained = engine.drain().memoize().indefinitely();
             drained.subscribe().with(ignored -> { }, failure -> LOG.warnf("Drain failed: %s", failure.toString()));

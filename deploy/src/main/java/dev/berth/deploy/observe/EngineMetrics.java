@@ -3,7 +3,7 @@ package dev.berth.deploy.observe;
 import dev.berth.model.ChatResponse;
 import dev.berth.model.ModelException;
 import dev.berth.model.Usage;
-import dev.berth.runtime.domain.RunStatus;
+import dev.berth.runtime.run.RunStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

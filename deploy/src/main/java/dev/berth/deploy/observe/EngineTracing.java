@@ -2,11 +2,11 @@ package dev.berth.deploy.observe;
 
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.domain.ToolInvocation;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

@@ -1,9 +1,9 @@
 package dev.berth.deploy.observe;
 
 import dev.berth.runtime.config.EngineConfig;
-import dev.berth.runtime.domain.RunBacklog;
 import dev.berth.runtime.engine.RunEngine;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.run.RunBacklog;
+import dev.berth.runtime.run.RunStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

@@ -5,11 +5,11 @@ import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.api.RunTreeView;
 import dev.berth.deploy.api.RunView;
 import dev.berth.deploy.auth.RequestPrincipal;
-import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.input.InputLimits;
-import dev.berth.runtime.service.RunActionService;
-import dev.berth.runtime.service.RunService;
-import dev.berth.runtime.service.TeamService;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunService;
+import dev.berth.runtime.run.paused.PausedRunService;
+import dev.berth.runtime.run.team.TeamService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -34,12 +34,12 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     private final RunService runs;
-    private final RunActionService actions;
+    private final PausedRunService actions;
     private final TeamService teams;
     private final RequestPrincipal principal;
 
     @Inject
-    public RunResource(RunService runs, RunActionService actions, TeamService teams, RequestPrincipal principal) {
+    public RunResource(RunService runs, PausedRunService actions, TeamService teams, RequestPrincipal principal) {
         this.runs = runs;
         this.actions = actions;
         this.teams = teams;

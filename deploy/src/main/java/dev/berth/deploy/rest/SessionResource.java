@@ -1,5 +1,7 @@
 package dev.berth.deploy.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.api.DeltaView;
 import dev.berth.deploy.api.EventPageView;
@@ -16,9 +18,9 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
+import dev.berth.runtime.run.RunService;
+import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.service.EventService;
-import dev.berth.runtime.service.RunActionService;
-import dev.berth.runtime.service.RunService;
 import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -40,8 +42,6 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -59,13 +59,13 @@ public class SessionResource {
     private final RequestPrincipal principal;
     private final Sse sse;
     private final ObjectMapper json;
-    private final RunActionService actions;
+    private final PausedRunService actions;
     private final SseStreams streams;
     private final StreamedSession streamed;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
-            Sse sse, ObjectMapper json, RunActionService actions, SseStreams streams, StreamedSession streamed) {
+            Sse sse, ObjectMapper json, PausedRunService actions, SseStreams streams, StreamedSession streamed) {
         this.actions = actions;
         this.streams = streams;
         this.streamed = streamed;

@@ -5,14 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.berth.model.Usage;
-import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.Submission;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.Submission;
 import dev.berth.store.PgRunStore;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;

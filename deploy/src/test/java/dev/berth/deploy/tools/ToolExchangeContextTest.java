@@ -24,6 +24,7 @@ class ToolExchangeContextTest {
     private static final Map<String, Object> LOCATION_TOOL = Map.of("name", "get_location",
             "description", "The user's location, from their device.",
             "parameters", Map.of("type", "object", "properties", Map.of()));
+    private static final String CANCELLED = "No result: the call was cancelled before it returned.";
 
     @BeforeEach
     void resetFake() {
@@ -80,6 +81,39 @@ class ToolExchangeContextTest {
         JsonNode messages = requests.get(requests.size() - 1).get("messages");
         assertThat(roles(messages)).containsExactly("system", "user", "assistant", "tool", "user");
         assertThat(messages.get(3).get("tool_call_id").asText()).isEqualTo("call_gone");
+        // by the result the cancellation wrote into the log in its own statement (ADR 0020), not one
+        // the context assembler had to add
+        assertThat(messages.get(3).get("content").asText()).isEqualTo(CANCELLED);
+        assertThat(ToolsApi.eventsOfType(session, "tool.result")).singleElement()
+                .satisfies(result -> assertThat(result.get("unanswered").asText()).isEqualTo("cancelled"));
+    }
+
+    @Test
+    void inputUnderTheInterruptPolicyAnswersThePausedRunsCallsInTheLogBeforeItself() throws Exception {
+        // Given a session with the interrupt policy whose run waits for a client-side tool's output
+        String session = ToolsApi.sessionWithAgent(Map.of("clientTools", List.of(LOCATION_TOOL),
+                "inputPolicy", "interrupt"));
+        BerthTestResource.fake().enqueue(
+                new FakeReply.ToolCalls(List.of(new ToolCall("call_cut", "get_location", "{}")), null),
+                FakeReply.text("Sure, the weather."));
+        JsonNode first = ToolsApi.sendAndWait(session, "Where am I?");
+        assertThat(first.get("status").asText()).isEqualTo("requires_action");
+
+        // When the user writes again, interrupting it
+        JsonNode next = ToolsApi.sendAndWait(session, "Never mind, the weather?");
+
+        // Then the paused run is cancelled, its call has a result in the log before the new input, and
+        // the next run's request (which the strict fake accepted) carries that result
+        assertThat(ToolsApi.run(first.get("id").asText(), 30).get("status").asText()).isEqualTo("cancelled");
+        assertThat(next.get("status").asText()).as(next.toString()).isEqualTo("completed");
+        List<String> types = new java.util.ArrayList<>();
+        ToolsApi.events(session).forEach(event -> types.add(event.get("type").asText()));
+        assertThat(types.subList(types.indexOf("tool.result"), types.size()))
+                .startsWith("tool.result", "user.message");
+        List<JsonNode> requests = BerthTestResource.fake().requests();
+        JsonNode messages = requests.get(requests.size() - 1).get("messages");
+        assertThat(roles(messages)).containsExactly("system", "user", "assistant", "tool", "user");
+        assertThat(messages.get(3).get("content").asText()).isEqualTo(CANCELLED);
     }
 
     private static List<String> roles(JsonNode messages) {

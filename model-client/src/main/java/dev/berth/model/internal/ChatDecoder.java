@@ -25,18 +25,18 @@ public final class ChatDecoder {
         }
         JsonNode choice = choices.get(0);
         JsonNode message = choice.path("message");
-        String content = Json.str(message, "content");
+        String content = ModelJson.str(message, "content");
         if (content == null) {
             // a refusal is the model's answer in words; surface it as the content
-            content = Json.str(message, "refusal");
+            content = ModelJson.str(message, "refusal");
         }
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode tc : message.path("tool_calls")) {
             JsonNode fn = tc.path("function");
-            calls.add(new ToolCall(Json.str(tc, "id"), Json.str(fn, "name"), Json.str(fn, "arguments")));
+            calls.add(new ToolCall(ModelJson.str(tc, "id"), ModelJson.str(fn, "name"), ModelJson.str(fn, "arguments")));
         }
-        return new ChatResponse(Json.str(body, "id"), content, calls,
-                FinishReason.fromWire(Json.str(choice, "finish_reason")), chatUsage(body.get("usage")), call);
+        return new ChatResponse(ModelJson.str(body, "id"), content, calls,
+                FinishReason.fromWire(ModelJson.str(choice, "finish_reason")), chatUsage(body.get("usage")), call);
     }
 
     /** Usage in the chat-completions shape; {@link Usage#ZERO} when absent. */
@@ -44,8 +44,8 @@ public final class ChatDecoder {
         if (usage == null || usage.isNull()) {
             return Usage.ZERO;
         }
-        return new Usage(Json.num(usage, "prompt_tokens"), Json.num(usage, "completion_tokens"),
-                Json.num(usage.get("prompt_tokens_details"), "cached_tokens"),
-                Json.num(usage.get("completion_tokens_details"), "reasoning_tokens"));
+        return new Usage(ModelJson.num(usage, "prompt_tokens"), ModelJson.num(usage, "completion_tokens"),
+                ModelJson.num(usage.get("prompt_tokens_details"), "cached_tokens"),
+                ModelJson.num(usage.get("completion_tokens_details"), "reasoning_tokens"));
     }
 }

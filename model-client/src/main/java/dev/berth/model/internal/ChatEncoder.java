@@ -17,7 +17,7 @@ public final class ChatEncoder {
     }
 
     public static ObjectNode encode(ChatRequest request, Deployment deployment, boolean stream) {
-        ObjectNode body = Json.object();
+        ObjectNode body = ModelJson.object();
         if (deployment.flavour() != Flavour.AZURE_CLASSIC) {
             // classic routes carry the deployment in the path
             body.put("model", deployment.wireModel(request.model()));
@@ -59,7 +59,7 @@ public final class ChatEncoder {
     }
 
     static ObjectNode message(ChatMessage message) {
-        ObjectNode m = Json.object();
+        ObjectNode m = ModelJson.object();
         switch (message) {
             case ChatMessage.System s -> m.put("role", "system").put("content", s.content());
             case ChatMessage.User u -> m.put("role", "user").put("content", u.content());
@@ -82,13 +82,13 @@ public final class ChatEncoder {
     }
 
     static ObjectNode toolCall(ToolCall call) {
-        ObjectNode c = Json.object().put("id", call.id()).put("type", "function");
+        ObjectNode c = ModelJson.object().put("id", call.id()).put("type", "function");
         c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
         return c;
     }
 
     static ObjectNode tool(ToolDefinition def) {
-        ObjectNode t = Json.object().put("type", "function");
+        ObjectNode t = ModelJson.object().put("type", "function");
         ObjectNode f = t.putObject("function").put("name", def.name());
         if (def.description() != null) {
             f.put("description", def.description());
@@ -109,7 +109,7 @@ public final class ChatEncoder {
     }
 
     static ObjectNode responseFormat(ResponseFormat format) {
-        ObjectNode rf = Json.object().put("type", "json_schema");
+        ObjectNode rf = ModelJson.object().put("type", "json_schema");
         rf.putObject("json_schema").put("name", format.name()).put("strict", format.strict())
                 .set("schema", format.schema());
         return rf;

@@ -38,14 +38,14 @@ public final class ChatStreamAssembler {
         }
         JsonNode chunk;
         try {
-            chunk = Json.parse(data);
+            chunk = ModelJson.parse(data);
         } catch (IllegalArgumentException e) {
             throw new ModelException.Unavailable("malformed stream chunk", 200, e);
         }
         if (chunk.has("error")) {
             throw ErrorMapper.map(500, data, h -> null, "stream");
         }
-        String chunkId = Json.str(chunk, "id");
+        String chunkId = ModelJson.str(chunk, "id");
         if (chunkId != null && !chunkId.isEmpty()) {
             id = chunkId;
         }
@@ -57,7 +57,7 @@ public final class ChatStreamAssembler {
             if (choice.path("index").asInt(0) != 0) {
                 continue;
             }
-            String reason = Json.str(choice, "finish_reason");
+            String reason = ModelJson.str(choice, "finish_reason");
             if (reason != null) {
                 finishReason = reason;
             }
@@ -65,9 +65,9 @@ public final class ChatStreamAssembler {
             if (delta == null || delta.isNull()) {
                 continue;
             }
-            String text = Json.str(delta, "content");
+            String text = ModelJson.str(delta, "content");
             if (text == null) {
-                text = Json.str(delta, "refusal");
+                text = ModelJson.str(delta, "refusal");
             }
             if (text != null && !text.isEmpty()) {
                 content.append(text);
@@ -83,9 +83,9 @@ public final class ChatStreamAssembler {
 
     private ChatStreamEvent toolDelta(JsonNode tc) {
         int index = tc.path("index").asInt(0);
-        String callId = Json.str(tc, "id");
-        String name = Json.str(tc.path("function"), "name");
-        String fragment = Json.str(tc.path("function"), "arguments");
+        String callId = ModelJson.str(tc, "id");
+        String name = ModelJson.str(tc.path("function"), "name");
+        String fragment = ModelJson.str(tc.path("function"), "arguments");
         String[] known = calls.computeIfAbsent(index, i -> new String[2]);
         if (callId != null) {
             known[0] = callId;

@@ -14,7 +14,7 @@ public final class EmbeddingsCodec {
     }
 
     public static ObjectNode encode(String model, List<String> batch, Integer dimensions, Deployment d) {
-        ObjectNode body = Json.object();
+        ObjectNode body = ModelJson.object();
         if (d.flavour() != Flavour.AZURE_CLASSIC) {
             body.put("model", d.wireModel(model));
         }

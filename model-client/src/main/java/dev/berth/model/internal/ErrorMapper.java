@@ -25,8 +25,8 @@ public final class ErrorMapper {
      */
     public static ModelException map(int status, String body, Function<String, String> header, String deploymentId) {
         JsonNode error = errorNode(body);
-        String code = Json.str(error, "code");
-        String message = Json.str(error, "message");
+        String code = ModelJson.str(error, "code");
+        String message = ModelJson.str(error, "message");
         String where = " (deployment " + deploymentId + ", HTTP " + status + (code == null ? "" : ", " + code) + ")";
         String text = clip(message == null ? "no error message" : message) + where;
         if (status == 401 || status == 403) {
@@ -74,14 +74,14 @@ public final class ErrorMapper {
 
     private static JsonNode errorNode(String body) {
         if (body == null || body.isBlank()) {
-            return Json.object();
+            return ModelJson.object();
         }
         try {
-            JsonNode root = Json.parse(body);
+            JsonNode root = ModelJson.parse(body);
             JsonNode error = root.get("error");
             return error != null && error.isObject() ? error : root;
         } catch (IllegalArgumentException e) {
-            return Json.object().put("message", body);
+            return ModelJson.object().put("message", body);
         }
     }
 
@@ -92,7 +92,7 @@ public final class ErrorMapper {
 
     private static boolean isContentFilter(JsonNode error, String code) {
         return "content_filter".equals(code)
-                || "ResponsibleAIPolicyViolation".equals(Json.str(inner(error), "code"));
+                || "ResponsibleAIPolicyViolation".equals(ModelJson.str(inner(error), "code"));
     }
 
     /** Categories marked {@code filtered: true}, from either spelling of the inner error. */

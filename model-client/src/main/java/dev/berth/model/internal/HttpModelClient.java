@@ -49,14 +49,14 @@ public final class HttpModelClient implements ModelClient {
 
     @Override
     public Uni<ChatResponse> chat(ChatRequest request) {
-        return call(request.model(), (a) -> Buffer.buffer(Json.bytes(ChatEncoder.encode(request, a.deployment(), false))),
+        return call(request.model(), (a) -> Buffer.buffer(ModelJson.bytes(ChatEncoder.encode(request, a.deployment(), false))),
                 request.maxCompletionTokens(), (a, body) -> transport.postJson(a.deployment(), "chat/completions", body)
                         .map(json -> ChatDecoder.decode(json, info(a))), r -> r.usage());
     }
 
     @Override
     public Multi<ChatStreamEvent> chatStream(ChatRequest request) {
-        return stream(request.model(), a -> Buffer.buffer(Json.bytes(ChatEncoder.encode(request, a.deployment(), true))),
+        return stream(request.model(), a -> Buffer.buffer(ModelJson.bytes(ChatEncoder.encode(request, a.deployment(), true))),
                 request.maxCompletionTokens(), "chat/completions", a -> {
                     ChatStreamAssembler assembler = new ChatStreamAssembler();
                     return new StreamSteps<>(e -> assembler.accept(e), () -> assembler.complete(info(a)));
@@ -65,14 +65,14 @@ public final class HttpModelClient implements ModelClient {
 
     @Override
     public Uni<ResponseResult> respond(ResponseRequest request) {
-        return call(request.model(), a -> Buffer.buffer(Json.bytes(ResponsesCodec.encode(request, a.deployment(), false))),
+        return call(request.model(), a -> Buffer.buffer(ModelJson.bytes(ResponsesCodec.encode(request, a.deployment(), false))),
                 request.maxOutputTokens(), (a, body) -> transport.postJson(a.deployment(), "responses", body)
                         .map(json -> ResponsesCodec.decode(json, info(a))), ResponseResult::usage);
     }
 
     @Override
     public Multi<ResponseStreamEvent> respondStream(ResponseRequest request) {
-        return stream(request.model(), a -> Buffer.buffer(Json.bytes(ResponsesCodec.encode(request, a.deployment(), true))),
+        return stream(request.model(), a -> Buffer.buffer(ModelJson.bytes(ResponsesCodec.encode(request, a.deployment(), true))),
                 request.maxOutputTokens(), "responses", a -> {
                     ResponsesStreamAssembler assembler = new ResponsesStreamAssembler();
                     return new StreamSteps<>(e -> assembler.accept(e, info(a)), () -> assembler.complete(info(a)));
@@ -105,11 +105,11 @@ public final class HttpModelClient implements ModelClient {
     }
 
     private Uni<EmbeddingResponse> embedBatch(EmbeddingRequest request, List<String> batch) {
-        return call(request.model(), a -> Buffer.buffer(Json.bytes(EmbeddingsCodec.encode(request.model(), batch,
+        return call(request.model(), a -> Buffer.buffer(ModelJson.bytes(EmbeddingsCodec.encode(request.model(), batch,
                 request.dimensions(), a.deployment()))), 0, (a, body) -> transport.postJson(a.deployment(),
                         "embeddings", body).map(json -> new EmbeddingResponse(
                                 List.of(EmbeddingsCodec.vectors(json, batch.size())),
-                                new Usage(Json.num(json.get("usage"), "prompt_tokens"), 0, 0, 0), info(a))),
+                                new Usage(ModelJson.num(json.get("usage"), "prompt_tokens"), 0, 0, 0), info(a))),
                 EmbeddingResponse::usage);
     }
 

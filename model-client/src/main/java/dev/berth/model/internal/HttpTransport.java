@@ -142,7 +142,7 @@ public final class HttpTransport implements AutoCloseable {
             throw errorOf(d, status, text, response::getHeader);
         }
         try {
-            return Json.parse(text);
+            return ModelJson.parse(text);
         } catch (IllegalArgumentException e) {
             throw new ModelException.Unavailable("malformed answer from " + d.id(), status, e);
         }

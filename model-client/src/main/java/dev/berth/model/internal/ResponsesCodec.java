@@ -21,7 +21,7 @@ public final class ResponsesCodec {
     }
 
     public static ObjectNode encode(ResponseRequest request, Deployment deployment, boolean stream) {
-        ObjectNode body = Json.object().put("model", deployment.wireModel(request.model())).put("store", false);
+        ObjectNode body = ModelJson.object().put("model", deployment.wireModel(request.model())).put("store", false);
         body.putArray("include").add("reasoning.encrypted_content");
         if (request.instructions() != null) {
             body.put("instructions", request.instructions());
@@ -58,7 +58,7 @@ public final class ResponsesCodec {
     }
 
     static ObjectNode item(ResponseItem item) {
-        ObjectNode o = Json.object();
+        ObjectNode o = ModelJson.object();
         switch (item) {
             case ResponseItem.Message m -> o.put("type", "message").put("role", m.role()).put("content", m.text());
             case ResponseItem.FunctionCall fc -> {
@@ -83,7 +83,7 @@ public final class ResponsesCodec {
     }
 
     static ObjectNode tool(ToolDefinition def) {
-        ObjectNode t = Json.object().put("type", "function").put("name", def.name());
+        ObjectNode t = ModelJson.object().put("type", "function").put("name", def.name());
         if (def.description() != null) {
             t.put("description", def.description());
         }
@@ -94,10 +94,10 @@ public final class ResponsesCodec {
 
     /** Reads a {@code Response} object; a {@code failed} status raises the mapped error. */
     public static ResponseResult decode(JsonNode response, ChatResponse.CallInfo call) {
-        String status = Json.str(response, "status");
+        String status = ModelJson.str(response, "status");
         if ("failed".equals(status)) {
             JsonNode error = response.path("error");
-            throw ErrorMapper.map(500, Json.object().set("error", error).toString(), h -> null,
+            throw ErrorMapper.map(500, ModelJson.object().set("error", error).toString(), h -> null,
                     call.deployment() == null ? "unknown" : call.deployment());
         }
         List<ResponseItem> output = new ArrayList<>();
@@ -110,29 +110,29 @@ public final class ResponsesCodec {
         if (!response.has("output")) {
             throw new ModelException.Unavailable("the model answered without output", 200, null);
         }
-        return new ResponseResult(Json.str(response, "id"), status,
-                Json.str(response.path("incomplete_details"), "reason"), output, usage(response.get("usage")), call);
+        return new ResponseResult(ModelJson.str(response, "id"), status,
+                ModelJson.str(response.path("incomplete_details"), "reason"), output, usage(response.get("usage")), call);
     }
 
     static ResponseItem outputItem(JsonNode item) {
-        return switch (Json.str(item, "type") == null ? "" : Json.str(item, "type")) {
+        return switch (ModelJson.str(item, "type") == null ? "" : ModelJson.str(item, "type")) {
             case "message" -> {
                 StringBuilder text = new StringBuilder();
                 for (JsonNode part : item.path("content")) {
-                    String t = Json.str(part, "output_text".equals(Json.str(part, "type")) ? "text" : "refusal");
+                    String t = ModelJson.str(part, "output_text".equals(ModelJson.str(part, "type")) ? "text" : "refusal");
                     if (t != null) {
                         text.append(t);
                     }
                 }
-                String role = Json.str(item, "role");
-                yield new ResponseItem.Message(role == null ? "assistant" : role, text.toString(), Json.str(item, "id"));
+                String role = ModelJson.str(item, "role");
+                yield new ResponseItem.Message(role == null ? "assistant" : role, text.toString(), ModelJson.str(item, "id"));
             }
-            case "function_call" -> new ResponseItem.FunctionCall(Json.str(item, "id"), Json.str(item, "call_id"),
-                    Json.str(item, "name"), Json.str(item, "arguments"));
+            case "function_call" -> new ResponseItem.FunctionCall(ModelJson.str(item, "id"), ModelJson.str(item, "call_id"),
+                    ModelJson.str(item, "name"), ModelJson.str(item, "arguments"));
             case "reasoning" -> {
                 List<String> summary = new ArrayList<>();
                 item.path("summary").forEach(s -> summary.add(s.path("text").asText()));
-                yield new ResponseItem.Reasoning(Json.str(item, "id"), summary, Json.str(item, "encrypted_content"));
+                yield new ResponseItem.Reasoning(ModelJson.str(item, "id"), summary, ModelJson.str(item, "encrypted_content"));
             }
             default -> null;
         };
@@ -142,8 +142,8 @@ public final class ResponsesCodec {
         if (usage == null || usage.isNull()) {
             return Usage.ZERO;
         }
-        return new Usage(Json.num(usage, "input_tokens"), Json.num(usage, "output_tokens"),
-                Json.num(usage.get("input_tokens_details"), "cached_tokens"),
-                Json.num(usage.get("output_tokens_details"), "reasoning_tokens"));
+        return new Usage(ModelJson.num(usage, "input_tokens"), ModelJson.num(usage, "output_tokens"),
+                ModelJson.num(usage.get("input_tokens_details"), "cached_tokens"),
+                ModelJson.num(usage.get("output_tokens_details"), "reasoning_tokens"));
     }
 }

@@ -18,11 +18,11 @@ public final class ResponsesStreamAssembler {
     public List<ResponseStreamEvent> accept(SseEvent sse, ChatResponse.CallInfo info) {
         JsonNode data;
         try {
-            data = Json.parse(sse.data());
+            data = ModelJson.parse(sse.data());
         } catch (IllegalArgumentException e) {
             throw new ModelException.Unavailable("malformed stream event", 200, e);
         }
-        String type = sse.event() != null ? sse.event() : Json.str(data, "type");
+        String type = sse.event() != null ? sse.event() : ModelJson.str(data, "type");
         if (type == null) {
             return List.of();
         }
@@ -30,12 +30,12 @@ public final class ResponsesStreamAssembler {
             case "response.output_text.delta", "response.refusal.delta" -> List.of(new ResponseStreamEvent.TextDelta(
                     data.path("output_index").asInt(), data.path("delta").asText()));
             case "response.function_call_arguments.delta" -> List.of(new ResponseStreamEvent.FunctionCallArgumentsDelta(
-                    data.path("output_index").asInt(), Json.str(data, "item_id"), data.path("delta").asText()));
+                    data.path("output_index").asInt(), ModelJson.str(data, "item_id"), data.path("delta").asText()));
             case "response.output_item.added" -> {
                 JsonNode item = data.path("item");
-                yield "function_call".equals(Json.str(item, "type"))
+                yield "function_call".equals(ModelJson.str(item, "type"))
                         ? List.of(new ResponseStreamEvent.FunctionCallStarted(data.path("output_index").asInt(),
-                                Json.str(item, "id"), Json.str(item, "call_id"), Json.str(item, "name")))
+                                ModelJson.str(item, "id"), ModelJson.str(item, "call_id"), ModelJson.str(item, "name")))
                         : List.of();
             }
             case "response.completed", "response.incomplete" -> {
@@ -44,9 +44,9 @@ public final class ResponsesStreamAssembler {
             }
             case "response.failed" -> {
                 JsonNode error = data.path("response").path("error");
-                throw ErrorMapper.map(500, Json.object().set("error", error).toString(), h -> null, info.deployment());
+                throw ErrorMapper.map(500, ModelJson.object().set("error", error).toString(), h -> null, info.deployment());
             }
-            case "error" -> throw ErrorMapper.map(500, Json.object().set("error", data).toString(), h -> null,
+            case "error" -> throw ErrorMapper.map(500, ModelJson.object().set("error", data).toString(), h -> null,
                     info.deployment());
             default -> List.of();
         };

@@ -13,7 +13,7 @@ import dev.berth.model.fake.FakeOptions;
 import dev.berth.model.fake.FakeReply;
 import dev.berth.model.fake.internal.ChatCompletions;
 import dev.berth.model.internal.ChatStreamAssembler;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import dev.berth.model.internal.sse.SseEvent;
 import dev.berth.model.internal.sse.SseParser;
 import io.smallrye.mutiny.Multi;
@@ -132,7 +132,7 @@ public final class ModelClientBenchmark {
 
     /** The SSE parser and chunk assembler alone, on an Azure-shaped stream fed in 1 KiB pieces. */
     private static void parseThroughput() {
-        JsonNode request = Json.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream_options\":{\"include_usage\":true}}");
+        JsonNode request = ModelJson.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream_options\":{\"include_usage\":true}}");
         String text = String.join(" ", java.util.Collections.nCopies(1000, "word"));
         byte[] stream = String.join("", ChatCompletions.chunks(request, "gpt-4o", FakeReply.text(text), true))
                 .getBytes(StandardCharsets.UTF_8);

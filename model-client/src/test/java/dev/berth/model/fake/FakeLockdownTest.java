@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -73,7 +73,7 @@ class FakeLockdownTest {
 
                 // Then it is a 401 in the provider's error shape (Entra ID's on its token endpoint)
                 assertThat(response.statusCode()).as(route + " with " + credentials).isEqualTo(401);
-                JsonNode error = Json.parse(response.bodyAsString()).path("error");
+                JsonNode error = ModelJson.parse(response.bodyAsString()).path("error");
                 if (route.get(1).contains("oauth2")) {
                     assertThat(error.asText()).isEqualTo("invalid_client");
                 } else {
@@ -89,7 +89,7 @@ class FakeLockdownTest {
 
     @Test
     void aRouteOutsideAzureAnswersInOpenAisShape() {
-        JsonNode error = Json.parse(send("GET", "/_fake/requests", "", Map.of()).bodyAsString()).path("error");
+        JsonNode error = ModelJson.parse(send("GET", "/_fake/requests", "", Map.of()).bodyAsString()).path("error");
 
         assertThat(error.path("code").asText()).isEqualTo("invalid_api_key");
         assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
@@ -120,7 +120,7 @@ class FakeLockdownTest {
         assertThat(kept).hasSize(LIMIT);
         assertThat(kept.getFirst().at("/messages/0/content").asText()).isEqualTo("request 100");
         assertThat(kept.getLast().at("/messages/0/content").asText()).isEqualTo("request " + (LIMIT + 99));
-        JsonNode listed = Json.parse(send("GET", "/_fake/requests", "", Map.of("api-key", fake.apiKey())).bodyAsString());
+        JsonNode listed = ModelJson.parse(send("GET", "/_fake/requests", "", Map.of("api-key", fake.apiKey())).bodyAsString());
         assertThat(listed.size()).isEqualTo(LIMIT);
     }
 

@@ -3,7 +3,7 @@ package dev.berth.model.fake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
@@ -39,7 +39,7 @@ class FakeModelServerTest {
     private static JsonNode chat(String path, String body) {
         HttpResponse<Buffer> r = post(path, body);
         assertThat(r.statusCode()).isEqualTo(200);
-        return Json.parse(r.bodyAsString());
+        return ModelJson.parse(r.bodyAsString());
     }
 
     @Test
@@ -80,7 +80,7 @@ class FakeModelServerTest {
         assertThat(r.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(r.at("/choices/0/message/content").isNull()).isTrue();
         assertThat(r.at("/choices/0/message/tool_calls/0/function/name").asText()).isEqualTo("lookup");
-        JsonNode args = Json.parse(r.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+        JsonNode args = ModelJson.parse(r.at("/choices/0/message/tool_calls/0/function/arguments").asText());
         assertThat(args.get("city").asText()).isEqualTo("oslo");
         assertThat(args.get("days").asInt()).isEqualTo(1);
         assertThat(args.get("metric").asBoolean()).isTrue();
@@ -129,7 +129,7 @@ class FakeModelServerTest {
                 {"replies":[{"text":"scripted one","latencyMs":5},
                             {"toolCalls":[{"id":"call_9","name":"f","arguments":{"a":1}}]},
                             {"error":{"status":429,"code":"429","message":"slow down","headers":{"Retry-After":"2"}}}]}""");
-        assertThat(Json.parse(queued.bodyAsString()).get("pending").asInt()).isEqualTo(3);
+        assertThat(ModelJson.parse(queued.bodyAsString()).get("pending").asInt()).isEqualTo(3);
 
         String req = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
         assertThat(chat("/v1/chat/completions", req).at("/choices/0/message/content").asText()).isEqualTo("scripted one");
@@ -138,9 +138,9 @@ class FakeModelServerTest {
         HttpResponse<Buffer> throttled = post("/v1/chat/completions", req);
         assertThat(throttled.statusCode()).isEqualTo(429);
         assertThat(throttled.getHeader("Retry-After")).isEqualTo("2");
-        assertThat(Json.parse(throttled.bodyAsString()).at("/error/code").asText()).isEqualTo("429");
+        assertThat(ModelJson.parse(throttled.bodyAsString()).at("/error/code").asText()).isEqualTo("429");
 
-        JsonNode recorded = Json.parse(http.getAbs(fake.origin() + "/_fake/requests").send()
+        JsonNode recorded = ModelJson.parse(http.getAbs(fake.origin() + "/_fake/requests").send()
                 .await().atMost(Duration.ofSeconds(5)).bodyAsString());
         assertThat(recorded).hasSize(3);
         assertThat(recorded.get(0).at("/body/messages/0/content").asText()).isEqualTo("x");

@@ -3,7 +3,7 @@ package dev.berth.model.fake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
@@ -48,7 +48,7 @@ class StrictFakeTest {
 
     private static JsonNode refused(HttpResponse<Buffer> r) {
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
-        JsonNode error = Json.parse(r.bodyAsString()).get("error");
+        JsonNode error = ModelJson.parse(r.bodyAsString()).get("error");
         assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
         assertThat(error.has("param")).isTrue();
         assertThat(error.has("code")).isTrue();
@@ -158,7 +158,7 @@ class StrictFakeTest {
         refused(chat(USER, CALLS));
         HttpResponse<Buffer> next = chat(USER);
 
-        assertThat(Json.parse(next.bodyAsString()).at("/choices/0/message/content").asText()).isEqualTo("scripted");
+        assertThat(ModelJson.parse(next.bodyAsString()).at("/choices/0/message/content").asText()).isEqualTo("scripted");
     }
 
     @Test

@@ -19,7 +19,7 @@ import dev.berth.model.ToolDefinition;
 import dev.berth.model.config.Deployment;
 import dev.berth.model.config.ModelClientConfig;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import dev.berth.model.internal.sse.SseEvent;
 import dev.berth.model.internal.sse.SseParser;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -58,7 +58,7 @@ class WireSchemaTest {
     }
 
     static ToolDefinition tool() {
-        ObjectNode params = Json.object().put("type", "object");
+        ObjectNode params = ModelJson.object().put("type", "object");
         params.putObject("properties").putObject("city").put("type", "string");
         params.putArray("required").add("city");
         params.put("additionalProperties", false);
@@ -66,7 +66,7 @@ class WireSchemaTest {
     }
 
     private static ObjectNode schema() {
-        ObjectNode s = Json.object().put("type", "object");
+        ObjectNode s = ModelJson.object().put("type", "object");
         s.putObject("properties").putObject("answer").put("type", "string");
         return s;
     }
@@ -116,9 +116,9 @@ class WireSchemaTest {
     @Test
     void chat_completions_the_fake_returns_are_valid_on_both_routes() {
         for (String route : List.of("/v1/chat/completions", "/openai/v1/chat/completions")) {
-            assertValid("CreateChatCompletionResponse", Json.parse(post(route, CHAT.formatted(""))));
+            assertValid("CreateChatCompletionResponse", ModelJson.parse(post(route, CHAT.formatted(""))));
             env.fake.enqueue(FakeReply.text("plain text"));
-            assertValid("CreateChatCompletionResponse", Json.parse(post(route, CHAT.formatted(""))));
+            assertValid("CreateChatCompletionResponse", ModelJson.parse(post(route, CHAT.formatted(""))));
         }
     }
 
@@ -130,19 +130,19 @@ class WireSchemaTest {
             List<SseEvent> events = new SseParser().feed(sse.getBytes(StandardCharsets.UTF_8));
             assertThat(events.getLast().data()).isEqualTo("[DONE]");
             events.subList(0, events.size() - 1).forEach(e ->
-                    assertValid("CreateChatCompletionStreamResponse", Json.parse(e.data())));
+                    assertValid("CreateChatCompletionStreamResponse", ModelJson.parse(e.data())));
         }
     }
 
     @Test
     void responses_and_embeddings_the_fake_returns_are_valid() {
         String text = "{\"model\":\"gpt-4o\",\"store\":false,\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":\"hi\"}]}";
-        assertValid("Response", Json.parse(post("/v1/responses", text)));
+        assertValid("Response", ModelJson.parse(post("/v1/responses", text)));
         String tools = "{\"model\":\"gpt-4o\",\"input\":\"weather in Oslo\",\"tools\":[{\"type\":\"function\","
                 + "\"name\":\"weather\",\"description\":\"Weather\",\"strict\":true,\"parameters\":{\"type\":\"object\","
                 + "\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"],\"additionalProperties\":false}}]}";
-        assertValid("Response", Json.parse(post("/v1/responses", tools)));
-        assertValid("CreateEmbeddingResponse", Json.parse(post("/v1/embeddings", "{\"model\":\"e\",\"input\":[\"a\",\"b\"]}")));
+        assertValid("Response", ModelJson.parse(post("/v1/responses", tools)));
+        assertValid("CreateEmbeddingResponse", ModelJson.parse(post("/v1/embeddings", "{\"model\":\"e\",\"input\":[\"a\",\"b\"]}")));
     }
 
     @Test
@@ -150,6 +150,6 @@ class WireSchemaTest {
         String sse = post("/v1/responses", "{\"model\":\"gpt-4o\",\"stream\":true,\"input\":\"hello there\"}");
         List<SseEvent> events = new SseParser().feed(sse.getBytes(StandardCharsets.UTF_8));
         assertThat(events.getLast().event()).isEqualTo("response.completed");
-        events.forEach(e -> assertValid("ResponseStreamEvent", Json.parse(e.data())));
+        events.forEach(e -> assertValid("ResponseStreamEvent", ModelJson.parse(e.data())));
     }
 }

@@ -18,7 +18,7 @@ public final class EventType {
      * {@code {"calls":[{"callId","kind","name","arguments"}]}}; answer with {@code POST /v1/runs/{id}/actions}.
      */
     public static final String RUN_REQUIRES_ACTION = "run.requires_action";
-    /** Every awaited result of a paused run has arrived; it is queued again: {@code {}}. */
+    /** Every pending action of a paused run is answered; it is queued again: {@code {}}. */
     public static final String RUN_RESUMED = "run.resumed";
     /** A server-side call waits for a human's decision: {@code {"callId","name","arguments"}}. */
     public static final String APPROVAL_REQUESTED = "approval.requested";

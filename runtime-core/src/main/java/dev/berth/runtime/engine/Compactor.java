@@ -10,7 +10,7 @@ import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
@@ -66,7 +66,7 @@ final class Compactor {
         if (summary.length() > MAX_SUMMARY_CHARS) {
             summary = summary.substring(0, MAX_SUMMARY_CHARS) + " [...]";
         }
-        ObjectNode data = Json.object()
+        ObjectNode data = DocumentJson.object()
                 .put("summary", summary)
                 .put("fromSeq", fold.getFirst().seq())
                 .put("throughSeq", fold.getLast().seq())

@@ -12,7 +12,7 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.memory.TokenCounter;
-import dev.berth.runtime.teams.TeamTools;
+import dev.berth.runtime.run.team.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;

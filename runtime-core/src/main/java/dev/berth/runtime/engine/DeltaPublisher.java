@@ -1,8 +1,8 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.runtime.domain.AssistantDelta;
-import dev.berth.runtime.domain.Run;
 import dev.berth.runtime.port.ChangeFeed;
+import dev.berth.runtime.run.Run;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,12 +2,12 @@ package dev.berth.runtime.engine;
 
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
-import dev.berth.runtime.port.ChangeFeed;
-import dev.berth.runtime.observe.EngineObserver;
 import dev.berth.runtime.config.MemoryConfig;
 import dev.berth.runtime.memory.MemoryService;
+import dev.berth.runtime.observe.EngineObserver;
+import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.tools.ToolExecutor;
 import java.time.Clock;
 

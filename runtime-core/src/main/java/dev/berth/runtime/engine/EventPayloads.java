@@ -7,10 +7,10 @@ import dev.berth.model.ChatResponse;
 import dev.berth.model.ToolCall;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.internal.Json;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.domain.ToolInvocation;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.tools.ToolOutcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,21 +20,8 @@ public final class EventPayloads {
     private EventPayloads() {
     }
 
-    public static NewEvent userMessage(String text) {
-        return userMessage(text, null);
-    }
-
-    /** With the W3C trace context the client sent (or null), which the run's trace continues. */
-    public static NewEvent userMessage(String text, String traceparent) {
-        ObjectNode data = Json.object().put("text", text);
-        if (traceparent != null) {
-            data.put("traceparent", traceparent);
-        }
-        return new NewEvent(EventType.USER_MESSAGE, data);
-    }
-
     static NewEvent assistantMessage(ChatResponse response, boolean last) {
-        ObjectNode data = Json.object();
+        ObjectNode data = DocumentJson.object();
         data.put("text", response.content());
         ArrayNode calls = data.putArray("toolCalls");
         for (ToolCall call : response.toolCalls()) {
@@ -52,7 +39,7 @@ public final class EventPayloads {
     }
 
     static NewEvent toolResult(ToolOutcome outcome, java.util.UUID runId) {
-        ObjectNode data = Json.object()
+        ObjectNode data = DocumentJson.object()
                 .put("callId", outcome.callId())
                 .put("idempotencyKey", ToolInvocation.idempotencyKey(runId, outcome.callId()))
                 .put("name", outcome.name())
@@ -69,7 +56,7 @@ public final class EventPayloads {
      * first): an error result naming the reason, so the call is answered in the log like any other.
      */
     static NewEvent unanswered(ToolCall call, String reason, java.util.UUID runId) {
-        ObjectNode data = Json.object()
+        ObjectNode data = DocumentJson.object()
                 .put("callId", call.id())
                 .put("idempotencyKey", ToolInvocation.idempotencyKey(runId, call.id()))
                 .put("name", call.name())
@@ -80,17 +67,17 @@ public final class EventPayloads {
     }
 
     static NewEvent approvalRequested(PendingAction action) {
-        return new NewEvent(EventType.APPROVAL_REQUESTED, Json.object()
+        return new NewEvent(EventType.APPROVAL_REQUESTED, DocumentJson.object()
                 .put("callId", action.callId())
                 .put("name", action.toolName())
                 .put("arguments", action.arguments()));
     }
 
     /** The event that tells a streaming client to act: every call the run now waits for. */
-    static NewEvent requiresAction(List<PendingAction> awaited) {
-        ObjectNode data = Json.object();
+    static NewEvent requiresAction(List<PendingAction> pendingActions) {
+        ObjectNode data = DocumentJson.object();
         ArrayNode calls = data.putArray("calls");
-        for (PendingAction action : awaited) {
+        for (PendingAction action : pendingActions) {
             calls.addObject()
                     .put("callId", action.callId())
                     .put("kind", action.kind().wire())
@@ -101,15 +88,15 @@ public final class EventPayloads {
     }
 
     static NewEvent runFailed(RunError error) {
-        return new NewEvent(EventType.RUN_FAILED, Json.object().put("code", error.code()).put("message", error.message()));
+        return new NewEvent(EventType.RUN_FAILED, DocumentJson.object().put("code", error.code()).put("message", error.message()));
     }
 
     static NewEvent runCancelled(String reason) {
-        return new NewEvent(EventType.RUN_CANCELLED, Json.object().put("reason", reason));
+        return new NewEvent(EventType.RUN_CANCELLED, DocumentJson.object().put("reason", reason));
     }
 
-    static NewEvent subagentStarted(dev.berth.runtime.domain.ChildStart child) {
-        return new NewEvent(EventType.SUBAGENT_STARTED, Json.object()
+    static NewEvent subagentStarted(dev.berth.runtime.run.team.ChildStart child) {
+        return new NewEvent(EventType.SUBAGENT_STARTED, DocumentJson.object()
                 .put("callId", child.callId())
                 .put("agent", child.agentName())
                 .put("agentVersion", child.agentVersion())
@@ -119,7 +106,7 @@ public final class EventPayloads {
 
     static NewEvent handoff(dev.berth.runtime.domain.AgentDefinition from, dev.berth.runtime.domain.AgentDefinition to,
             String callId) {
-        return new NewEvent(EventType.HANDOFF, Json.object()
+        return new NewEvent(EventType.HANDOFF, DocumentJson.object()
                 .put("from", from.name()).put("fromVersion", from.version())
                 .put("to", to.name()).put("toVersion", to.version())
                 .put("callId", callId));

@@ -3,8 +3,8 @@ package dev.berth.runtime.engine;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
 import dev.berth.model.ChatStreamEvent;
-import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.observe.ModelCallObservation;
+import dev.berth.runtime.run.ClaimedRun;
 import io.smallrye.mutiny.Uni;
 import java.util.concurrent.CancellationException;
 

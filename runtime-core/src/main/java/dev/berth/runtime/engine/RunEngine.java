@@ -2,25 +2,25 @@ package dev.berth.runtime.engine;
 
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
-import dev.berth.runtime.config.TeamConfig;
 import dev.berth.runtime.config.MemoryConfig;
+import dev.berth.runtime.config.TeamConfig;
 import dev.berth.runtime.cpu.CpuWork;
-import dev.berth.runtime.memory.MemoryService;
-import dev.berth.runtime.port.MemoryStore;
 import dev.berth.runtime.domain.AgentDefinition;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.Lease;
-import dev.berth.runtime.domain.LeaseState;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.memory.MemoryService;
+import dev.berth.runtime.memory.MemoryStore;
 import dev.berth.runtime.observe.EngineObserver;
 import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
-import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.Lease;
+import dev.berth.runtime.run.LeaseState;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.team.TeamStore;
 import dev.berth.runtime.tools.ToolExecutor;
 import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Multi;
@@ -84,14 +84,23 @@ public class RunEngine {
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
             MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu) {
-        this.runs = runs;
+        this(new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
+                Clock.systemUTC(), observers.isResolvable() ? observers.get() : EngineObserver.NONE,
+                new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
+                memoryConfig), agents, memoryStore);
+    }
+
+    /**
+     * The engine over the given parts: the seam the unit tests use (in-memory stores, a scripted
+     * model, a fake clock), with no container.
+     */
+    RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore) {
+        this.runs = parts.runs();
         this.agents = agents;
-        this.feed = feed;
-        this.config = config;
-        this.observer = observers.isResolvable() ? observers.get() : EngineObserver.NONE;
-        this.parts = new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
-                Clock.systemUTC(), observer, new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory,
-                new Compactor(model), memoryConfig);
+        this.feed = parts.feed();
+        this.config = parts.config();
+        this.observer = parts.observer();
+        this.parts = parts;
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
     }

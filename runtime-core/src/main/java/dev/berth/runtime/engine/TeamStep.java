@@ -1,22 +1,22 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.ToolCall;
-import dev.berth.model.Usage;
 import dev.berth.runtime.config.TeamConfig;
 import dev.berth.runtime.domain.AgentDefinition;
-import dev.berth.runtime.domain.ChildStart;
-import dev.berth.runtime.domain.ClaimedRun;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
-import dev.berth.runtime.domain.SubagentCall;
 import dev.berth.runtime.port.AgentStore;
-import dev.berth.runtime.port.RunStore;
-import dev.berth.runtime.port.TeamStore;
-import dev.berth.runtime.teams.TeamTools;
-import dev.berth.runtime.teams.TeamTools.HandoffCall;
-import dev.berth.runtime.teams.TeamTools.TeamCall;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.StepCommit;
+import dev.berth.runtime.run.team.ChildStart;
+import dev.berth.runtime.run.team.SubagentCall;
+import dev.berth.runtime.run.team.TeamStore;
+import dev.berth.runtime.run.team.TeamTools;
+import dev.berth.runtime.run.team.TeamTools.HandoffCall;
+import dev.berth.runtime.run.team.TeamTools.TeamCall;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -135,7 +135,7 @@ final class TeamStep {
 
     private Uni<Result> wait(ClaimedRun claimed, List<NewEvent> events, List<ChildStart> children,
             Map<String, Integer> pending) {
-        StepCommit commit = new StepCommit(events, RunStatus.WAITING, Usage.ZERO, false, pending, null, null, null);
+        StepCommit commit = StepCommit.after(RunEvent.WAIT_FOR_CHILDREN).events(events).pending(pending).build();
         return teams.startChildren(claimed.lease(), commit, children, leaseTtl)
                 .replaceWith(new Result(true, pending, null));
     }
@@ -162,7 +162,7 @@ final class TeamStep {
             events.add(EventPayloads.toolResult(new ToolOutcome(call.id(), call.name(), output, failed, 1, Map.of()),
                     claimed.run().id()));
         }
-        StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null, null, null);
+        StepCommit commit = StepCommit.after(RunEvent.STEP).events(events).build();
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(false, Map.of(), null));
     }
 
@@ -183,8 +183,7 @@ final class TeamStep {
                                 claimed.run().id()));
                     }
                     events.add(EventPayloads.handoff(from, to, handoff.id()));
-                    StepCommit commit = new StepCommit(events, RunStatus.RUNNING, Usage.ZERO, false, Map.of(), null,
-                            null, null);
+                    StepCommit commit = StepCommit.after(RunEvent.STEP).events(events).build();
                     return teams.handOff(claimed.lease(), commit, to.name(), to.version(), leaseTtl)
                             .replaceWith(new Result(false, Map.of(), to));
                 });
@@ -208,8 +207,7 @@ final class TeamStep {
     }
 
     private Uni<Result> fail(ClaimedRun claimed, RunError error) {
-        StepCommit commit = new StepCommit(List.of(EventPayloads.runFailed(error)), RunStatus.FAILED, Usage.ZERO,
-                false, Map.of(), null, error, null);
+        StepCommit commit = StepCommit.after(RunEvent.FAIL).event(EventPayloads.runFailed(error)).error(error).build();
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(true, Map.of(), null));
     }
 }

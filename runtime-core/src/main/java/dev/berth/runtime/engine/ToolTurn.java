@@ -1,16 +1,15 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.ToolCall;
-import dev.berth.model.Usage;
-import dev.berth.runtime.domain.ActionKind;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.PendingAction;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
+import dev.berth.runtime.run.ActionKind;
+import dev.berth.runtime.run.PendingAction;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.tools.ToolOutcome;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
@@ -28,9 +27,9 @@ import java.util.function.Supplier;
  * decision). A turn with anything to wait for ends in a pause (see {@link #pauseCommit}).
  *
  * @param runNow  calls to execute in this step (including calls a human approved)
- * @param awaited what the run waits for once {@code runNow} is done
+ * @param pendingActions what the run waits for once {@code runNow} is done
  */
-record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
+record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
 
     /**
      * Sorts the calls. Decisions already taken are read (one query) only when some call needs
@@ -49,17 +48,17 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
             Map<String, PendingAction> byId = new HashMap<>();
             actions.forEach(action -> byId.put(action.callId(), action));
             List<ToolCall> runNow = new ArrayList<>();
-            List<PendingAction> awaited = new ArrayList<>();
+            List<PendingAction> pendingActions = new ArrayList<>();
             for (ToolCall call : calls) {
                 if (spec.clientTool(call.name()).isPresent()) {
-                    awaited.add(PendingAction.awaiting(call.id(), ActionKind.CLIENT_TOOL, call.name(), call.arguments()));
+                    pendingActions.add(PendingAction.unanswered(call.id(), ActionKind.CLIENT_TOOL, call.name(), call.arguments()));
                 } else if (!needsApproval.test(call.name()) || approved(byId.get(call.id()))) {
                     runNow.add(call);
                 } else {
-                    awaited.add(PendingAction.awaiting(call.id(), ActionKind.APPROVAL, call.name(), call.arguments()));
+                    pendingActions.add(PendingAction.unanswered(call.id(), ActionKind.APPROVAL, call.name(), call.arguments()));
                 }
             }
-            return new ToolTurn(runNow, awaited);
+            return new ToolTurn(runNow, pendingActions);
         });
     }
 
@@ -109,8 +108,8 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
 
     /**
      * The step that pauses the run: the results of the calls executed now, an approval request
-     * per call that needs one, and {@code run.requires_action} listing everything awaited. Only
-     * the awaited calls stay pending, with the attempt counts they had.
+     * per call that needs one, and {@code run.requires_action} listing every pending action. Only
+     * the calls of pending actions stay pending, with the attempt counts they had.
      */
     StepCommit pauseCommit(UUID runId, List<ToolOutcome> outcomes, Map<String, Integer> attempts) {
         List<NewEvent> events = new ArrayList<>();
@@ -120,14 +119,14 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> awaited) {
             statePatch.putAll(outcome.statePatch());
         }
         Map<String, Integer> stillPending = new LinkedHashMap<>();
-        for (PendingAction action : awaited) {
+        for (PendingAction action : pendingActions) {
             if (action.kind() == ActionKind.APPROVAL) {
                 events.add(EventPayloads.approvalRequested(action));
             }
             stillPending.put(action.callId(), attempts.getOrDefault(action.callId(), 0));
         }
-        events.add(EventPayloads.requiresAction(awaited));
-        return new StepCommit(events, RunStatus.REQUIRES_ACTION, Usage.ZERO, false, stillPending, null, null,
-                statePatch);
+        events.add(EventPayloads.requiresAction(pendingActions));
+        return StepCommit.after(RunEvent.PAUSE).events(events).pending(stillPending).statePatch(statePatch)
+                .build();
     }
 }

@@ -1,17 +1,14 @@
 package dev.berth.runtime.engine;
 
-import dev.berth.model.Usage;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.domain.StepCommit;
 import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.observe.LogContext;
-import dev.berth.runtime.port.RunStore;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunEvent;
+import dev.berth.runtime.run.RunStore;
+import dev.berth.runtime.run.StepCommit;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,12 +36,10 @@ final class UnstartableRun {
         LogContext.of(claimed.run(), () -> LOG.errorf(failure, "Run %s could not start; settling it", claimed.run().id()));
         StepCommit commit;
         if (claimed.cancelRequested()) {
-            commit = new StepCommit(List.of(EventPayloads.runCancelled("cancel requested")), RunStatus.CANCELLED,
-                    Usage.ZERO, false, Map.of(), null, null, null);
+            commit = StepCommit.after(RunEvent.STOP_CANCELLED).event(EventPayloads.runCancelled("cancel requested")).build();
         } else {
             RunError error = new RunError(CODE, "the run could not be started: its agent version could not be used");
-            commit = new StepCommit(List.of(EventPayloads.runFailed(error)), RunStatus.FAILED, Usage.ZERO, false,
-                    Map.of(), null, error, null);
+            commit = StepCommit.after(RunEvent.FAIL).event(EventPayloads.runFailed(error)).error(error).build();
         }
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWithVoid()
                 .onFailure().invoke(e -> LogContext.of(claimed.run(),

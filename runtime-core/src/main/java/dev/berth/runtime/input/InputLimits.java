@@ -1,7 +1,7 @@
 package dev.berth.runtime.input;
 
 import dev.berth.runtime.error.ValidationException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -118,7 +118,7 @@ public final class InputLimits {
 
     /** Checks the size of a JSON document a client stores as is (a session's metadata), serialized. */
     public static void metadata(String field, Map<String, Object> metadata) {
-        if (metadata != null && Json.write(metadata).length() > MAX_METADATA_CHARS) {
+        if (metadata != null && DocumentJson.write(metadata).length() > MAX_METADATA_CHARS) {
             throw ValidationException.field(field, "must be at most " + MAX_METADATA_CHARS + " characters as JSON");
         }
     }

@@ -2,7 +2,7 @@ package dev.berth.runtime.memory;
 
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.config.MemoryConfig;
-import dev.berth.runtime.port.MemoryJobStore;
+import dev.berth.runtime.memory.MemoryJobStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;

@@ -11,9 +11,10 @@ import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.MemoryPolicy;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.EventLog;
-import dev.berth.runtime.service.AgentService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,12 +37,12 @@ public class MemoryExtractor {
     static final int MAX_EVENT_CHARS = 2_000;
 
     private final EventLog events;
-    private final AgentService agents;
+    private final AgentStore agents;
     private final MemoryService memory;
     private final ModelClient model;
 
     @Inject
-    public MemoryExtractor(EventLog events, AgentService agents, MemoryService memory, ModelClient model) {
+    public MemoryExtractor(EventLog events, AgentStore agents, MemoryService memory, ModelClient model) {
         this.events = events;
         this.agents = agents;
         this.memory = memory;
@@ -50,7 +51,9 @@ public class MemoryExtractor {
 
     /** @return how many memories were stored */
     public Uni<Integer> extract(MemoryJob job) {
-        return agents.get(job.tenant(), job.agentName(), job.agentVersion())
+        return agents.find(job.tenant(), job.agentName(), job.agentVersion())
+                .map(found -> found.orElseThrow(() -> new NotFoundException("agent",
+                        job.agentName() + "@" + job.agentVersion())))
                 // The run's own events only, at most MAX_EVENTS of them: a bounded read.
                 .chain(agent -> events.after(job.tenant(), job.sessionId(), job.fromSeq() - 1,
                                 (int) Math.min(MAX_EVENTS, job.throughSeq() - job.fromSeq() + 1))
@@ -65,7 +68,7 @@ public class MemoryExtractor {
                 List.of(new ChatMessage.System(instructions(strategies)), new ChatMessage.User(transcript(window))),
                 List.of(), null, null, 1_024, 0.0, new ResponseFormat("memories", schema(), true));
         return model.chat(request).chain(response -> {
-            JsonNode answer = Json.readObject(response.content() == null ? "{}" : response.content());
+            JsonNode answer = DocumentJson.readObject(response.content() == null ? "{}" : response.content());
             List<MemoryService.Input> inputs = new ArrayList<>();
             Instant expires = policy.memoryTtl() == null ? null : Instant.now().plus(policy.memoryTtl());
             for (JsonNode item : answer.path("memories")) {
@@ -135,14 +138,14 @@ public class MemoryExtractor {
 
     /** {"memories": [{"kind", "key", "content"}]}, strict: every property required, nothing else allowed. */
     static ObjectNode schema() {
-        ObjectNode item = Json.object().put("type", "object").put("additionalProperties", false);
+        ObjectNode item = DocumentJson.object().put("type", "object").put("additionalProperties", false);
         ObjectNode props = item.putObject("properties");
         ArrayNode kinds = props.putObject("kind").put("type", "string").putArray("enum");
         kinds.add("fact").add("preference").add("summary");
         props.putObject("key").put("type", "string");
         props.putObject("content").put("type", "string");
         item.putArray("required").add("kind").add("key").add("content");
-        ObjectNode schema = Json.object().put("type", "object").put("additionalProperties", false);
+        ObjectNode schema = DocumentJson.object().put("type", "object").put("additionalProperties", false);
         ObjectNode list = schema.putObject("properties").putObject("memories").put("type", "array");
         list.set("items", item);
         schema.putArray("required").add("memories");

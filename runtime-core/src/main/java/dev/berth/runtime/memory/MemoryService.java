@@ -8,7 +8,7 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
-import dev.berth.runtime.port.MemoryStore;
+import dev.berth.runtime.memory.MemoryStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package dev.berth.runtime.memory;
 
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.port.MemoryStore;
+import dev.berth.runtime.memory.MemoryStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;

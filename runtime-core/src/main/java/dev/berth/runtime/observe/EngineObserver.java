@@ -1,9 +1,9 @@
 package dev.berth.runtime.observe;
 
 import dev.berth.model.ChatRequest;
-import dev.berth.runtime.domain.ClaimedRun;
-import dev.berth.runtime.domain.RunStatus;
-import dev.berth.runtime.tools.ToolInvocation;
+import dev.berth.runtime.domain.ToolInvocation;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunStatus;
 
 /**
  * What the engine tells the outside about its work, for metrics, traces and log context. The
@@ -14,7 +14,7 @@ import dev.berth.runtime.tools.ToolInvocation;
  * <p>Lifecycle: one instance per process, {@link #NONE} when no implementation is present.
  * For one run, {@link #runStarted} comes first and {@link #runEnded} last; steps of a run do
  * not overlap, tool calls of one step may. A run may start and end several times on several
- * processes (hand-over, takeover, pause).
+ * processes (release on drain, takeover, pause).
  *
  * <p>Threading: called from the engine's threads (event loops, virtual threads of blocking
  * tools); implementations must be thread safe and must not block.
@@ -36,7 +36,7 @@ public interface EngineObserver {
      * take over its own run (its lease expired), so two executions of one run can overlap briefly.
      *
      * @param status the status the run was left in by this process: final (completed, failed,
-     *               cancelled), paused (requires_action), or running when it was handed over,
+     *               cancelled), paused (requires_action), or running when it was released (drain),
      *               lost or given up
      */
     default void runEnded(ClaimedRun claimed, RunStatus status) {

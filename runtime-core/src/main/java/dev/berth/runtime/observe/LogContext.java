@@ -35,7 +35,7 @@ public final class LogContext {
     }
 
     /** Runs {@code log} with the ids of {@code run} in the MDC. */
-    public static void of(dev.berth.runtime.domain.Run run, Runnable log) {
+    public static void of(dev.berth.runtime.run.Run run, Runnable log) {
         of(run.tenant(), run.sessionId(), run.id(), log);
     }
 

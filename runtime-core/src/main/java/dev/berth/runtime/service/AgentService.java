@@ -8,9 +8,9 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.port.AgentStore;
-import dev.berth.runtime.teams.TeamTools;
+import dev.berth.runtime.run.team.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -164,7 +164,7 @@ public class AgentService {
             }
             if (!"object".equals(tool.parameters().path("type").asText())) {
                 errors.put(field + ".parameters", "must be a JSON schema with \"type\": \"object\"");
-            } else if (Json.write(tool.parameters()).length() > InputLimits.MAX_TOOL_SCHEMA_CHARS) {
+            } else if (DocumentJson.write(tool.parameters()).length() > InputLimits.MAX_TOOL_SCHEMA_CHARS) {
                 errors.put(field + ".parameters", "must be at most " + InputLimits.MAX_TOOL_SCHEMA_CHARS
                         + " characters as JSON");
             }

@@ -7,7 +7,7 @@ import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
 import io.smallrye.mutiny.Multi;
@@ -114,7 +114,7 @@ public class EventService {
     }
 
     /** Marks the end of a child's stream (never emitted to clients). */
-    private static final Event END = new Event(new UUID(0, 0), -1, null, "end", Json.object(), java.time.Instant.EPOCH);
+    private static final Event END = new Event(new UUID(0, 0), -1, null, "end", DocumentJson.object(), java.time.Instant.EPOCH);
 
     private static boolean endsRun(Event event, UUID runId) {
         if (!runId.equals(event.runId())) {

@@ -10,7 +10,7 @@ import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.SessionStore;
-import dev.berth.runtime.port.TeamStore;
+import dev.berth.runtime.run.team.TeamStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

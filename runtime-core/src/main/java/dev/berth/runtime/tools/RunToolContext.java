@@ -1,5 +1,6 @@
 package dev.berth.runtime.tools;
 
+import dev.berth.runtime.domain.ToolInvocation;
 import dev.berth.tool.ToolContext;
 import java.util.Collections;
 import java.util.HashMap;

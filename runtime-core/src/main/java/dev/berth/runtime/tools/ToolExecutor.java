@@ -1,6 +1,7 @@
 package dev.berth.runtime.tools;
 
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.domain.ToolInvocation;
 import dev.berth.runtime.observe.EngineObserver;
 import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.observe.ToolCallObservation;

@@ -11,7 +11,7 @@ import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.tools.ToolRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,12 +82,12 @@ class ContextAssemblerCpuTest {
                 List.of())).request().tools().getFirst();
 
         // When a request holding it is written as JSON, as the model client does
-        ObjectNode request = Json.object();
+        ObjectNode request = DocumentJson.object();
         request.putArray("tools").addObject().set("parameters", sent.parameters());
-        String written = Json.write(request);
+        String written = DocumentJson.write(request);
 
         // Then the schema reads back exactly as defined
-        assertThat(Json.readObject(written).path("tools").get(0).get("parameters")).isEqualTo(defined);
+        assertThat(DocumentJson.readObject(written).path("tools").get(0).get("parameters")).isEqualTo(defined);
     }
 
     @Test
@@ -117,7 +117,7 @@ class ContextAssemblerCpuTest {
 
     /** A schema of about {@code chars} characters: properties with varied descriptions. */
     private static ObjectNode schema(int seed, int chars) {
-        ObjectNode schema = Json.object().put("type", "object");
+        ObjectNode schema = DocumentJson.object().put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         java.util.Random random = new java.util.Random(seed);
         for (int p = 0; properties.toString().length() < chars; p++) {
@@ -131,6 +131,6 @@ class ContextAssemblerCpuTest {
     }
 
     private static Event user(long seq, String text) {
-        return new Event(SESSION, seq, null, EventType.USER_MESSAGE, Json.object().put("text", text), Instant.now());
+        return new Event(SESSION, seq, null, EventType.USER_MESSAGE, DocumentJson.object().put("text", text), Instant.now());
     }
 }

@@ -12,7 +12,7 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.tools.ToolRegistry;
 import java.time.Instant;
 import java.util.List;
@@ -26,19 +26,19 @@ class ContextAssemblerHandoffTest {
     @Test
     void afterAHandoffTheNewAgentSeesTextsButNotThePreviousAgentsToolTraffic() {
         // Given a history: input, a tool exchange and a handoff by triage, then input after the handoff
-        ObjectNode toolCall = Json.object().put("text", "Let me check.");
+        ObjectNode toolCall = DocumentJson.object().put("text", "Let me check.");
         toolCall.putArray("toolCalls").addObject().put("id", "c1").put("name", "lookup").put("arguments", "{}");
-        ObjectNode handoffCall = Json.object();
+        ObjectNode handoffCall = DocumentJson.object();
         handoffCall.putArray("toolCalls").addObject().put("id", "c2").put("name", "handoff__billing")
                 .put("arguments", "{}");
         List<Event> window = List.of(
-                event(1, EventType.USER_MESSAGE, Json.object().put("text", "my invoice is wrong")),
+                event(1, EventType.USER_MESSAGE, DocumentJson.object().put("text", "my invoice is wrong")),
                 event(2, EventType.ASSISTANT_MESSAGE, toolCall),
-                event(3, EventType.TOOL_RESULT, Json.object().put("callId", "c1").put("output", "secret")),
+                event(3, EventType.TOOL_RESULT, DocumentJson.object().put("callId", "c1").put("output", "secret")),
                 event(4, EventType.ASSISTANT_MESSAGE, handoffCall),
-                event(5, EventType.TOOL_RESULT, Json.object().put("callId", "c2").put("output", "Transferred")),
-                event(6, EventType.HANDOFF, Json.object().put("from", "triage").put("to", "billing")),
-                event(7, EventType.USER_MESSAGE, Json.object().put("text", "hello?")));
+                event(5, EventType.TOOL_RESULT, DocumentJson.object().put("callId", "c2").put("output", "Transferred")),
+                event(6, EventType.HANDOFF, DocumentJson.object().put("from", "triage").put("to", "billing")),
+                event(7, EventType.USER_MESSAGE, DocumentJson.object().put("text", "hello?")));
 
         // When the context of the new agent is assembled
         ChatRequest request = assembler.assemble(agent("billing", List.of("triage")),

@@ -9,7 +9,7 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.tools.ToolRegistry;
@@ -82,7 +82,7 @@ class ContextAssemblerTest {
     @Test
     void instructionsBlocksMemoriesAndSummaryComeFirst() {
         Event summary = new Event(SESSION, 9, null, EventType.CONTEXT_COMPACTED,
-                Json.object().put("summary", "They met before.").put("throughSeq", 8), Instant.now());
+                DocumentJson.object().put("summary", "They met before.").put("throughSeq", 8), Instant.now());
         MemoryRecord memory = new MemoryRecord(UUID.randomUUID(), "actors/a", "fact", "city", "Lives in Oslo.", "a",
                 null, null, null, Instant.now(), Instant.now(), null);
         ContextAssembler.Assembled assembled = assembler.assemble(agent(4_000), new StepContext(summary,
@@ -103,16 +103,16 @@ class ContextAssemblerTest {
     }
 
     private static Event user(long seq, String text) {
-        return new Event(SESSION, seq, null, EventType.USER_MESSAGE, Json.object().put("text", text), Instant.now());
+        return new Event(SESSION, seq, null, EventType.USER_MESSAGE, DocumentJson.object().put("text", text), Instant.now());
     }
 
     private static Event assistant(long seq, String text) {
-        return new Event(SESSION, seq, null, EventType.ASSISTANT_MESSAGE, Json.object().put("text", text),
+        return new Event(SESSION, seq, null, EventType.ASSISTANT_MESSAGE, DocumentJson.object().put("text", text),
                 Instant.now());
     }
 
     private static Event toolCall(long seq, String callId) {
-        var data = Json.object();
+        var data = DocumentJson.object();
         data.putNull("text");
         data.putArray("toolCalls").addObject().put("id", callId).put("name", "lookup").put("arguments", "{}");
         return new Event(SESSION, seq, null, EventType.ASSISTANT_MESSAGE, data, Instant.now());
@@ -120,6 +120,6 @@ class ContextAssemblerTest {
 
     private static Event toolResult(long seq, String callId, String output) {
         return new Event(SESSION, seq, null, EventType.TOOL_RESULT,
-                Json.object().put("callId", callId).put("output", output), Instant.now());
+                DocumentJson.object().put("callId", callId).put("output", output), Instant.now());
     }
 }

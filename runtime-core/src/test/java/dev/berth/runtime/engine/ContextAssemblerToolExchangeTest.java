@@ -9,7 +9,7 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.tools.ToolRegistry;
 import java.time.Instant;
 import java.util.List;
@@ -78,15 +78,15 @@ class ContextAssemblerToolExchangeTest {
     }
 
     private static Event user(long seq, UUID run, String text) {
-        return new Event(SESSION, seq, run, EventType.USER_MESSAGE, Json.object().put("text", text), Instant.now());
+        return new Event(SESSION, seq, run, EventType.USER_MESSAGE, DocumentJson.object().put("text", text), Instant.now());
     }
 
     private static Event assistant(long seq, UUID run, String text) {
-        return new Event(SESSION, seq, run, EventType.ASSISTANT_MESSAGE, Json.object().put("text", text), Instant.now());
+        return new Event(SESSION, seq, run, EventType.ASSISTANT_MESSAGE, DocumentJson.object().put("text", text), Instant.now());
     }
 
     private static Event toolCall(long seq, UUID run, String callId) {
-        var data = Json.object();
+        var data = DocumentJson.object();
         data.putNull("text");
         data.putArray("toolCalls").addObject().put("id", callId).put("name", "lookup").put("arguments", "{}");
         return new Event(SESSION, seq, run, EventType.ASSISTANT_MESSAGE, data, Instant.now());
@@ -94,6 +94,6 @@ class ContextAssemblerToolExchangeTest {
 
     private static Event toolResult(long seq, UUID run, String callId, String output) {
         return new Event(SESSION, seq, run, EventType.TOOL_RESULT,
-                Json.object().put("callId", callId).put("output", output), Instant.now());
+                DocumentJson.object().put("callId", callId).put("output", output), Instant.now());
     }
 }

@@ -13,7 +13,7 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.tools.ToolRegistry;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -75,7 +75,7 @@ class ToolExchangePropertyTest {
 
         void input() {
             UUID next = UUID.randomUUID();
-            long seq = append(next, EventType.USER_MESSAGE, Json.object().put("text", "input " + log.size() + " words".repeat(log.size() % 7 * 5)));
+            long seq = append(next, EventType.USER_MESSAGE, DocumentJson.object().put("text", "input " + log.size() + " words".repeat(log.size() % 7 * 5)));
             queuedRuns.add(next);
             queuedInputs.add(new long[] {seq});
             if (run == null) {
@@ -95,7 +95,7 @@ class ToolExchangePropertyTest {
                 return;
             }
             modelCallIsValid();
-            ObjectNode data = Json.object();
+            ObjectNode data = DocumentJson.object();
             data.putNull("text");
             var array = data.putArray("toolCalls");
             for (int i = 0; i < count; i++) {
@@ -112,7 +112,7 @@ class ToolExchangePropertyTest {
             }
             String callId = open.iterator().next();
             open.remove(callId);
-            append(run, EventType.TOOL_RESULT, Json.object().put("callId", callId).put("output", "ok " + callId + " data".repeat(calls % 5 * 20)));
+            append(run, EventType.TOOL_RESULT, DocumentJson.object().put("callId", callId).put("output", "ok " + callId + " data".repeat(calls % 5 * 20)));
         }
 
         void finalAnswer() {
@@ -120,7 +120,7 @@ class ToolExchangePropertyTest {
                 return;
             }
             modelCallIsValid();
-            append(run, EventType.ASSISTANT_MESSAGE, Json.object().put("text", "answer " + log.size()));
+            append(run, EventType.ASSISTANT_MESSAGE, DocumentJson.object().put("text", "answer " + log.size()));
             end();
         }
 
@@ -131,16 +131,16 @@ class ToolExchangePropertyTest {
             }
             if (resultsCommitted) {
                 for (String callId : open) {
-                    append(run, EventType.TOOL_RESULT, Json.object().put("callId", callId).put("output", "cancelled"));
+                    append(run, EventType.TOOL_RESULT, DocumentJson.object().put("callId", callId).put("output", "cancelled"));
                 }
             }
-            append(run, EventType.RUN_CANCELLED, Json.object());
+            append(run, EventType.RUN_CANCELLED, DocumentJson.object());
             end();
         }
 
         void handoff() {
             if (run != null && open.isEmpty()) {
-                append(run, EventType.HANDOFF, Json.object().put("to", "other"));
+                append(run, EventType.HANDOFF, DocumentJson.object().put("to", "other"));
             }
         }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.error.ValidationException;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import org.junit.jupiter.api.Test;
 
 class StorableTextTest {
@@ -27,7 +27,7 @@ class StorableTextTest {
 
     @Test
     void aJsonDocumentNamesThePathOfItsFirstOffence() {
-        ObjectNode body = Json.object();
+        ObjectNode body = DocumentJson.object();
         body.putObject("metadata").putArray("tags").add("ok").add("bad\u0000");
         assertThatThrownBy(() -> StorableText.checkJson("", body)).isInstanceOfSatisfying(ValidationException.class,
                 e -> assertThat(e.fieldErrors()).containsKey("metadata.tags[1]"));
@@ -35,7 +35,7 @@ class StorableTextTest {
 
     @Test
     void keysAreCheckedAndShownEscaped() {
-        ObjectNode body = Json.object();
+        ObjectNode body = DocumentJson.object();
         body.putObject("metadata").put("k\u0000", 1);
         assertThatThrownBy(() -> StorableText.checkJson("", body)).isInstanceOfSatisfying(ValidationException.class,
                 e -> assertThat(e.fieldErrors()).containsKey("metadata.k\\u0000"));
@@ -43,7 +43,7 @@ class StorableTextTest {
 
     @Test
     void nestingDeeperThanTheLimitIsRefused() {
-        ObjectNode body = Json.object();
+        ObjectNode body = DocumentJson.object();
         ObjectNode node = body;
         for (int depth = 0; depth < InputLimits.MAX_JSON_DEPTH - 1; depth++) {
             node = node.putObject("n");
@@ -56,7 +56,7 @@ class StorableTextTest {
 
     @Test
     void infiniteNumbersAreRefused() {
-        ObjectNode body = Json.object();
+        ObjectNode body = DocumentJson.object();
         body.putObject("metadata").put("x", Double.POSITIVE_INFINITY);
         assertThatThrownBy(() -> StorableText.checkJson("", body)).isInstanceOfSatisfying(ValidationException.class,
                 e -> assertThat(e.fieldErrors()).containsKey("metadata.x"));

@@ -9,7 +9,7 @@ import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.MemoryPolicy;
 import dev.berth.runtime.input.InputLimits;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class AgentJson {
 
     public static String write(AgentSpec spec) {
         boolean usesV2 = !spec.clientTools().isEmpty() || !spec.approvalRequired().isEmpty() || spec.hasTeam();
-        ObjectNode node = Json.object().put("schemaVersion", usesV2 ? SCHEMA_VERSION : 1)
+        ObjectNode node = DocumentJson.object().put("schemaVersion", usesV2 ? SCHEMA_VERSION : 1)
                 .put("instructions", spec.instructions())
                 .put("model", spec.model())
                 .put("inputPolicy", spec.inputPolicy().wire());
@@ -52,11 +52,11 @@ public final class AgentJson {
             spec.approvalRequired().forEach(node.putArray("approvalRequired")::add);
         }
         node.set("memory", memory(spec.memory()));
-        return Json.write(node);
+        return DocumentJson.write(node);
     }
 
     public static AgentSpec read(String text) {
-        JsonNode node = Json.readObject(text);
+        JsonNode node = DocumentJson.readObject(text);
         int version = node.path("schemaVersion").asInt(0);
         if (version > SCHEMA_VERSION) {
             throw new IllegalStateException("agent definition schema " + version + " is newer than this Berth ("
@@ -89,7 +89,7 @@ public final class AgentJson {
      * queues extraction jobs when a run completes (see V4__memory.sql): keep the name.
      */
     private static ObjectNode memory(MemoryPolicy policy) {
-        ObjectNode node = Json.object().put("contextTokens", policy.contextTokens())
+        ObjectNode node = DocumentJson.object().put("contextTokens", policy.contextTokens())
                 .put("recallTopK", policy.recallTopK());
         policy.namespaces().forEach(node.putArray("namespaces")::add);
         policy.extraction().forEach(node.putArray("extraction")::add);

@@ -2,11 +2,11 @@ package dev.berth.store.internal;
 
 import dev.berth.model.Usage;
 import dev.berth.runtime.domain.Event;
-import dev.berth.runtime.domain.Run;
-import dev.berth.runtime.domain.RunError;
-import dev.berth.runtime.domain.RunStatus;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.internal.Json;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.run.Run;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,7 +35,7 @@ public final class Rows {
         String error = row.getString("error");
         RunError runError = null;
         if (error != null) {
-            var node = Json.readObject(error);
+            var node = DocumentJson.readObject(error);
             runError = new RunError(node.path("code").asText(), node.path("message").asText());
         }
         return new Run(row.getUUID("id"), new TenantId(row.getUUID("tenant_id")), row.getUUID("session_id"),
@@ -49,12 +49,12 @@ public final class Rows {
 
     public static Event event(Row row) {
         return new Event(row.getUUID("session_id"), row.getLong("seq"), row.getUUID("run_id"), row.getString("type"),
-                Json.readObject(row.getString("payload")), instant(row, "created_at"));
+                DocumentJson.readObject(row.getString("payload")), instant(row, "created_at"));
     }
 
     public static Map<String, Integer> attempts(String json) {
         Map<String, Integer> attempts = new LinkedHashMap<>();
-        Json.readObject(json).fields().forEachRemaining(e -> attempts.put(e.getKey(), e.getValue().asInt()));
+        DocumentJson.readObject(json).fields().forEachRemaining(e -> attempts.put(e.getKey(), e.getValue().asInt()));
         return attempts;
     }
 

@@ -63,7 +63,7 @@ final class ArgumentBinder {
      */
     private JsonNode arguments(JsonNode json) {
         if (json == null || json.isNull() || json.isMissingNode()) {
-            return Json.NODES.objectNode();
+            return ToolJson.NODES.objectNode();
         }
         return json.isTextual() ? ToolArguments.parse(toolName, json.asText()) : json;
     }

@@ -45,7 +45,7 @@ final class ArgumentReader {
     JsonNode read(ValueType type, JsonNode given, String path) {
         JsonNode value = given == null ? MissingNode.getInstance() : given;
         return switch (type) {
-            case NullableType n -> value.isNull() || value.isMissingNode() ? Json.NODES.nullNode() : read(n.inner(), value, path);
+            case NullableType n -> value.isNull() || value.isMissingNode() ? ToolJson.NODES.nullNode() : read(n.inner(), value, path);
             case ScalarType s -> scalar(s, value, path);
             case EnumType e -> enumeration(e, value, path);
             case ObjectType o -> object(o, value, path);
@@ -58,7 +58,7 @@ final class ArgumentReader {
         if (!(value instanceof ObjectNode object)) {
             return problem(path, "an object with " + names(type), value);
         }
-        ObjectNode result = Json.NODES.objectNode();
+        ObjectNode result = ToolJson.NODES.objectNode();
         for (Property property : type.properties()) {
             String at = join(path, property.wireName());
             JsonNode given = object.get(property.wireName());
@@ -80,7 +80,7 @@ final class ArgumentReader {
         if (!value.isArray()) {
             return problem(path, "an array of " + expected(type.items()), value);
         }
-        ArrayNode result = Json.NODES.arrayNode();
+        ArrayNode result = ToolJson.NODES.arrayNode();
         for (int i = 0; i < value.size(); i++) {
             result.add(read(type.items(), value.get(i), path + "[" + i + "]"));
         }
@@ -89,9 +89,9 @@ final class ArgumentReader {
 
     private JsonNode map(MapType type, JsonNode value, String path) {
         if (value instanceof ObjectNode object) {
-            ObjectNode result = Json.NODES.objectNode();
+            ObjectNode result = ToolJson.NODES.objectNode();
             for (Map.Entry<String, JsonNode> e : object.properties()) {
-                if (read(type.key(), Json.NODES.textNode(e.getKey()), join(path, e.getKey())) != null) {
+                if (read(type.key(), ToolJson.NODES.textNode(e.getKey()), join(path, e.getKey())) != null) {
                     result.set(e.getKey(), read(type.value(), e.getValue(), join(path, e.getKey())));
                 }
             }
@@ -100,7 +100,7 @@ final class ArgumentReader {
         if (!value.isArray()) {
             return problem(path, expected(type), value);
         }
-        ObjectNode result = Json.NODES.objectNode();
+        ObjectNode result = ToolJson.NODES.objectNode();
         ObjectType entry = type.entry();
         for (int i = 0; i < value.size(); i++) {
             String at = path + "[" + i + "]";

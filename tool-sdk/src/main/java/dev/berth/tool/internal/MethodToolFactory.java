@@ -67,7 +67,7 @@ public final class MethodToolFactory {
             }
             ValueType type = modeler.model(parameter, parameter.getAnnotatedType(), where + "(" + wireName + ")");
             Property property = new Property(wireName, wireName, TypeModeler.description(annotation), type);
-            ObjectReader reader = Json.MAPPER.readerFor(Json.MAPPER.constructType(parameter.getParameterizedType()));
+            ObjectReader reader = ToolJson.MAPPER.readerFor(ToolJson.MAPPER.constructType(parameter.getParameterizedType()));
             slots.add(new Slot(property, reader));
         }
         return slots;

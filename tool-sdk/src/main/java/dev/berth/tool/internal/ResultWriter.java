@@ -24,7 +24,7 @@ final class ResultWriter {
             return text.toString();
         }
         try {
-            return Json.MAPPER.writeValueAsString(result);
+            return ToolJson.MAPPER.writeValueAsString(result);
         } catch (JsonProcessingException e) {
             throw new ToolException("The tool '" + toolName + "' produced a result that could not be read.",
                     false, "result of " + toolName + " is not serializable as JSON: " + e.getOriginalMessage(), e);

@@ -49,7 +49,7 @@ final class Scalars {
         if (range != null && (integer.compareTo(range[0]) < 0 || integer.compareTo(range[1]) > 0)) {
             return null;
         }
-        return Json.NODES.numberNode(integer);
+        return ToolJson.NODES.numberNode(integer);
     }
 
     /** Dates, UUIDs and URIs are parsed by the very Jackson deserializer that binds them later. */
@@ -58,7 +58,7 @@ final class Scalars {
             return false;
         }
         try {
-            return Json.MAPPER.readerFor(javaType).readValue(value) != null;
+            return ToolJson.MAPPER.readerFor(javaType).readValue(value) != null;
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -47,7 +47,7 @@ public final class SchemaWriter {
     }
 
     private static ObjectNode scalar(Scalar scalar) {
-        ObjectNode schema = Json.NODES.objectNode().put("type", scalar.jsonType());
+        ObjectNode schema = ToolJson.NODES.objectNode().put("type", scalar.jsonType());
         if (scalar.format() != null) {
             schema.put("format", scalar.format());
         }
@@ -55,7 +55,7 @@ public final class SchemaWriter {
     }
 
     private static ObjectNode enumeration(EnumType type) {
-        ObjectNode schema = Json.NODES.objectNode().put("type", "string");
+        ObjectNode schema = ToolJson.NODES.objectNode().put("type", "string");
         ArrayNode values = schema.putArray("enum");
         type.values().forEach(values::add);
         return schema;
@@ -63,7 +63,7 @@ public final class SchemaWriter {
 
     /** Also used for the arguments object of a tool itself. */
     public static ObjectNode object(ObjectType type) {
-        ObjectNode schema = Json.NODES.objectNode().put("type", "object");
+        ObjectNode schema = ToolJson.NODES.objectNode().put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         ArrayNode required = schema.putArray("required");
         for (Property property : type.properties()) {
@@ -75,7 +75,7 @@ public final class SchemaWriter {
     }
 
     private static ObjectNode array(ObjectNode items) {
-        ObjectNode schema = Json.NODES.objectNode().put("type", "array");
+        ObjectNode schema = ToolJson.NODES.objectNode().put("type", "array");
         schema.set("items", items);
         return schema;
     }

@@ -13,7 +13,7 @@ public final class ToolArguments {
      * Duplicate keys are an error rather than "last one wins": a model that writes a key
      * twice is confused about the call, and silently picking one value hides that.
      */
-    private static final ObjectReader READER = Json.MAPPER.reader()
+    private static final ObjectReader READER = ToolJson.MAPPER.reader()
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ToolArguments() {
@@ -22,7 +22,7 @@ public final class ToolArguments {
     /** @throws InvalidArgumentsException when the text is not one JSON value */
     public static JsonNode parse(String toolName, String argumentsJson) {
         if (argumentsJson == null || argumentsJson.isBlank()) {
-            return Json.NODES.objectNode();
+            return ToolJson.NODES.objectNode();
         }
         try {
             return READER.readTree(argumentsJson);

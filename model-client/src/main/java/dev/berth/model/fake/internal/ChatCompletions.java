@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.ToolCall;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,7 +19,7 @@ public final class ChatCompletions {
 
     /** A full {@code chat.completion} object for a text or tool-call reply. */
     public static ObjectNode completion(JsonNode request, String model, FakeReply reply, boolean azure) {
-        ObjectNode body = Json.object().put("id", newId("chatcmpl-")).put("object", "chat.completion")
+        ObjectNode body = ModelJson.object().put("id", newId("chatcmpl-")).put("object", "chat.completion")
                 .put("created", System.currentTimeMillis() / 1000).put("model", model)
                 .put("system_fingerprint", FINGERPRINT);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
@@ -57,13 +57,13 @@ public final class ChatCompletions {
         long created = System.currentTimeMillis() / 1000;
         if (azure) {
             // Azure's first chunk: empty id and model, no choices, the prompt's filter results
-            ObjectNode first = Json.object().put("id", "").put("object", "").put("created", 0).put("model", "");
+            ObjectNode first = ModelJson.object().put("id", "").put("object", "").put("created", 0).put("model", "");
             first.putArray("choices");
             first.putArray("prompt_filter_results").addObject().put("prompt_index", 0)
                     .set("content_filter_results", filterResults());
             out.add(StreamWriter.data(first.toString()));
         }
-        ObjectNode role = Json.object().put("role", "assistant");
+        ObjectNode role = ModelJson.object().put("role", "assistant");
         String completionText;
         String finish;
         if (reply instanceof FakeReply.Text t) {
@@ -71,7 +71,7 @@ public final class ChatCompletions {
             role.putNull("refusal");
             out.add(StreamWriter.data(chunk(id, created, model, role, null).toString()));
             for (String piece : pieces(t.content())) {
-                out.add(StreamWriter.data(chunk(id, created, model, Json.object().put("content", piece), null).toString()));
+                out.add(StreamWriter.data(chunk(id, created, model, ModelJson.object().put("content", piece), null).toString()));
             }
             completionText = t.content();
             finish = t.finishReason();
@@ -80,13 +80,13 @@ public final class ChatCompletions {
             out.add(StreamWriter.data(chunk(id, created, model, role, null).toString()));
             for (int i = 0; i < tc.calls().size(); i++) {
                 ToolCall c = tc.calls().get(i);
-                ObjectNode head = Json.object();
+                ObjectNode head = ModelJson.object();
                 ObjectNode call = head.putArray("tool_calls").addObject().put("index", i).put("id", c.id())
                         .put("type", "function");
                 call.putObject("function").put("name", c.name()).put("arguments", "");
                 out.add(StreamWriter.data(chunk(id, created, model, head, null).toString()));
                 for (String piece : fragments(c.arguments())) {
-                    ObjectNode frag = Json.object();
+                    ObjectNode frag = ModelJson.object();
                     frag.putArray("tool_calls").addObject().put("index", i).putObject("function")
                             .put("arguments", piece);
                     out.add(StreamWriter.data(chunk(id, created, model, frag, null).toString()));
@@ -99,15 +99,15 @@ public final class ChatCompletions {
         }
         if (azure) {
             // an annotation chunk: a choice without delta, carrying the output's filter results
-            ObjectNode ann = Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+            ObjectNode ann = ModelJson.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
                     .put("model", model);
             ann.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
                     .set("content_filter_results", filterResults());
             out.add(StreamWriter.data(ann.toString()));
         }
-        out.add(StreamWriter.data(chunk(id, created, model, Json.object(), finish).toString()));
+        out.add(StreamWriter.data(chunk(id, created, model, ModelJson.object(), finish).toString()));
         if (request.path("stream_options").path("include_usage").asBoolean(false)) {
-            ObjectNode usage = Json.object().put("id", id).put("object", "chat.completion.chunk")
+            ObjectNode usage = ModelJson.object().put("id", id).put("object", "chat.completion.chunk")
                     .put("created", created).put("model", model).put("system_fingerprint", FINGERPRINT);
             usage.putArray("choices");
             usage.set("usage", usage(promptTokens(request), tokens(completionText)));
@@ -118,7 +118,7 @@ public final class ChatCompletions {
     }
 
     private static ObjectNode chunk(String id, long created, String model, ObjectNode delta, String finish) {
-        ObjectNode c = Json.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+        ObjectNode c = ModelJson.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
                 .put("model", model).put("system_fingerprint", FINGERPRINT);
         ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
@@ -154,7 +154,7 @@ public final class ChatCompletions {
     }
 
     public static ArrayNode toolCalls(List<ToolCall> calls) {
-        ArrayNode arr = Json.array();
+        ArrayNode arr = ModelJson.array();
         for (ToolCall c : calls) {
             ObjectNode o = arr.addObject().put("id", c.id()).put("type", "function");
             o.putObject("function").put("name", c.name()).put("arguments", c.arguments());
@@ -163,7 +163,7 @@ public final class ChatCompletions {
     }
 
     public static ObjectNode usage(long prompt, long completion) {
-        ObjectNode u = Json.object().put("prompt_tokens", prompt).put("completion_tokens", completion)
+        ObjectNode u = ModelJson.object().put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
         u.putObject("prompt_tokens_details").put("cached_tokens", 0).put("audio_tokens", 0);
         u.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0)
@@ -173,7 +173,7 @@ public final class ChatCompletions {
 
     /** Azure's per-category annotation, nothing filtered. */
     public static ObjectNode filterResults() {
-        ObjectNode r = Json.object();
+        ObjectNode r = ModelJson.object();
         for (String c : CATEGORIES) {
             r.putObject(c).put("filtered", false).put("severity", "safe");
         }
@@ -215,7 +215,7 @@ public final class ChatCompletions {
 
     /** The standard error body. */
     public static ObjectNode error(String code, String message, int status) {
-        ObjectNode e = Json.object();
+        ObjectNode e = ModelJson.object();
         ObjectNode err = e.putObject("error").put("message", message);
         err.put("type", status == 429 ? "rate_limit_exceeded" : status >= 500 ? "server_error" : "invalid_request_error");
         err.putNull("param");

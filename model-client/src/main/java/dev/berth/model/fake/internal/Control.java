@@ -1,7 +1,7 @@
 package dev.berth.model.fake.internal;
 
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -19,14 +19,14 @@ final class Control {
         try {
             switch (path) {
                 case "/_fake/script" -> {
-                    List<FakeReply> replies = ScriptCodec.decode(Json.parse(buf.getBytes()));
+                    List<FakeReply> replies = ScriptCodec.decode(ModelJson.parse(buf.getBytes()));
                     state.script.addAll(replies);
-                    response.end(Json.object().put("queued", replies.size()).put("pending", state.script.size())
+                    response.end(ModelJson.object().put("queued", replies.size()).put("pending", state.script.size())
                             .toString());
                 }
                 case "/_fake/strict" -> {
-                    state.strict = buf.length() == 0 || Json.parse(buf.getBytes()).path("enabled").asBoolean(true);
-                    response.end(Json.object().put("strict", state.strict).toString());
+                    state.strict = buf.length() == 0 || ModelJson.parse(buf.getBytes()).path("enabled").asBoolean(true);
+                    response.end(ModelJson.object().put("strict", state.strict).toString());
                 }
                 case "/_fake/requests" -> response.end(FakeHandler.recordedJson(state).toString());
                 case "/_fake/reset" -> {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.ToolCall;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class DemoBrain {
             return FakeReply.text(minimal(format.path("json_schema").path("schema")).toString());
         }
         JsonNode last = messages.get(messages.size() - 1);
-        String role = Json.str(last, "role");
+        String role = ModelJson.str(last, "role");
         if ("tool".equals(role)) {
             return FakeReply.text(summariseTools(messages));
         }
@@ -51,7 +51,7 @@ public final class DemoBrain {
                 JsonNode fn = tool.path("function");
                 String args = defaults(fn.path("parameters"), userText).toString();
                 return FakeReply.toolCalls(new ToolCall("call_demo_" + Math.abs(userText.hashCode()),
-                        Json.str(fn, "name"), args));
+                        ModelJson.str(fn, "name"), args));
             }
         }
         return FakeReply.text("Demo mode (offline fake model): you said \"" + userText + "\".");
@@ -65,10 +65,10 @@ public final class DemoBrain {
             return null;
         }
         // chat completions nest the forced name under "function"; the Responses API does not
-        String forced = choice.isObject() ? Json.str(choice.has("function") ? choice.get("function") : choice, "name") : null;
+        String forced = choice.isObject() ? ModelJson.str(choice.has("function") ? choice.get("function") : choice, "name") : null;
         if (forced != null) {
             for (JsonNode t : tools) {
-                if (forced.equals(Json.str(t.path("function"), "name"))) {
+                if (forced.equals(ModelJson.str(t.path("function"), "name"))) {
                     return t;
                 }
             }
@@ -82,13 +82,13 @@ public final class DemoBrain {
         Map<String, String> names = new LinkedHashMap<>();
         for (JsonNode m : messages) {
             for (JsonNode call : m.path("tool_calls")) {
-                names.put(Json.str(call, "id"), Json.str(call.path("function"), "name"));
+                names.put(ModelJson.str(call, "id"), ModelJson.str(call.path("function"), "name"));
             }
         }
         List<String> parts = new ArrayList<>();
-        for (int i = messages.size() - 1; i >= 0 && "tool".equals(Json.str(messages.get(i), "role")); i--) {
+        for (int i = messages.size() - 1; i >= 0 && "tool".equals(ModelJson.str(messages.get(i), "role")); i--) {
             JsonNode m = messages.get(i);
-            String name = names.getOrDefault(Json.str(m, "tool_call_id"), "tool");
+            String name = names.getOrDefault(ModelJson.str(m, "tool_call_id"), "tool");
             parts.addFirst("The tool " + name + " returned: " + contentText(m.get("content")) + ".");
         }
         return String.join(" ", parts);
@@ -101,7 +101,7 @@ public final class DemoBrain {
         }
         for (JsonNode tool : tools) {
             JsonNode fn = tool.path("function");
-            Set<String> toolWords = stems(words(Json.str(fn, "name") + " " + Json.str(fn, "description")));
+            Set<String> toolWords = stems(words(ModelJson.str(fn, "name") + " " + ModelJson.str(fn, "description")));
             for (String w : words) {
                 if (toolWords.contains(w)) {
                     return tool;
@@ -135,7 +135,7 @@ public final class DemoBrain {
 
     /** An arguments object with simple values for the schema's required properties. */
     private static ObjectNode defaults(JsonNode schema, String userText) {
-        ObjectNode args = Json.object();
+        ObjectNode args = ModelJson.object();
         JsonNode props = schema.path("properties");
         List<String> words = new ArrayList<>(words(userText));
         String word = words.isEmpty() ? "demo" : words.getLast();
@@ -173,13 +173,13 @@ public final class DemoBrain {
         String type = schema.path("type").isArray() ? schema.path("type").get(0).asText() : schema.path("type").asText("object");
         return switch (type) {
             case "object" -> {
-                ObjectNode object = Json.object();
+                ObjectNode object = ModelJson.object();
                 for (JsonNode required : schema.path("required")) {
                     object.set(required.asText(), minimal(schema.path("properties").path(required.asText())));
                 }
                 yield object;
             }
-            case "array" -> Json.array();
+            case "array" -> ModelJson.array();
             case "number", "integer" -> com.fasterxml.jackson.databind.node.IntNode.valueOf(0);
             case "boolean" -> com.fasterxml.jackson.databind.node.BooleanNode.FALSE;
             case "null" -> com.fasterxml.jackson.databind.node.NullNode.getInstance();
@@ -206,7 +206,7 @@ public final class DemoBrain {
         }
         StringBuilder sb = new StringBuilder();
         for (JsonNode part : content) {
-            String t = Json.str(part, "text");
+            String t = ModelJson.str(part, "text");
             if (t != null) {
                 sb.append(t);
             }

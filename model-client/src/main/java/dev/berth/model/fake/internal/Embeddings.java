@@ -3,7 +3,7 @@ package dev.berth.model.fake.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +29,7 @@ public final class Embeddings {
 
     public static ObjectNode response(JsonNode request, String model, List<String> inputs) {
         int dims = request.path("dimensions").asInt(DEFAULT_DIMENSIONS);
-        ObjectNode r = Json.object().put("object", "list");
+        ObjectNode r = ModelJson.object().put("object", "list");
         ArrayNode data = r.putArray("data");
         long tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {

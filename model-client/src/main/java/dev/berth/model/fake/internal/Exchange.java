@@ -2,7 +2,7 @@ package dev.berth.model.fake.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
@@ -54,7 +54,7 @@ public record Exchange(Vertx vertx, JsonNode request, boolean azure, String mode
             response.putHeader("apim-request-id", ChatCompletions.newId(""));
         }
         response.setStatusCode(status).putHeader("content-type", "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(Json.bytes(body)));
+                .end(io.vertx.core.buffer.Buffer.buffer(ModelJson.bytes(body)));
     }
 
     public void headers(Map<String, String> headers) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.berth.model.fake.FakeReply;
 import dev.berth.model.fake.RecordedRequest;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -79,7 +79,7 @@ public final class FakeHandler {
             Control.notFound(req);
             return;
         }
-        String model = pathModel != null ? pathModel : Json.str(body, "model");
+        String model = pathModel != null ? pathModel : ModelJson.str(body, "model");
         Exchange ex = new Exchange(vertx, body, path.startsWith("/openai/"), model == null ? "unknown" : model,
                 req.response());
         String invalid = validate(operation, body);
@@ -222,10 +222,10 @@ public final class FakeHandler {
 
     private static JsonNode parseBody(Buffer buf) {
         if (buf == null || buf.length() == 0) {
-            return Json.object();
+            return ModelJson.object();
         }
         try {
-            return Json.parse(buf.getBytes());
+            return ModelJson.parse(buf.getBytes());
         } catch (IllegalArgumentException e) {
             return TextNode.valueOf(buf.toString());
         }
@@ -239,7 +239,7 @@ public final class FakeHandler {
 
     /** Encodes the recorded requests for {@code GET /_fake/requests}. */
     static ArrayNode recordedJson(FakeState state) {
-        ArrayNode arr = Json.array();
+        ArrayNode arr = ModelJson.array();
         state.recorded.list().forEach(r -> arr.add(ScriptCodec.recorded(r)));
         return arr;
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.ToolCall;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,25 +21,25 @@ public final class Responses {
      * messages, flat tools become nested ones.
      */
     public static ObjectNode asChat(JsonNode request) {
-        ObjectNode chat = Json.object();
+        ObjectNode chat = ModelJson.object();
         ArrayNode messages = chat.putArray("messages");
         JsonNode input = request.path("input");
         if (input.isTextual()) {
             messages.addObject().put("role", "user").put("content", input.asText());
         }
         for (JsonNode item : input) {
-            String type = Json.str(item, "type");
+            String type = ModelJson.str(item, "type");
             if (type == null || "message".equals(type)) {
-                messages.addObject().put("role", Json.str(item, "role")).put("content",
+                messages.addObject().put("role", ModelJson.str(item, "role")).put("content",
                         DemoBrain.contentText(item.get("content")));
             } else if ("function_call".equals(type)) {
                 ObjectNode m = messages.addObject().put("role", "assistant").putNull("content");
-                ObjectNode call = m.putArray("tool_calls").addObject().put("id", Json.str(item, "call_id"))
+                ObjectNode call = m.putArray("tool_calls").addObject().put("id", ModelJson.str(item, "call_id"))
                         .put("type", "function");
-                call.putObject("function").put("name", Json.str(item, "name")).put("arguments", Json.str(item, "arguments"));
+                call.putObject("function").put("name", ModelJson.str(item, "name")).put("arguments", ModelJson.str(item, "arguments"));
             } else if ("function_call_output".equals(type)) {
-                messages.addObject().put("role", "tool").put("tool_call_id", Json.str(item, "call_id"))
-                        .put("content", Json.str(item, "output"));
+                messages.addObject().put("role", "tool").put("tool_call_id", ModelJson.str(item, "call_id"))
+                        .put("content", ModelJson.str(item, "output"));
             }
         }
         if (request.has("tool_choice")) {
@@ -48,7 +48,7 @@ public final class Responses {
         ArrayNode tools = chat.putArray("tools");
         for (JsonNode t : request.path("tools")) {
             ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
-            fn.put("name", Json.str(t, "name")).put("description", Json.str(t, "description"));
+            fn.put("name", ModelJson.str(t, "name")).put("description", ModelJson.str(t, "description"));
             fn.set("parameters", t.path("parameters"));
         }
         return chat;
@@ -73,26 +73,26 @@ public final class Responses {
     }
 
     private static ObjectNode skeleton(JsonNode request, String model, String status) {
-        ObjectNode r = Json.object().put("id", ChatCompletions.newId("resp_")).put("object", "response")
+        ObjectNode r = ModelJson.object().put("id", ChatCompletions.newId("resp_")).put("object", "response")
                 .put("created_at", System.currentTimeMillis() / 1000).put("status", status);
         r.putNull("error");
         r.putNull("incomplete_details");
-        r.set("instructions", request.path("instructions").isMissingNode() ? Json.MAPPER.nullNode()
+        r.set("instructions", request.path("instructions").isMissingNode() ? ModelJson.MAPPER.nullNode()
                 : request.get("instructions"));
         r.set("max_output_tokens", request.has("max_output_tokens") ? request.get("max_output_tokens")
-                : Json.MAPPER.nullNode());
+                : ModelJson.MAPPER.nullNode());
         r.put("model", model);
         r.putArray("output");
         r.put("parallel_tool_calls", request.path("parallel_tool_calls").asBoolean(true));
         r.putNull("previous_response_id");
         r.putObject("reasoning").set("effort", request.path("reasoning").has("effort")
-                ? request.path("reasoning").get("effort") : Json.MAPPER.nullNode());
+                ? request.path("reasoning").get("effort") : ModelJson.MAPPER.nullNode());
         r.put("store", false);
         r.put("temperature", 1.0);
-        r.set("text", request.has("text") ? request.get("text") : Json.object().set("format",
-                Json.object().put("type", "text")));
-        r.set("tool_choice", request.has("tool_choice") ? request.get("tool_choice") : Json.MAPPER.valueToTree("auto"));
-        r.set("tools", request.has("tools") ? request.get("tools") : Json.array());
+        r.set("text", request.has("text") ? request.get("text") : ModelJson.object().set("format",
+                ModelJson.object().put("type", "text")));
+        r.set("tool_choice", request.has("tool_choice") ? request.get("tool_choice") : ModelJson.MAPPER.valueToTree("auto"));
+        r.set("tools", request.has("tools") ? request.get("tools") : ModelJson.array());
         r.put("top_p", 1.0);
         r.put("truncation", "disabled");
         r.putObject("metadata");
@@ -102,13 +102,13 @@ public final class Responses {
     /** A reasoning item first (with opaque encrypted content), then the message or function calls. */
     static List<ObjectNode> outputItems(FakeReply reply) {
         List<ObjectNode> items = new ArrayList<>();
-        ObjectNode reasoning = Json.object().put("id", ChatCompletions.newId("rs_")).put("type", "reasoning");
+        ObjectNode reasoning = ModelJson.object().put("id", ChatCompletions.newId("rs_")).put("type", "reasoning");
         reasoning.putArray("summary");
         reasoning.put("encrypted_content", Base64.getEncoder().encodeToString(
                 ("fake-reasoning:" + ChatCompletions.newId("")).getBytes(StandardCharsets.UTF_8)));
         items.add(reasoning);
         if (reply instanceof FakeReply.Text t) {
-            ObjectNode msg = Json.object().put("id", ChatCompletions.newId("msg_")).put("type", "message")
+            ObjectNode msg = ModelJson.object().put("id", ChatCompletions.newId("msg_")).put("type", "message")
                     .put("status", "completed").put("role", "assistant");
             ObjectNode part = msg.putArray("content").addObject().put("type", "output_text").put("text", t.content());
             part.putArray("annotations");
@@ -116,7 +116,7 @@ public final class Responses {
             items.add(msg);
         } else if (reply instanceof FakeReply.ToolCalls tc) {
             for (ToolCall c : tc.calls()) {
-                items.add(Json.object().put("id", ChatCompletions.newId("fc_")).put("type", "function_call")
+                items.add(ModelJson.object().put("id", ChatCompletions.newId("fc_")).put("type", "function_call")
                         .put("status", "completed").put("arguments", c.arguments()).put("call_id", c.id())
                         .put("name", c.name()));
             }
@@ -132,13 +132,13 @@ public final class Responses {
         ObjectNode inProgress = skeleton(request, model, "in_progress");
         inProgress.set("id", done.get("id"));
         Sequence seq = new Sequence();
-        seq.add("response.created", Json.object().set("response", inProgress));
-        seq.add("response.in_progress", Json.object().set("response", inProgress));
+        seq.add("response.created", ModelJson.object().set("response", inProgress));
+        seq.add("response.in_progress", ModelJson.object().set("response", inProgress));
         int index = 0;
         for (JsonNode item : done.get("output")) {
             itemEvents(seq, index++, (ObjectNode) item);
         }
-        seq.add("response.completed", Json.object().set("response", done));
+        seq.add("response.completed", ModelJson.object().set("response", done));
         return seq.events;
     }
 
@@ -148,40 +148,40 @@ public final class Responses {
         switch (item.get("type").asText()) {
             case "message" -> {
                 added.put("status", "in_progress").putArray("content");
-                seq.add("response.output_item.added", Json.object().put("output_index", index).set("item", added));
+                seq.add("response.output_item.added", ModelJson.object().put("output_index", index).set("item", added));
                 String text = item.at("/content/0/text").asText();
-                ObjectNode emptyPart = Json.object().put("type", "output_text").put("text", "");
+                ObjectNode emptyPart = ModelJson.object().put("type", "output_text").put("text", "");
                 emptyPart.putArray("annotations");
                 emptyPart.putArray("logprobs");
-                seq.add("response.content_part.added", Json.object().put("item_id", id).put("output_index", index)
+                seq.add("response.content_part.added", ModelJson.object().put("item_id", id).put("output_index", index)
                         .put("content_index", 0).set("part", emptyPart));
                 for (String piece : ChatCompletions.pieces(text)) {
-                    ObjectNode d = Json.object().put("item_id", id).put("output_index", index).put("content_index", 0)
+                    ObjectNode d = ModelJson.object().put("item_id", id).put("output_index", index).put("content_index", 0)
                             .put("delta", piece);
                     d.putArray("logprobs");
                     seq.add("response.output_text.delta", d);
                 }
-                ObjectNode textDone = Json.object().put("item_id", id).put("output_index", index)
+                ObjectNode textDone = ModelJson.object().put("item_id", id).put("output_index", index)
                         .put("content_index", 0).put("text", text);
                 textDone.putArray("logprobs");
                 seq.add("response.output_text.done", textDone);
-                seq.add("response.content_part.done", Json.object().put("item_id", id).put("output_index", index)
+                seq.add("response.content_part.done", ModelJson.object().put("item_id", id).put("output_index", index)
                         .put("content_index", 0).set("part", item.at("/content/0")));
             }
             case "function_call" -> {
                 added.put("status", "in_progress").put("arguments", "");
-                seq.add("response.output_item.added", Json.object().put("output_index", index).set("item", added));
+                seq.add("response.output_item.added", ModelJson.object().put("output_index", index).set("item", added));
                 String args = item.get("arguments").asText();
                 for (String piece : ChatCompletions.fragments(args)) {
-                    seq.add("response.function_call_arguments.delta", Json.object().put("item_id", id)
+                    seq.add("response.function_call_arguments.delta", ModelJson.object().put("item_id", id)
                             .put("output_index", index).put("delta", piece));
                 }
-                seq.add("response.function_call_arguments.done", Json.object().put("item_id", id)
+                seq.add("response.function_call_arguments.done", ModelJson.object().put("item_id", id)
                         .put("output_index", index).put("arguments", args));
             }
-            default -> seq.add("response.output_item.added", Json.object().put("output_index", index).set("item", added));
+            default -> seq.add("response.output_item.added", ModelJson.object().put("output_index", index).set("item", added));
         }
-        seq.add("response.output_item.done", Json.object().put("output_index", index).set("item", item));
+        seq.add("response.output_item.done", ModelJson.object().put("output_index", index).set("item", item));
     }
 
     private static final class Sequence {
@@ -189,7 +189,7 @@ public final class Responses {
         int next;
 
         void add(String type, ObjectNode data) {
-            ObjectNode o = Json.object().put("type", type).put("sequence_number", next++);
+            ObjectNode o = ModelJson.object().put("type", type).put("sequence_number", next++);
             o.setAll(data);
             events.add(StreamWriter.event(type, o.toString()));
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.model.ToolCall;
 import dev.berth.model.fake.FakeReply;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,21 +44,21 @@ public final class ScriptCodec {
         Duration latency = r.has("latencyMs") ? Duration.ofMillis(r.get("latencyMs").asLong()) : null;
         FakeReply reply;
         if (r.has("text")) {
-            reply = new FakeReply.Text(r.get("text").asText(), Json.str(r, "finishReason"), null);
+            reply = new FakeReply.Text(r.get("text").asText(), ModelJson.str(r, "finishReason"), null);
         } else if (r.has("toolCalls")) {
             List<ToolCall> calls = new ArrayList<>();
             int i = 0;
             for (JsonNode c : r.get("toolCalls")) {
-                String id = Json.str(c, "id");
+                String id = ModelJson.str(c, "id");
                 JsonNode args = c.get("arguments");
                 String argText = args == null ? "{}" : args.isTextual() ? args.asText() : args.toString();
-                calls.add(new ToolCall(id == null ? "call_" + (++i) + "_" + System.nanoTime() : id, Json.str(c, "name"),
+                calls.add(new ToolCall(id == null ? "call_" + (++i) + "_" + System.nanoTime() : id, ModelJson.str(c, "name"),
                         argText));
             }
             reply = new FakeReply.ToolCalls(calls, null);
         } else if (r.has("error")) {
             JsonNode e = r.get("error");
-            reply = new FakeReply.Error(e.path("status").asInt(500), Json.str(e, "code"), Json.str(e, "message"),
+            reply = new FakeReply.Error(e.path("status").asInt(500), ModelJson.str(e, "code"), ModelJson.str(e, "message"),
                     headers(e.get("headers")), null);
         } else if (r.has("raw")) {
             JsonNode raw = r.get("raw");
@@ -90,7 +90,7 @@ public final class ScriptCodec {
 
     /** Encodes a recorded request for {@code GET /_fake/requests}. */
     public static ObjectNode recorded(dev.berth.model.fake.RecordedRequest r) {
-        ObjectNode o = Json.object().put("method", r.method()).put("path", r.path()).put("query", r.query());
+        ObjectNode o = ModelJson.object().put("method", r.method()).put("path", r.path()).put("query", r.query());
         ObjectNode h = o.putObject("headers");
         r.headers().forEach((k, v) -> h.put(k, isSecret(k) ? "***" : v));
         o.set("body", r.body());

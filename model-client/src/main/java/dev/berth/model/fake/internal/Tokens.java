@@ -1,6 +1,6 @@
 package dev.berth.model.fake.internal;
 
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URLDecoder;
@@ -33,14 +33,14 @@ final class Tokens {
                 : FakeAccess.matches(key, secret) || (FakeAccess.matches(key, assertion) && assertionType);
         if (!"client_credentials".equals(form.get("grant_type")) || form.get("client_id") == null || !credentialOk
                 || form.get("scope") == null) {
-            response.setStatusCode(401).end(Json.object().put("error", "invalid_client")
+            response.setStatusCode(401).end(ModelJson.object().put("error", "invalid_client")
                     .put("error_description", "AADSTS7000215: Invalid client secret provided.").toString());
             return;
         }
         String token = "fake-entra-token-" + ChatCompletions.newId("");
         state.issuedTokens.add(token);
         long expiresIn = state.options.tokenLifetime().toSeconds();
-        response.end(Json.object().put("token_type", "Bearer").put("expires_in", expiresIn)
+        response.end(ModelJson.object().put("token_type", "Bearer").put("expires_in", expiresIn)
                 .put("ext_expires_in", expiresIn).put("access_token", token).toString());
     }
 

@@ -1,7 +1,7 @@
 package dev.berth.model.fake.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 
 /**
  * Why a real endpoint would refuse a request: the body of its 400 {@code invalid_request_error}.
@@ -14,7 +14,7 @@ public record Violation(String message, String param, String code) {
 
     /** The OpenAI error body, which Azure OpenAI sends unchanged for these validation errors. */
     public ObjectNode body() {
-        ObjectNode e = Json.object();
+        ObjectNode e = ModelJson.object();
         ObjectNode err = e.putObject("error").put("message", message).put("type", "invalid_request_error");
         if (param == null) {
             err.putNull("param");

@@ -1,7 +1,7 @@
 package dev.berth.model.internal.auth;
 
 import dev.berth.model.ModelException;
-import dev.berth.model.internal.Json;
+import dev.berth.model.internal.ModelJson;
 import dev.berth.model.internal.resilience.Ticker;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.MultiMap;
@@ -96,8 +96,8 @@ public final class EntraTokenProvider implements CredentialProvider {
                         throw new ModelException.Authentication("Entra ID refused the token request for "
                                 + description + " (HTTP " + resp.statusCode() + ")", resp.statusCode());
                     }
-                    var body = Json.parse(resp.bodyAsString());
-                    String token = Json.str(body, "access_token");
+                    var body = ModelJson.parse(resp.bodyAsString());
+                    String token = ModelJson.str(body, "access_token");
                     long expiresIn = body.path("expires_in").asLong(3600);
                     if (token == null) {
                         throw new ModelException.Authentication("Entra ID answered without a token for " + description, 200);

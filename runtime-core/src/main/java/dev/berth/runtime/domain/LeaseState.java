@@ -1,7 +1,0 @@
-package dev.berth.runtime.domain;
-
-import java.util.UUID;
-
-/** A lease as renewed by a heartbeat, with whether cancellation was requested meanwhile. */
-public record LeaseState(UUID runId, long epoch, boolean cancelRequested) {
-}

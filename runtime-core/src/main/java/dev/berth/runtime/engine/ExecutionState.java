@@ -1,0 +1,96 @@
+package dev.berth.runtime.engine;
+
+import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.StepCommit;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What one execution of a claimed run knows and changes as it goes: the agent, the pending tool
+ * calls, the session's state, the model calls made, the status last committed, the kept context.
+ * The parts of a {@link RunExecution} ({@link ModelStep}, {@link ToolStep}, {@link Settlement})
+ * share it; every step commit goes through {@link #commit}, which keeps it in line with what
+ * the store holds.
+ *
+ * <p>Threading: steps run one after the other, so one step at a time reads and writes it; only
+ * {@link #cancelRequested} and {@link #outcome} are read from other threads.
+ */
+final class ExecutionState {
+    final EngineParts parts;
+    final ClaimedRun claimed;
+    /** The run's context window as this execution read and extended it. */
+    final KeptContext context;
+    /** Counted from the start, or from the resumption after a pause: waiting for a human is not running. */
+    final Instant deadline;
+    /** The run's agent; a handoff replaces it. */
+    AgentDefinition agent;
+    /** Tool calls of the last model answer still without a result, with how often each was started. */
+    Map<String, Integer> pending;
+    /** The session's state; while this run holds the lease only its own commits change it. */
+    Map<String, Object> state;
+    int modelCalls;
+    /** Set when the model said the context was too long and a compaction was made for it: one retry only. */
+    boolean overflowCompacted;
+    /** Tool calls whose start this execution committed with the model's answer; the tool step runs them next. */
+    Set<String> startedWithAnswer = Set.of();
+    volatile boolean cancelRequested;
+    /** The status this execution last committed; RUNNING until it settles or pauses the run. */
+    volatile RunStatus outcome = RunStatus.RUNNING;
+
+    ExecutionState(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
+        this.parts = parts;
+        this.claimed = claimed;
+        this.agent = agent;
+        this.pending = new LinkedHashMap<>(claimed.pendingTools());
+        this.modelCalls = claimed.run().modelCalls();
+        this.state = claimed.sessionState();
+        this.cancelRequested = claimed.cancelRequested();
+        Instant started = claimed.activeSince() == null ? parts.clock().instant() : claimed.activeSince();
+        this.deadline = started.plus(agent.spec().limits().runTimeout());
+        this.context = new KeptContext(parts, claimed.run(), claimed.actorId(), agent);
+    }
+
+    UUID runId() {
+        return claimed.run().id();
+    }
+
+    /**
+     * Commits one step, fenced by the lease, and takes its effects into this execution's view;
+     * its state patch is applied here, to the state this run holds ({@code StatePatch}).
+     */
+    Uni<Void> commit(StepCommit step) {
+        StepCommit commit = step.onState(state);
+        return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
+                .invoke(lastSeq -> {
+                    context.committed(commit.events(), lastSeq);
+                    if (commit.sessionState() != null) {
+                        state = commit.sessionState();
+                    }
+                    outcome = commit.status();
+                })
+                .replaceWithVoid();
+    }
+
+    /** Time left before the wall-clock limit; at least a millisecond, as timers need a positive delay. */
+    Duration remaining() {
+        Duration left = Duration.between(parts.clock().instant(), deadline);
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
+    }
+
+    boolean pastDeadline() {
+        return !parts.clock().instant().isBefore(deadline);
+    }
+
+    RunError timedOut() {
+        return new RunError("run_timeout", "the run exceeded its time limit of "
+                + agent.spec().limits().runTimeout().toSeconds() + " s");
+    }
+}

@@ -1,0 +1,25 @@
+package dev.berth.runtime.run;
+
+import dev.berth.model.ModelException;
+import java.util.Objects;
+
+/** Why a run failed: a stable code and a message for humans. */
+public record RunError(String code, String message) {
+    public RunError {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+    }
+
+    /** A model error that ends a run, with a code per kind of failure. */
+    public static RunError of(ModelException e) {
+        String code = switch (e) {
+            case ModelException.ContentFiltered ignored -> "content_filtered";
+            case ModelException.ContextLengthExceeded ignored -> "context_length_exceeded";
+            case ModelException.Throttled ignored -> "model_throttled";
+            case ModelException.Unavailable ignored -> "model_unavailable";
+            case ModelException.BadRequest ignored -> "model_bad_request";
+            case ModelException.Authentication ignored -> "model_authentication";
+        };
+        return new RunError(code, e.getMessage() == null ? code : e.getMessage());
+    }
+}

@@ -1,0 +1,51 @@
+-- A submission: the input event and its queued run, under the session's input policy, in one
+-- statement (ADR 0010). Supersedes the body V7 created.
+--
+-- Error codes (class BR, Berth's own), mapped by the session-store:
+--   BR002 the session's input policy is 'reject' and a run of it is live
+--   BR003 the session has expired
+--   BR004 there is no such session for the tenant
+create or replace function berth_submit(p_session uuid, p_tenant uuid, p_run uuid, p_type text, p_payload text)
+returns setof runs
+language plpgsql as $$
+declare
+    v_session sessions%rowtype;
+    v_seq bigint;
+    v_id uuid;
+begin
+    -- Locks the session row first: serialises appends per session (ADR 0003).
+    select * into v_session from sessions
+     where id = p_session and tenant_id = p_tenant and status = 'active'
+       and (expires_at is null or expires_at > now())
+       for update;
+    if not found then
+        if exists (select 1 from sessions where id = p_session and tenant_id = p_tenant
+                      and (status = 'expired' or (status = 'active' and expires_at <= now()))) then
+            raise exception 'session % has expired', p_session using errcode = 'BR003';
+        end if;
+        raise exception 'no session %', p_session using errcode = 'BR004';
+    end if;
+    if v_session.input_policy = 'reject'
+       and exists (select 1 from runs where session_id = p_session and berth_is_live(status)) then
+        raise exception 'session % is busy', p_session using errcode = 'BR002';
+    elsif v_session.input_policy = 'interrupt' then
+        -- Every live run of the session and under it: parked ones end at once, with a result for
+        -- each open call written before the new input, so the log stays a valid conversation; the
+        -- running one is asked to stop at its next step boundary. This session's row is held, so
+        -- the rows of a child that is committing are skipped, not waited for (see berth_cancel_tree).
+        for v_id in select id from runs where session_id = p_session and berth_is_live(status) order by input_seq loop
+            perform berth_cancel_tree(v_id, true, true);
+        end loop;
+    end if;
+    update sessions set last_seq = last_seq + 1, updated_at = now() where id = p_session
+    returning last_seq into v_seq;
+    insert into events (tenant_id, session_id, seq, run_id, type, payload)
+    values (p_tenant, p_session, v_seq, p_run, p_type, p_payload::jsonb);
+    perform pg_notify('berth_work', '');
+    perform pg_notify('berth_events', p_session::text || ':' || v_seq::text);
+    return query
+        insert into runs (id, tenant_id, session_id, input_seq, status, agent_name, agent_version)
+        values (p_run, p_tenant, p_session, v_seq, 'queued', v_session.agent_name, v_session.agent_version)
+        returning *;
+end
+$$;

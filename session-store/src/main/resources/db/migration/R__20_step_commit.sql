@@ -1,0 +1,90 @@
+-- A step commit in one statement (ADR 0010, 0011), fenced by the lease: the step's events with
+-- their sequence numbers, the session's state, the run's update, the starts of the tool calls
+-- the engine runs next, and for a run that ends the hand-over to its parent. Supersedes the
+-- functions V7 and V8 created (20 and 23 positional parameters), which only processes of the
+-- previous release still call.
+--
+-- One argument, a JSON object with named fields (session-store's StepCommitCall writes it):
+--   run, epoch, owner, tenant, session   the lease and where the run lives
+--   status                               the run's status after the step
+--   pending {callId: attempts}           the calls left unanswered after the step
+--   usage {input, output, cached, reasoning}, modelCalls   added to the run's totals
+--   output, error                        the final answer, or why the run failed (null: unchanged)
+--   leaseSeconds                         the lease's new length while the run goes on
+--   state                                the session's whole state after the step (null: unchanged)
+--   events [{type, payload}]             appended in order
+--   started [{callId, attempt, key}]     tool starts recorded with the step
+-- A run that is no longer live is over (terminal); one that is not running gives its lease up.
+--
+-- Error code BR001: the run's lease is no longer this writer's (or its session is gone); the
+-- statement as a whole then changes nothing.
+-- The positional versions stay for one release: processes of the previous release call the
+-- 23-parameter one (V8) until a rolling update has replaced them (docs/operations.md, "Upgrade
+-- with migrations"). The next release drops them here, with "drop function if exists".
+
+create or replace function berth_commit_step(p_step jsonb) returns bigint
+language plpgsql as $$
+declare
+    v_run uuid := (p_step ->> 'run')::uuid;
+    v_epoch bigint := (p_step ->> 'epoch')::bigint;
+    v_owner text := p_step ->> 'owner';
+    v_tenant uuid := (p_step ->> 'tenant')::uuid;
+    v_session uuid := (p_step ->> 'session')::uuid;
+    v_status text := p_step ->> 'status';
+    v_terminal boolean := not berth_is_live(p_step ->> 'status');
+    v_settled boolean := (p_step ->> 'status') <> 'running';
+    v_events jsonb := coalesce(p_step -> 'events', '[]'::jsonb);
+    v_count integer := jsonb_array_length(coalesce(p_step -> 'events', '[]'::jsonb));
+    v_error jsonb := nullif(p_step -> 'error', 'null'::jsonb);
+    v_state jsonb := nullif(p_step -> 'state', 'null'::jsonb);
+    v_last bigint;
+begin
+    -- The session row first (ADR 0003): the sequence numbers of the new events, and its state.
+    update sessions set last_seq = last_seq + v_count, updated_at = now(), state = coalesce(v_state, state)
+     where id = v_session and tenant_id = v_tenant
+    returning last_seq into v_last;
+    if not found then
+        raise exception 'run % is fenced out: its session is gone', v_run using errcode = 'BR001';
+    end if;
+    -- The fence: only while the lease epoch and owner are still this writer's.
+    update runs set step = step + 1, status = v_status, pending_tools = coalesce(p_step -> 'pending', '{}'::jsonb),
+           input_tokens = input_tokens + coalesce((p_step #>> '{usage,input}')::bigint, 0),
+           output_tokens = output_tokens + coalesce((p_step #>> '{usage,output}')::bigint, 0),
+           cached_tokens = cached_tokens + coalesce((p_step #>> '{usage,cached}')::bigint, 0),
+           reasoning_tokens = reasoning_tokens + coalesce((p_step #>> '{usage,reasoning}')::bigint, 0),
+           model_calls = model_calls + coalesce((p_step ->> 'modelCalls')::integer, 0),
+           output = coalesce(p_step ->> 'output', output),
+           error = coalesce(v_error, error),
+           finished_at = case when v_terminal then now() else finished_at end,
+           lease_owner = case when v_settled then null else lease_owner end,
+           lease_expires_at = case when v_settled then null
+                                   else now() + make_interval(secs => (p_step ->> 'leaseSeconds')::double precision) end,
+           updated_at = now()
+     where id = v_run and lease_epoch = v_epoch and lease_owner = v_owner and status = 'running';
+    if not found then
+        raise exception 'run % is fenced out at epoch %', v_run, v_epoch using errcode = 'BR001';
+    end if;
+    insert into events (tenant_id, session_id, seq, run_id, type, payload)
+    select v_tenant, v_session, v_last - v_count + x.ord, v_run, x.event ->> 'type', x.event -> 'payload'
+      from jsonb_array_elements(v_events) with ordinality as x(event, ord);
+    perform pg_notify('berth_events', v_session::text || ':' || v_last::text);
+    if jsonb_array_length(coalesce(p_step -> 'started', '[]'::jsonb)) > 0 then
+        insert into tool_calls (run_id, call_id, attempt, tenant_id, session_id, idempotency_key, lease_owner, lease_epoch)
+        select v_run, x.start ->> 'callId', (x.start ->> 'attempt')::integer, v_tenant, v_session, x.start ->> 'key',
+               v_owner, v_epoch
+          from jsonb_array_elements(p_step -> 'started') as x(start)
+        on conflict do nothing;
+    end if;
+    if v_terminal then
+        perform berth_hand_over(v_run, v_status, p_step ->> 'output', v_error::text);
+    end if;
+    if v_settled then
+        perform pg_notify('berth_runs', v_run::text);
+        -- Only when input waits behind this run: otherwise no process has anything new to claim.
+        if exists (select 1 from runs where session_id = v_session and status = 'queued') then
+            perform pg_notify('berth_work', '');
+        end if;
+    end if;
+    return v_last;
+end
+$$;
