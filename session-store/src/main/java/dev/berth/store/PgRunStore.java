@@ -88,7 +88,8 @@ public class PgRunStore implements RunStore {
                         claimed.add(new ClaimedRun(run, lease, Rows.attempts(row.getString("pending")),
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
                                 Rows.instant(row, "active_since"), row.getString("actor_id"),
-                                DocumentJson.readMap(row.getString("session_state")), row.getString("traceparent")));
+                                DocumentJson.readMap(row.getString("session_state")), row.getString("traceparent"),
+                                row.getInteger("failed_attempts")));
                     }
                     return claimed;
                 })
@@ -195,6 +196,20 @@ public class PgRunStore implements RunStore {
     }
 
     /** One statement: the run and the live runs under it (R__40_run_cancel_and_expiry.sql). */
+    @Override
+    public Uni<Void> releaseFailed(Lease lease) {
+        return pool.preparedQuery(RunSql.RELEASE_FAILED).execute(Tuple.of(lease.runId(), lease.epoch()))
+                .replaceWithVoid()
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<Void> resetAttempts(Lease lease) {
+        return pool.preparedQuery(RunSql.RESET_ATTEMPTS).execute(Tuple.of(lease.runId(), lease.epoch()))
+                .replaceWithVoid()
+                .onFailure().transform(DbErrors::translate);
+    }
+
     @Override
     public Uni<Optional<Run>> requestCancel(TenantId tenant, UUID runId) {
         return pool.preparedQuery(RunSql.CANCEL).execute(Tuple.of(runId, tenant.value()))

@@ -30,7 +30,9 @@ final class RunSql {
      * running with an expired lease (a takeover). The tool calls a previous owner started are
      * already counted in pending_tools (see START_TOOLS). The trace context the client sent with
      * the input is read from the input event (one primary-key lookup), so the run's trace
-     * continues the client's whichever process executes it.
+     * continues the client's whichever process executes it. A takeover of a run whose lease
+     * expired under an owner (its process died or lost touch; a release clears the owner) counts
+     * as a failed attempt (ADR 0021); SET reads the row's old values.
      */
     static final String CLAIM = """
             with candidate as (
@@ -44,10 +46,13 @@ final class RunSql {
                  for update of r skip locked)
             update runs r set status = 'running', lease_owner = $1, lease_epoch = r.lease_epoch + 1,
                    lease_expires_at = now() + make_interval(secs => $2),
-                   started_at = coalesce(r.started_at, now()), updated_at = now()
+                   started_at = coalesce(r.started_at, now()), updated_at = now(),
+                   failed_attempts = r.failed_attempts
+                       + case when r.status = 'running' and r.lease_owner is not null then 1 else 0 end
               from candidate c, sessions s
              where r.id = c.id and s.id = r.session_id
             returning %s, r.lease_epoch, r.pending_tools::text as pending, r.cancel_requested, c.previous,
+                      r.failed_attempts,
                       coalesce(r.resumed_at, r.started_at) as active_since, s.actor_id, s.state::text as session_state,
                       (select e.payload ->> 'traceparent' from events e
                         where e.session_id = r.session_id and e.seq = r.input_seq) as traceparent"""
@@ -104,6 +109,22 @@ final class RunSql {
                 update runs set lease_owner = null, lease_expires_at = now() - interval '1 millisecond'
                  where id = $1 and lease_epoch = $2 and status = 'running' returning id)
             select pg_notify('berth_work', '') from released""";
+
+    /**
+     * Gives a run up after its steps kept failing: as RELEASE, and the failed attempt is counted
+     * in the same statement (ADR 0021).
+     */
+    static final String RELEASE_FAILED = """
+            with released as (
+                update runs set lease_owner = null, lease_expires_at = now() - interval '1 millisecond',
+                       failed_attempts = failed_attempts + 1
+                 where id = $1 and lease_epoch = $2 and status = 'running' returning id)
+            select pg_notify('berth_work', '') from released""";
+
+    /** A committed step sets the failed attempts back to 0; fenced, and only written when there were any. */
+    static final String RESET_ATTEMPTS = """
+            update runs set failed_attempts = 0
+             where id = $1 and lease_epoch = $2 and status = 'running' and failed_attempts > 0""";
 
     /**
      * Cancels a run and every live run under it, the deepest first: parked ones at once (with a

@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A PostgreSQL database of a test's own: a fresh database on the local server when one
  * listens on 127.0.0.1:5432 (dropped on close), otherwise an embedded PostgreSQL started for
- * the test. {@link #embedded(Path)} always starts one, so that a test may restart it.
+ * the test. {@link #embedded(Path)} always starts one, so that a test may restart or crash it.
  */
 public final class PostgresDatabase implements AutoCloseable {
     private static final String LOCAL_HOST = "127.0.0.1";
@@ -79,6 +81,70 @@ public final class PostgresDatabase implements AutoCloseable {
         embedded = startEmbedded(dataDir, port);
     }
 
+    /**
+     * Crashes the embedded server and starts it again on the same port and data: SIGQUIT to the
+     * postmaster, which is what {@code pg_ctl stop -m immediate} sends. Every server process
+     * quits at once, without a checkpoint or a clean shutdown, so the next start runs crash
+     * recovery from the WAL, as after a power cut or an OOM kill.
+     */
+    public void crashAndRestart() {
+        if (embedded == null) {
+            throw new IllegalStateException("only a running embedded database can be crashed");
+        }
+        long postmaster = postmasterPid();
+        try {
+            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -QUIT " + postmaster + " failed");
+            }
+            awaitExit(postmaster, Duration.ofSeconds(60));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        // Its pg_ctl stop finds no server (logged, not thrown); this releases the data directory's lock.
+        stopEmbedded();
+        embedded = startEmbedded(dataDir, port);
+    }
+
+    /**
+     * Polls until the postmaster is gone: it removes {@code postmaster.pid} as it exits (what
+     * {@code pg_ctl stop} waits for), or its process has ended, or only its zombie is left (it
+     * is not this JVM's child, and whoever inherits it may not reap it at once).
+     */
+    private void awaitExit(long postmaster, Duration atMost) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        Path stat = Path.of("/proc", Long.toString(postmaster), "stat");
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (Files.exists(pidFile) && Files.exists(stat) && !zombie(stat)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("PostgreSQL (pid " + postmaster + ") did not exit within " + atMost
+                        + " of SIGQUIT");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    private static boolean zombie(Path stat) {
+        try {
+            String line = Files.readString(stat);
+            return line.substring(line.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The postmaster's process id: the first line of {@code postmaster.pid} in the data directory. */
+    private long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Stops the embedded server (clients see it down) until {@link #start()}. */
     public void stopServer() {
         stopEmbedded();
@@ -115,7 +181,11 @@ public final class PostgresDatabase implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setServerConfig("max_connections", "300");
+                    .setServerConfig("max_connections", "300")
+                    // The library's default is off, under which a crash loses commits already
+                    // acknowledged: a crash test would then find events lost that production
+                    // PostgreSQL (on by default) keeps.
+                    .setServerConfig("synchronous_commit", "on");
             if (port > 0) {
                 builder.setPort(port);
             }

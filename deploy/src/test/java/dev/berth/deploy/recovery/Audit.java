@@ -18,6 +18,11 @@ import java.util.UUID;
  * Reads what the recovery suite left in PostgreSQL and checks it the way a client would judge
  * it: every acknowledged input has one completed run; every session's log is gapless and
  * ordered; every run's steps are there exactly once; each tool call kept its idempotency key.
+ *
+ * <p>Lost and duplicated steps are judged against evidence Berth does not write: the
+ * requests the fake model received ({@link ModelRequests}) and the shape of the workload's
+ * agent (one answer asking for the tool, one final answer, per input), never against a
+ * counter kept by the statement that commits the events.
  */
 final class Audit {
     /** One committed event, as stored. */
@@ -31,6 +36,7 @@ final class Audit {
     int duplicates;
     int toolCalls;
     int reExecutedToolCalls;
+    int repeatedModelCalls;
     int sessionsChecked;
     final List<StoredEvent> events = new ArrayList<>();
     private final Map<UUID, List<StoredEvent>> byRun = new HashMap<>();
@@ -51,13 +57,11 @@ final class Audit {
     }
 
     /** Every acknowledged input has exactly one run, completed, with every step exactly once. */
-    void checkRuns(Connection sql, Set<String> acknowledged) throws SQLException {
+    void checkRuns(Connection sql, Set<String> acknowledged, ModelRequests model) throws SQLException {
         Map<UUID, String> status = new HashMap<>();
-        Map<UUID, Integer> modelCalls = new HashMap<>();
-        try (ResultSet rows = sql.createStatement().executeQuery("select id, status, model_calls from runs")) {
+        try (ResultSet rows = sql.createStatement().executeQuery("select id, status from runs")) {
             while (rows.next()) {
                 status.put(rows.getObject(1, UUID.class), rows.getString(2));
-                modelCalls.put(rows.getObject(1, UUID.class), rows.getInt(3));
             }
         }
         for (String id : acknowledged) {
@@ -70,7 +74,7 @@ final class Audit {
         for (Map.Entry<UUID, String> run : status.entrySet()) {
             if ("completed".equals(run.getValue())) {
                 runsCompleted++;
-                checkSteps(run.getKey(), modelCalls.get(run.getKey()), byRun.getOrDefault(run.getKey(), List.of()));
+                checkSteps(run.getKey(), model, byRun.getOrDefault(run.getKey(), List.of()));
             } else if (!acknowledged.contains(run.getKey().toString())) {
                 problems.add("unacknowledged run " + run.getKey() + " is " + run.getValue());
             }
@@ -78,20 +82,31 @@ final class Audit {
     }
 
     /**
-     * A completed run has its input first, one answer per committed model call (the last one
-     * final), and exactly one result for each tool call its answers asked for.
+     * A completed run has its input first, then exactly one answer asking for the tool and one
+     * final answer (the workload's agent answers every input so), each produced by a model
+     * request the fake received for that input at that point of the turn, and exactly one
+     * result for each tool call its answers asked for. Model requests beyond the committed
+     * answers are calls made again after a fault cut a step short; they are counted, not errors.
      */
-    private void checkSteps(UUID run, int modelCalls, List<StoredEvent> steps) {
+    private void checkSteps(UUID run, ModelRequests model, List<StoredEvent> steps) {
         List<String> types = steps.stream().map(StoredEvent::type).toList();
         int inputs = (int) types.stream().filter("user.message"::equals).count();
         List<StoredEvent> answers = steps.stream().filter(e -> "assistant.message".equals(e.type())).toList();
+        String input = steps.isEmpty() ? "" : steps.getFirst().data().path("text").asText();
+        long asking = answers.stream().filter(a -> !a.data().path("toolCalls").isEmpty()).count();
+        long finals = answers.size() - asking;
+        int askedOfModel = model.beforeTools(input);
+        int finalsAskedOfModel = model.afterTools(input);
         Map<String, Integer> results = new HashMap<>();
         steps.stream().filter(e -> "tool.result".equals(e.type()))
                 .forEach(e -> results.merge(e.data().path("callId").asText(), 1, Integer::sum));
         Set<String> asked = new HashSet<>();
         answers.forEach(a -> a.data().path("toolCalls").forEach(call -> asked.add(call.path("id").asText())));
-        int lost = Math.max(0, 1 - inputs) + Math.max(0, modelCalls - answers.size());
-        int extra = Math.max(0, inputs - 1) + Math.max(0, answers.size() - modelCalls);
+        int lost = Math.max(0, 1 - inputs) + (asking < 1 ? 1 : 0) + (finals < 1 ? 1 : 0);
+        // An answer beyond one of its kind, or without a model request to have produced it, is a duplicate.
+        int extra = Math.max(0, inputs - 1) + (int) Math.max(0, asking - Math.min(1, askedOfModel))
+                + (int) Math.max(0, finals - Math.min(1, finalsAskedOfModel));
+        repeatedModelCalls += Math.max(0, askedOfModel - 1) + Math.max(0, finalsAskedOfModel - 1);
         for (String call : asked) {
             int count = results.getOrDefault(call, 0);
             lost += count == 0 ? 1 : 0;
@@ -103,8 +118,39 @@ final class Audit {
         if (lost > 0 || extra > 0 || !ordered) {
             eventsLost += lost;
             duplicates += extra;
-            problems.add("run " + run + " (" + modelCalls + " model calls) has events " + types);
+            problems.add("run " + run + " (model asked " + askedOfModel + " + " + finalsAskedOfModel
+                    + " times for its input '" + input + "') has events " + types);
         }
+    }
+
+    /**
+     * Per session, each input text once (a client that resends marks the text "(again)", so
+     * equal texts are one input stored twice), and two answers per input.
+     */
+    void checkSessionDuplicates() {
+        Map<UUID, Map<String, Integer>> inputs = new HashMap<>();
+        Map<UUID, int[]> answers = new HashMap<>();
+        for (StoredEvent event : events) {
+            if ("user.message".equals(event.type())) {
+                inputs.computeIfAbsent(event.session(), k -> new HashMap<>())
+                        .merge(event.data().path("text").asText(), 1, Integer::sum);
+            } else if ("assistant.message".equals(event.type())) {
+                answers.computeIfAbsent(event.session(), k -> new int[1])[0]++;
+            }
+        }
+        inputs.forEach((session, texts) -> {
+            texts.forEach((text, count) -> {
+                if (count > 1) {
+                    duplicates += count - 1;
+                    problems.add("session " + session + " holds input '" + text + "' " + count + " times");
+                }
+            });
+            int stored = texts.values().stream().mapToInt(Integer::intValue).sum();
+            int answered = answers.getOrDefault(session, new int[1])[0];
+            if (answered != 2 * stored) {
+                problems.add("session " + session + " has " + answered + " answers to " + stored + " inputs");
+            }
+        });
     }
 
     /** Each session's sequence is 1..n without gaps, and agrees with the session's last_seq. */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Drives one Berth process's HTTP API as a client would, with the admin key. No retries: the
+ * Drives one Berth process's HTTP API as a client would, with the admin key (or another). No retries: the
  * caller decides what a failed request means (the recovery driver retries on another process).
  */
 final class BerthClient {
@@ -23,10 +23,21 @@ final class BerthClient {
 
     private final String base;
     private final String management;
+    private final String key;
 
     BerthClient(String base, String management) {
+        this(base, management, BerthProcess.ADMIN_KEY);
+    }
+
+    private BerthClient(String base, String management, String key) {
         this.base = base;
         this.management = management;
+        this.key = key;
+    }
+
+    /** The same process, asked with another API key. */
+    BerthClient withKey(String apiKey) {
+        return new BerthClient(base, management, apiKey);
     }
 
     /** A client of {@code process}'s API, and of its management port for readiness. */
@@ -111,7 +122,7 @@ final class BerthClient {
 
     private Reply send(String origin, String method, String path, Object body, Duration timeout) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path)).timeout(timeout)
-                .header("Authorization", "Bearer " + BerthProcess.ADMIN_KEY);
+                .header("Authorization", "Bearer " + key);
         if (body != null) {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

@@ -37,15 +37,18 @@ final class Cluster implements AutoCloseable {
     private final Duration leaseTtl;
     private final Duration heartbeat;
     private final Duration poll;
+    /** Further environment of every process (configuration a test needs). */
+    private final Map<String, String> env;
 
     private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
-            Duration heartbeat, Duration poll) {
+            Duration heartbeat, Duration poll, Map<String, String> env) {
         this.database = database;
         this.vertx = vertx;
         this.fake = fake;
         this.leaseTtl = leaseTtl;
         this.heartbeat = heartbeat;
         this.poll = poll;
+        this.env = Map.copyOf(env);
     }
 
     /** Starts the database, the fake model with {@code modelLatency}, and {@code size} processes in parallel. */
@@ -68,6 +71,17 @@ final class Cluster implements AutoCloseable {
      * process looks for claimable runs when no notification came ({@code berth.engine.poll-interval}).
      */
     static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll) {
+        return start(size, model, leaseTtl, heartbeat, poll, Map.of());
+    }
+
+    /** As {@link #start(int, FakeOptions, Duration, Duration)}, with further environment for every process. */
+    static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Map<String, String> env) {
+        return start(size, model, leaseTtl, heartbeat, Duration.ofMillis(250), env);
+    }
+
+    /** As {@link #start(int, FakeOptions, Duration, Duration, Duration)}, with further environment for every process. */
+    static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env) {
         PostgresDatabase database;
         try {
             database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
@@ -76,7 +90,7 @@ final class Cluster implements AutoCloseable {
         }
         Vertx vertx = Vertx.vertx();
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
-        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, env);
         for (int i = 0; i < size; i++) {
             cluster.processes.add(cluster.create("p" + i));
         }
@@ -88,7 +102,8 @@ final class Cluster implements AutoCloseable {
     }
 
     private BerthProcess create(String name) {
-        return BerthProcess.create(name, database.url(), fake.openAiBaseUrl(), Map.of(
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(Map.of(
                 "BERTH_ENGINE_LEASE_TTL", leaseTtl.toMillis() + "ms",
                 "BERTH_ENGINE_HEARTBEAT_INTERVAL", heartbeat.toMillis() + "ms",
                 "BERTH_ENGINE_POLL_INTERVAL", poll.toMillis() + "ms",
@@ -96,6 +111,7 @@ final class Cluster implements AutoCloseable {
                 "BERTH_ENGINE_DRAIN_GRACE", "10s",
                 // Quicker JVM starts on a small, shared CI machine (restarts happen while others work).
                 "JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
+        return BerthProcess.create(name, database.url(), fake.openAiBaseUrl(), all);
     }
 
     int size() {

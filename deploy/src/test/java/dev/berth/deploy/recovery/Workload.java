@@ -31,7 +31,6 @@ final class Workload {
     private final Duration thinkTime;
     final Map<String, String> acknowledged = new ConcurrentHashMap<>();
     final Map<String, String> finalStatus = new ConcurrentHashMap<>();
-    final AtomicInteger settled = new AtomicInteger();
     final AtomicInteger unavailable = new AtomicInteger();
     final AtomicInteger otherFailures = new AtomicInteger();
     final AtomicInteger connectionFailures = new AtomicInteger();
@@ -84,7 +83,6 @@ final class Workload {
             }
             String status = awaitSettled(runId, end);
             finalStatus.put(runId, status);
-            settled.incrementAndGet();
             // Think time: a client pauses between messages; this paces the load, it synchronises nothing.
             LockSupport.parkNanos(thinkTime.toNanos() + ThreadLocalRandom.current().nextLong(thinkTime.toNanos() / 2));
         }

@@ -47,6 +47,15 @@ public interface EngineConfig {
     @WithDefault("200")
     int contextMaxEvents();
 
+    /**
+     * The most failed attempts of a run, across claims and processes, before it fails with
+     * {@code attempts_exhausted} instead of being claimed again. An attempt fails when its claim
+     * gives the run back after its steps kept failing, or when its lease expires (the process
+     * died); a committed step sets the count back to 0 (ADR 0021).
+     */
+    @WithDefault("5")
+    int maxAttempts();
+
     /** The default timeout of one tool call. */
     @WithDefault("60s")
     Duration toolTimeout();

@@ -101,6 +101,7 @@ public class RunEngine {
         this.config = parts.config();
         this.observer = parts.observer();
         this.parts = parts;
+        new AttemptCap(config.maxAttempts()); // a cap below 1 stops the start, not the first failing run
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
     }

@@ -37,12 +37,17 @@ final class RunExecution {
     private volatile boolean lost;
     private volatile boolean draining;
     private int consecutiveFailures;
+    private final AttemptCap attempts;
+    /** Whether the run's failed attempts are still to be set back to 0 after this claim's first committed step. */
+    private boolean attemptsToReset;
 
     RunExecution(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.run = new ExecutionState(parts, claimed, agent);
         this.settlement = new Settlement(run);
         this.modelStep = new ModelStep(run, stopSignal, settlement);
         this.toolStep = new ToolStep(run, settlement);
+        this.attempts = new AttemptCap(parts.config().maxAttempts());
+        this.attemptsToReset = claimed.failedAttempts() > 0;
     }
 
     Run run() {
@@ -93,6 +98,9 @@ final class RunExecution {
         if (run.cancelRequested) {
             return settlement.stopCancelled();
         }
+        if (attempts.usedUp(run.claimed)) {
+            return settlement.fail(attempts.usedUpError());
+        }
         if (run.pastDeadline()) {
             return settlement.fail(run.timedOut());
         }
@@ -102,7 +110,24 @@ final class RunExecution {
                 .chain(context -> run.pending.isEmpty() ? modelStep.run(context) : toolStep.run(context.window()))
                 .onItemOrFailure().invoke((done, failure) -> observation.ended(failure))
                 .invoke(done -> consecutiveFailures = 0)
+                .call(done -> done ? Uni.createFrom().voidItem() : resetAttempts())
                 .onFailure().recoverWithUni(this::onStepFailure);
+    }
+
+    /**
+     * After this claim's first committed step, the run's earlier failed attempts no longer count
+     * (ADR 0021). One statement, only for a run that had failed attempts; if it fails, the count
+     * stays too high, never too low, and the next committed step tries again.
+     */
+    private Uni<Void> resetAttempts() {
+        if (!attemptsToReset) {
+            return Uni.createFrom().voidItem();
+        }
+        return run.parts.runs().resetAttempts(run.claimed.lease())
+                .invoke(() -> attemptsToReset = false)
+                .onFailure().invoke(e -> LOG.warnf("Could not reset the failed attempts of run %s: %s",
+                        run.runId(), e.toString()))
+                .onFailure().recoverWithNull();
     }
 
     /**
@@ -131,14 +156,32 @@ final class RunExecution {
         consecutiveFailures++;
         run.context.forget();
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-            int failures = consecutiveFailures;
-            LogContext.of(run.claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; giving the run up",
-                    run.runId(), failures));
-            return run.parts.runs().release(run.claimed.lease()).replaceWith(true).onFailure().recoverWithItem(true);
+            return giveUp(failure);
         }
         LogContext.of(run.claimed.run(),
                 () -> LOG.warnf("Step of run %s failed (%s); trying again", run.runId(), failure.toString()));
         // The uncommitted step is simply made again after a pause; nothing of it was written.
         return Uni.createFrom().item(false).onItem().delayIt().by(Duration.ofMillis(500L * consecutiveFailures));
+    }
+
+    /**
+     * This claim's steps kept failing: a failed attempt. The last allowed one fails the run with
+     * its error; an earlier one gives the run back for any process to claim, counting the
+     * attempt in the same statement (ADR 0021). If even the failure cannot be committed, the
+     * run is given back all the same, counted, and the next claim fails it.
+     */
+    private Uni<Boolean> giveUp(Throwable failure) {
+        int failures = consecutiveFailures;
+        boolean last = attempts.lastAttempt(run.claimed);
+        LogContext.of(run.claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; %s",
+                run.runId(), failures, last ? "failing it, its attempts are used up" : "giving the run up"));
+        Uni<Boolean> releaseFailed = run.parts.runs().releaseFailed(run.claimed.lease()).replaceWith(true)
+                .onFailure().recoverWithItem(true);
+        if (!last) {
+            return releaseFailed;
+        }
+        return settlement.fail(attempts.exhaustedBy(run.claimed, failure))
+                .onFailure(FencedOutException.class).recoverWithItem(true)
+                .onFailure().recoverWithUni(e -> releaseFailed);
     }
 }

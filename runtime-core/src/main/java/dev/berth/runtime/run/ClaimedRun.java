@@ -17,13 +17,26 @@ import java.util.Map;
  *                     the lease, only this run changes it
  * @param traceparent  the W3C trace context stored with the run's input, or null: the run's
  *                     trace continues it
+ * @param failedAttempts how many claims of the run ended without a committed step since its last
+ *                     one, counting this claim when it took over an expired lease (ADR 0021)
  */
 public record ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools, boolean cancelRequested,
         boolean takeover, Instant activeSince, String actorId, Map<String, Object> sessionState,
-        String traceparent) {
+        String traceparent, int failedAttempts) {
+
+    /** A claim of a run with no failed attempts. */
+    public ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools, boolean cancelRequested,
+            boolean takeover, Instant activeSince, String actorId, Map<String, Object> sessionState,
+            String traceparent) {
+        this(run, lease, pendingTools, cancelRequested, takeover, activeSince, actorId, sessionState, traceparent, 0);
+    }
+
     public ClaimedRun {
         pendingTools = Map.copyOf(pendingTools);
         activeSince = activeSince == null ? run.startedAt() : activeSince;
         sessionState = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sessionState));
+        if (failedAttempts < 0) {
+            throw new IllegalArgumentException("failedAttempts must be >= 0");
+        }
     }
 }

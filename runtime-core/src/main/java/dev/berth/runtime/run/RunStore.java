@@ -91,6 +91,18 @@ public interface RunStore {
     Uni<Void> release(Lease lease);
 
     /**
+     * Gives the run up after its steps kept failing, as {@link #release}, and counts a failed
+     * attempt on the run in the same write (ADR 0021); no effect if the lease is stale.
+     */
+    Uni<Void> releaseFailed(Lease lease);
+
+    /**
+     * Sets the run's failed attempts back to 0 after a committed step (ADR 0021); fenced like
+     * {@link #release}. Called only by a claim that began with failed attempts.
+     */
+    Uni<Void> resetAttempts(Lease lease);
+
+    /**
      * Cancels a run: a queued or paused run at once, a running one at its next step boundary.
      *
      * @return the run after the request; empty when there is no such run

@@ -355,6 +355,8 @@ public final class InMemoryDatabase {
         Instant resumedAt;
         String leaseOwner;
         long leaseEpoch;
+        /** runs.failed_attempts (V9, ADR 0021). */
+        int failedAttempts;
         Instant leaseExpiresAt;
         boolean cancelRequested;
         Map<String, Integer> pendingTools = new LinkedHashMap<>();

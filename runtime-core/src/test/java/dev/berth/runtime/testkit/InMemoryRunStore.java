@@ -113,6 +113,10 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
             List<ClaimedRun> claimed = new ArrayList<>();
             for (RunRow run : candidates) {
                 boolean takeover = run.status == RunStatus.RUNNING;
+                // A lease that expired under its owner is a failed attempt; a release cleared the owner (ADR 0021).
+                if (takeover && run.leaseOwner != null) {
+                    run.failedAttempts++;
+                }
                 run.status = RunStatus.RUNNING;
                 run.leaseOwner = owner;
                 run.leaseEpoch++;
@@ -122,7 +126,7 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
                 Lease lease = new Lease(run.id, run.sessionId, run.tenant, owner, run.leaseEpoch);
                 claimed.add(new ClaimedRun(run.toRun(), lease, run.pendingTools, run.cancelRequested, takeover,
                         run.resumedAt == null ? run.startedAt : run.resumedAt, session.actorId, session.state,
-                        traceparent(run)));
+                        traceparent(run), run.failedAttempts));
             }
             return claimed;
         });
@@ -329,6 +333,31 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
                 run.leaseOwner = null;
                 run.leaseExpiresAt = now().minusMillis(1);
                 db.notifyWork();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Void> releaseFailed(Lease lease) {
+        return tx(() -> {
+            RunRow run = db.runs.get(lease.runId());
+            if (run != null && run.leaseEpoch == lease.epoch() && run.status == RunStatus.RUNNING) {
+                run.leaseOwner = null;
+                run.leaseExpiresAt = now().minusMillis(1);
+                run.failedAttempts++;
+                db.notifyWork();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Void> resetAttempts(Lease lease) {
+        return tx(() -> {
+            RunRow run = db.runs.get(lease.runId());
+            if (run != null && run.leaseEpoch == lease.epoch() && run.status == RunStatus.RUNNING) {
+                run.failedAttempts = 0;
             }
             return null;
         });

@@ -1,0 +1,88 @@
+package dev.berth.deploy;
+
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.junit.callback.QuarkusTestBeforeClassCallback;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Isolates the data of each Quarkus test class: the application (and so its database and fake
+ * model) is shared by every class of a test profile, so before each class nothing of an earlier
+ * class may still be working, and the fake model forgets its script and recorded requests. A run
+ * or an extraction job left going by an earlier class would otherwise call the model, take the
+ * replies the next class scripts, and show up in what the next class counts.
+ *
+ * <p>Live runs get a short grace to finish on their own, then are cancelled (queued and waiting
+ * ones at once, running ones by their owner, told through {@code berth_runs}); live extraction
+ * jobs are marked failed. A class still finding live work after that fails loudly rather than
+ * sharing it. Registered through {@code META-INF/services}; runs once per test class, costing
+ * one query when nothing is live.
+ */
+public class ClassIsolation implements QuarkusTestBeforeClassCallback {
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration CANCELLED_WITHIN = Duration.ofSeconds(15);
+    private static final String LIVE_RUNS = "select count(*) from runs where status in ('queued', 'running', 'waiting')";
+    private static final String LIVE_JOBS = "select count(*) from memory_jobs where status in ('queued', 'running')";
+
+    @Override
+    public void beforeClass(Class<?> testClass) {
+        if (BerthTestResource.database() == null || BerthTestResource.fake() == null) {
+            return;
+        }
+        try {
+            quiesce();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not isolate " + testClass.getName() + " from earlier tests", e);
+        }
+        BerthTestResource.fake().reset();
+    }
+
+    /** Waits for, then stops, whatever earlier tests left working. */
+    static void quiesce() throws SQLException {
+        if (awaitQuiet(GRACE)) {
+            return;
+        }
+        try (Connection sql = BerthTestResource.database().connect(); var statement = sql.createStatement()) {
+            statement.execute("""
+                    with target as (
+                        update runs set cancel_requested = true,
+                               status = case when status = 'running' then status else 'cancelled' end,
+                               finished_at = case when status = 'running' then finished_at else now() end
+                         where status in ('queued', 'running', 'waiting')
+                        returning id, status)
+                    select count(pg_notify('berth_runs', id::text || case when status = 'running' then ':stop' else '' end))
+                      from target""");
+            statement.execute("update memory_jobs set status = 'failed', last_error = 'stopped between test classes'"
+                    + " where status in ('queued', 'running')");
+        }
+        if (!awaitQuiet(CANCELLED_WITHIN)) {
+            throw new IllegalStateException("runs or extraction jobs of an earlier test class are still live after "
+                    + CANCELLED_WITHIN.toSeconds() + " s");
+        }
+    }
+
+    private static boolean awaitQuiet(Duration within) {
+        try {
+            await().atMost(within).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(ClassIsolation::quiet);
+            return true;
+        } catch (ConditionTimeoutException stillLive) {
+            return false;
+        }
+    }
+
+    private static boolean quiet() throws SQLException {
+        try (Connection sql = BerthTestResource.database().connect()) {
+            return count(sql, LIVE_RUNS) == 0 && count(sql, LIVE_JOBS) == 0;
+        }
+    }
+
+    private static long count(Connection sql, String query) throws SQLException {
+        try (var rows = sql.createStatement().executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
