@@ -71,7 +71,7 @@ final class TeamStep {
 
     Uni<Result> run(ClaimedRun claimed, AgentDefinition agent, List<ToolCall> calls, Map<String, Integer> pending) {
         return decide(claimed, agent, calls, pending)
-                .onFailure(MemberMissing.class).recoverWithUni(missing -> fail(claimed, calls,
+                .onFailure(MemberMissing.class).recoverWithUni(missing -> fail(claimed,
                         new RunError("team_member_missing", missing.getMessage())));
     }
 
@@ -102,16 +102,16 @@ final class TeamStep {
     private Uni<Result> start(ClaimedRun claimed, Map<ToolCall, TeamCall> meaning, List<ToolCall> toStart,
             Map<String, Integer> pending) {
         if (meaning.size() > limits.maxFanOut()) {
-            return fail(claimed, List.copyOf(meaning.keySet()), new RunError("team_fan_out_exceeded", "the model called " + meaning.size()
+            return fail(claimed, new RunError("team_fan_out_exceeded", "the model called " + meaning.size()
                     + " sub-agents in one turn; the limit is " + limits.maxFanOut()));
         }
         return teams.position(claimed.run().tenant(), claimed.run().id()).chain(position -> {
             if (position.depth() + 1 > limits.maxDepth()) {
-                return fail(claimed, List.copyOf(meaning.keySet()), new RunError("team_depth_exceeded", "sub-agent calls may nest at most "
+                return fail(claimed, new RunError("team_depth_exceeded", "sub-agent calls may nest at most "
                         + limits.maxDepth() + " deep"));
             }
             if (position.teamSteps() >= limits.maxTeamSteps()) {
-                return fail(claimed, List.copyOf(meaning.keySet()), new RunError("team_steps_exceeded", "the team run made "
+                return fail(claimed, new RunError("team_steps_exceeded", "the team run made "
                         + position.teamSteps() + " model calls; the limit is " + limits.maxTeamSteps()));
             }
             return teams.pins(claimed.run().tenant(), claimed.run().sessionId())
@@ -144,7 +144,7 @@ final class TeamStep {
         for (ToolCall call : calls) {
             RunError error = byCall.get(call.id()).error();
             if (error != null && error.code().startsWith("team_")) {
-                return fail(claimed, calls, new RunError(error.code(), "sub-agent '" + byCall.get(call.id()).agentName()
+                return fail(claimed, new RunError(error.code(), "sub-agent '" + byCall.get(call.id()).agentName()
                         + "': " + error.message()));
             }
         }
@@ -207,14 +207,12 @@ final class TeamStep {
     }
 
     /**
-     * Fails the run on a team limit or error. The team calls of the turn get their result saying
-     * why, in the same commit, so the log stays a valid conversation (ADR 0018).
+     * Fails the run on a team limit or error. The team calls of the turn are still pending in the
+     * run's row: the store answers each in the same commit, before run.failed, saying why (the
+     * error's code), so the log stays a valid conversation (ADR 0018, 0020: one writer).
      */
-    private Uni<Result> fail(ClaimedRun claimed, List<ToolCall> calls, RunError error) {
-        List<NewEvent> events = new ArrayList<>();
-        calls.forEach(call -> events.add(EventPayloads.unanswered(call, error.code(), claimed.run().id())));
-        events.add(EventPayloads.runFailed(error));
-        StepCommit commit = StepCommit.after(RunEvent.FAIL).events(events).error(error).build();
+    private Uni<Result> fail(ClaimedRun claimed, RunError error) {
+        StepCommit commit = StepCommit.after(RunEvent.FAIL).event(EventPayloads.runFailed(error)).error(error).build();
         return runs.commit(claimed.lease(), commit, leaseTtl).replaceWith(new Result(true, Map.of(), null));
     }
 }
