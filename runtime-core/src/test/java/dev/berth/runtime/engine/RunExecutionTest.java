@@ -166,6 +166,30 @@ class RunExecutionTest {
     }
 
     @Test
+    void aCancelledRunWithACallOpenGetsAResultForItFromTheStoreBeforeItsEnd() throws Exception {
+        // Given a run whose model asked for a tool, drained right after that answer was committed
+        ScriptedModel.Held held = h.model.hold();
+        Run run = h.submit(session, "Look it up");
+        RunExecution first = h.execution(h.claim("engine-a"));
+        CompletableFuture<Void> done = first.execute().subscribeAsCompletionStage();
+        await().atMost(Duration.ofSeconds(5)).until(held::called);
+        first.drain();
+        held.callTools(call("c1", "lookup", "{}"));
+        done.get(10, TimeUnit.SECONDS);
+
+        // When the run is cancelled and its next owner stops it at its first step boundary
+        h.runs.requestCancel(EngineHarness.TENANT, run.id()).await().indefinitely();
+        executeToTheEnd(h.claim("engine-b"));
+
+        // Then the store's step commit answered the open call, saying why, before run.cancelled
+        assertThat(h.run(run.id()).status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(h.types(session)).containsExactly(EventType.USER_MESSAGE, EventType.ASSISTANT_MESSAGE,
+                EventType.TOOL_RESULT, EventType.RUN_CANCELLED);
+        assertThat(h.db.events(session).stream().filter(e -> EventType.TOOL_RESULT.equals(e.type())))
+                .singleElement().satisfies(e -> assertThat(e.data().path("unanswered").asText()).isEqualTo("cancelled"));
+    }
+
+    @Test
     void aStepWhoseLeaseWasTakenOverIsRefusedAndWritesNothing() throws Exception {
         // Given a model call in flight under engine A's lease
         ScriptedModel.Held held = h.model.hold();
