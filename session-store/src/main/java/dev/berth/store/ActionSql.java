@@ -25,7 +25,13 @@ final class ActionSql {
 
     static final String RUN_SESSION = "select session_id from runs where id = $1 and tenant_id = $2";
 
-    static final String LOCK_SESSION = "select last_seq from sessions where id = $1 for update";
+    /**
+     * Locks the session's row and says whether it has expired: by its status, or by its
+     * {@code expires_at} before the sweeper has got to it (an expired session takes no answers).
+     */
+    static final String LOCK_SESSION = """
+            select last_seq, status = 'expired' or (expires_at is not null and expires_at <= now()) as expired
+              from sessions where id = $1 for update""";
 
     static final String LOCK_RUN = "select status from runs where id = $1 for update";
 

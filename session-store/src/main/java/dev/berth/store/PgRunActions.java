@@ -78,6 +78,7 @@ final class PgRunActions {
                     }
                     UUID sessionId = rows.iterator().next().getUUID("session_id");
                     return conn.preparedQuery(ActionSql.LOCK_SESSION).execute(Tuple.of(sessionId))
+                            .invoke(session -> requireUnexpired(session.iterator().next()))
                             .chain(() -> conn.preparedQuery(ActionSql.LOCK_RUN).execute(Tuple.of(runId)))
                             .invoke(run -> requireWaiting(runId, run.iterator().next().getString("status")))
                             .chain(() -> conn.preparedQuery(ActionSql.OPEN_WAITS).execute(Tuple.of(runId)))
@@ -93,6 +94,13 @@ final class PgRunActions {
         if (!now.equals(decision.openBefore())) {
             throw new ConflictException(RunStore.ACTIONS_CHANGED,
                     "the run's open calls changed while the answers were decided");
+        }
+    }
+
+    /** A session past its expiry takes no answers, even before the sweeper has marked it expired. */
+    private static void requireUnexpired(Row session) {
+        if (session.getBoolean("expired")) {
+            throw new ConflictException("session-expired", "the session has expired and takes no more answers");
         }
     }
 

@@ -130,6 +130,24 @@ class ClaimAndPauseStoreTest {
         assertThat(store.status(run.id())).isEqualTo("requires_action");
     }
 
+    @Test
+    void aSessionPastItsExpiryTakesNoAnswerBeforeTheSweeperHasRun() {
+        // Given a paused run whose session's expiry has passed, not yet swept (no sweeper runs here)
+        UUID session = store.session("enqueue");
+        Run run = store.pausedRun(session, "c1");
+        store.update("update sessions set expires_at = now() - interval '1 second' where id = '" + session + "'");
+        String before = store.types(session);
+
+        // When an answer arrives
+        Throwable late = catchThrowable(() -> apply(run, ActionAnswer.output("c1", "late")));
+
+        // Then it is refused as for an expired session, and nothing changes
+        assertThat(late).as("the late answer is refused").isInstanceOf(BerthException.class);
+        assertThat(((BerthException) late).problemType()).isEqualTo("session-expired");
+        assertThat(store.types(session)).isEqualTo(before);
+        assertThat(store.status(run.id())).isEqualTo("requires_action");
+    }
+
     private Run apply(Run run, ActionAnswer answer) {
         var pending = store.runs.pendingActions(store.tenant, run.id()).await().atMost(WAIT);
         return store.runs.applyAnswers(store.tenant, run.id(),

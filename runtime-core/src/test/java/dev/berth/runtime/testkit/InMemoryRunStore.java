@@ -282,6 +282,9 @@ public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
             if (run == null || !run.tenant.equals(tenant)) {
                 throw new NotFoundException("run", runId);
             }
+            if (!db.sessions.get(run.sessionId).open(now())) {
+                throw new ConflictException("session-expired", "the session has expired and takes no more answers");
+            }
             if (run.status != RunStatus.REQUIRES_ACTION) {
                 throw new ConflictException("run-not-waiting", "run '" + runId + "' is " + run.status.wire()
                         + ", not waiting for actions");
