@@ -15,6 +15,12 @@ import org.awaitility.core.ConditionTimeoutException;
  * or an extraction job left going by an earlier class would otherwise call the model, take the
  * replies the next class scripts, and show up in what the next class counts.
  *
+ * <p>Timers an earlier class set go off now rather than during a later class: sessions and
+ * memories of earlier classes due to expire within the next hour (a short time to live, as the
+ * fuzz test's generated bodies give) are made due at once and left to the sweeper, and the class
+ * starts once they are swept. Otherwise the sweeper would change a row in the middle of a later
+ * class's "nothing written" check.
+ *
  * <p>Live runs get a short grace to finish on their own, then are cancelled (queued and waiting
  * ones at once, running ones by their owner, told through {@code berth_runs}); live extraction
  * jobs are marked failed. A class still finding live work after that fails loudly rather than
@@ -26,6 +32,10 @@ public class ClassIsolation implements QuarkusTestBeforeClassCallback {
     private static final Duration CANCELLED_WITHIN = Duration.ofSeconds(15);
     private static final String LIVE_RUNS = "select count(*) from runs where status in ('queued', 'running', 'waiting')";
     private static final String LIVE_JOBS = "select count(*) from memory_jobs where status in ('queued', 'running')";
+    private static final String SOON = "expires_at > now() and expires_at < now() + interval '1 hour'";
+    private static final String DUE = "select (select count(*) from sessions where status = 'active' and expires_at <= now())"
+            + " + (select count(*) from memories where expires_at <= now())";
+    private static final Duration SWEPT_WITHIN = Duration.ofSeconds(30);
 
     @Override
     public void beforeClass(Class<?> testClass) {
@@ -33,11 +43,30 @@ public class ClassIsolation implements QuarkusTestBeforeClassCallback {
             return;
         }
         try {
+            sweepTimersNow();
             quiesce();
         } catch (SQLException e) {
             throw new IllegalStateException("could not isolate " + testClass.getName() + " from earlier tests", e);
         }
         BerthTestResource.fake().reset();
+    }
+
+    /** Makes earlier classes' near expiries due now and waits until the sweeper has handled them. */
+    static void sweepTimersNow() throws SQLException {
+        try (Connection sql = BerthTestResource.database().connect(); var statement = sql.createStatement()) {
+            statement.execute("update sessions set expires_at = now() where status = 'active' and " + SOON);
+            statement.execute("update memories set expires_at = now() where " + SOON);
+        }
+        try {
+            await().atMost(SWEPT_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try (Connection sql = BerthTestResource.database().connect()) {
+                    return count(sql, DUE) == 0;
+                }
+            });
+        } catch (ConditionTimeoutException notSwept) {
+            throw new IllegalStateException("sessions or memories of an earlier test class were not swept within "
+                    + SWEPT_WITHIN.toSeconds() + " s of falling due");
+        }
     }
 
     /** Waits for, then stops, whatever earlier tests left working. */
