@@ -36,6 +36,8 @@ final class Chaos {
     private static final Logger LOG = Logger.getLogger(Chaos.class);
     /** A JVM restart on a small CI machine shared with other builds can take minutes. */
     private static final Duration PROCESS_BACK = Duration.ofMinutes(5);
+    /** How often a victim is started before its restart counts as failed. */
+    private static final int RESTART_ATTEMPTS = 3;
     /** Until a live process owns a running run: the workload keeps sending, so this comes within seconds. */
     private static final Duration BUSY_OWNER = Duration.ofMinutes(3);
     /** Until a killed owner's runs are taken over: its leases (3 s) run out, then a survivor's poll claims them. */
@@ -77,13 +79,32 @@ final class Chaos {
             }
             kills.add(kill);
             int index = cluster.indexOf(kill.victim());
-            restarts.add(CompletableFuture.runAsync(() -> cluster.restart(index), RESTARTER));
+            restarts.add(CompletableFuture.runAsync(() -> restartUntilUp(index), RESTARTER));
             if (i + 1 == restartAfter) {
                 awaitTakenOver(kill);
                 crashDatabase();
             }
             // Pacing between faults, not a synchronisation.
             LockSupport.parkNanos(spacing.toNanos());
+        }
+    }
+
+    /**
+     * Restarts a victim as Kubernetes restarts a crashed pod: a start that fails is tried again.
+     * A start can fail for a reason the test causes on purpose: the database crashing under its
+     * migration check (seen in CI: Flyway's connection broke and the process exited while starting).
+     */
+    private void restartUntilUp(int index) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                cluster.restart(index);
+                return;
+            } catch (IllegalStateException exitedWhileStarting) {
+                if (attempt == RESTART_ATTEMPTS) {
+                    throw exitedWhileStarting;
+                }
+                LOG.infof("p%d exited while starting (%s); starting it again", index, exitedWhileStarting.getMessage());
+            }
         }
     }
 
