@@ -75,15 +75,10 @@ public class ClassIsolation implements QuarkusTestBeforeClassCallback {
             return;
         }
         try (Connection sql = BerthTestResource.database().connect(); var statement = sql.createStatement()) {
-            statement.execute("""
-                    with target as (
-                        update runs set cancel_requested = true,
-                               status = case when status = 'running' then status else 'cancelled' end,
-                               finished_at = case when status = 'running' then finished_at else now() end
-                         where status in ('queued', 'running', 'waiting')
-                        returning id, status)
-                    select count(pg_notify('berth_runs', id::text || case when status = 'running' then ':stop' else '' end))
-                      from target""");
+            // The product's own cancellation (R__40): parked runs end at once with results for their
+            // open calls, running ones are told to stop at their next step boundary.
+            statement.execute("select count(*) from runs r, lateral berth_cancel_run(r.id, r.tenant_id)"
+                    + " where r.status in ('queued', 'running', 'waiting')");
             statement.execute("update memory_jobs set status = 'failed', last_error = 'stopped between test classes'"
                     + " where status in ('queued', 'running')");
         }

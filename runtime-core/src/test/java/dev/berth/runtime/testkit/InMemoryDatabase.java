@@ -1,7 +1,6 @@
 package dev.berth.runtime.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.model.Usage;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.InputPolicy;
@@ -305,107 +304,6 @@ public final class InMemoryDatabase {
 
     boolean sessionBusy(UUID sessionId) {
         return runs.values().stream().anyMatch(r -> r.sessionId.equals(sessionId) && LIVE.contains(r.status));
-    }
-
-    /** A session row. */
-    static final class SessionRow {
-        final UUID id;
-        final TenantId tenant;
-        String agentName;
-        int agentVersion;
-        final String actorId = "actor-1";
-        final InputPolicy policy;
-        Map<String, Object> state = new LinkedHashMap<>();
-        long lastSeq;
-        Instant expiresAt;
-        boolean expired;
-        Map<String, Integer> team = new LinkedHashMap<>();
-        UUID parentSessionId;
-
-        SessionRow(UUID id, TenantId tenant, String agentName, int agentVersion, InputPolicy policy) {
-            this.id = id;
-            this.tenant = tenant;
-            this.agentName = agentName;
-            this.agentVersion = agentVersion;
-            this.policy = policy;
-        }
-
-        boolean open(Instant now) {
-            return !expired && (expiresAt == null || expiresAt.isAfter(now));
-        }
-    }
-
-    /** A run row, with its lease. */
-    static final class RunRow {
-        final UUID id;
-        final TenantId tenant;
-        final UUID sessionId;
-        final long inputSeq;
-        RunStatus status = RunStatus.QUEUED;
-        int step;
-        int modelCalls;
-        String agentName;
-        int agentVersion;
-        Usage usage = Usage.ZERO;
-        String output;
-        RunError error;
-        final Instant createdAt;
-        Instant startedAt;
-        Instant finishedAt;
-        Instant resumedAt;
-        String leaseOwner;
-        long leaseEpoch;
-        /** runs.failed_attempts (V9, ADR 0021). */
-        int failedAttempts;
-        Instant leaseExpiresAt;
-        boolean cancelRequested;
-        Map<String, Integer> pendingTools = new LinkedHashMap<>();
-        UUID parentRunId;
-        UUID rootRunId;
-        int depth;
-
-        RunRow(UUID id, TenantId tenant, UUID sessionId, long inputSeq, String agentName, int agentVersion,
-                Instant createdAt) {
-            this.id = id;
-            this.tenant = tenant;
-            this.sessionId = sessionId;
-            this.inputSeq = inputSeq;
-            this.agentName = agentName;
-            this.agentVersion = agentVersion;
-            this.createdAt = createdAt;
-        }
-
-        Run toRun() {
-            return new Run(id, tenant, sessionId, inputSeq, status, step, modelCalls, agentName, agentVersion, usage,
-                    output, error, createdAt, startedAt, finishedAt);
-        }
-    }
-
-    /** A sub-agent call of a parent run ({@code subagent_calls}). */
-    static final class CallRow {
-        final UUID parentRunId;
-        final String callId;
-        final String agentName;
-        final int agentVersion;
-        final UUID childSessionId;
-        final UUID childRunId;
-        RunStatus status = RunStatus.RUNNING;
-        String output;
-        RunError error;
-
-        CallRow(UUID parentRunId, String callId, String agentName, int agentVersion, UUID childSessionId,
-                UUID childRunId) {
-            this.parentRunId = parentRunId;
-            this.callId = callId;
-            this.agentName = agentName;
-            this.agentVersion = agentVersion;
-            this.childSessionId = childSessionId;
-            this.childRunId = childRunId;
-        }
-
-        SubagentCall toCall() {
-            return new SubagentCall(callId, agentName, agentVersion, childSessionId, childRunId, status, output, error);
-        }
     }
 
     /** One recorded start of a tool call ({@code tool_calls}): who started which attempt, under which epoch. */

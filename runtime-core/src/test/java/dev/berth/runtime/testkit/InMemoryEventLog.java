@@ -23,7 +23,7 @@ public final class InMemoryEventLog implements EventLog {
     }
 
     private List<Event> log(TenantId tenant, UUID sessionId) {
-        InMemoryDatabase.SessionRow session = db.sessions.get(sessionId);
+        SessionRow session = db.sessions.get(sessionId);
         return session == null || !session.tenant.equals(tenant) ? List.of() : db.events.get(sessionId);
     }
 

@@ -10,6 +10,7 @@ import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunBacklog;
 import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.run.Submission;
 import dev.berth.runtime.domain.TenantId;
@@ -17,8 +18,6 @@ import dev.berth.runtime.run.AnswerDecision;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.testkit.InMemoryDatabase.RunRow;
-import dev.berth.runtime.testkit.InMemoryDatabase.SessionRow;
 import dev.berth.runtime.testkit.InMemoryDatabase.ToolStart;
 import dev.berth.runtime.domain.ToolInvocation;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +40,7 @@ import java.util.function.Supplier;
  * nothing; leases expire by the {@link FakeClock}. Failures come as failed {@code Uni}s, like the
  * adapter's. Thread safe.
  */
-public final class InMemoryRunStore implements dev.berth.runtime.run.RunStore {
+public final class InMemoryRunStore implements RunStore {
     private final InMemoryDatabase db;
 
     public InMemoryRunStore(InMemoryDatabase db) {
