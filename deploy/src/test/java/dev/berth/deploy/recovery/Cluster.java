@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.fake.FakeModelServer;
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.BerthProcess;
+import dev.berth.testsupport.PgBouncer;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;
 import java.io.IOException;
@@ -39,6 +40,8 @@ final class Cluster implements AutoCloseable {
     private final Duration poll;
     /** Further environment of every process (configuration a test needs). */
     private final Map<String, String> env;
+    /** The pooler the processes reach the database through, if any. */
+    private PgBouncer bouncer;
 
     private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
             Duration heartbeat, Duration poll, Map<String, String> env) {
@@ -82,15 +85,42 @@ final class Cluster implements AutoCloseable {
     /** As {@link #start(int, FakeOptions, Duration, Duration, Duration)}, with further environment for every process. */
     static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
             Map<String, String> env) {
+        return start(size, model, leaseTtl, heartbeat, poll, env, false, false);
+    }
+
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration, Duration, Map)}, with the processes'
+     * {@code BERTH_DB_URL} on a real PgBouncer in transaction mode in front of the database
+     * ({@code BERTH_DB_POOLER=transaction}), and {@code BERTH_DB_DIRECT_URL} on the database itself
+     * when {@code directUrl}.
+     */
+    static Cluster behindPgBouncer(int size, FakeOptions model, Duration poll, boolean directUrl,
+            Map<String, String> env) {
+        return start(size, model, LEASE_TTL, Duration.ofSeconds(1), poll, env, true, directUrl);
+    }
+
+    private static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env, boolean pooled, boolean directUrl) {
         PostgresDatabase database;
         try {
             database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Map<String, String> all = new java.util.HashMap<>(env);
+        PgBouncer bouncer = null;
+        if (pooled) {
+            bouncer = PgBouncer.start(database);
+            all.put("BERTH_DB_URL", bouncer.url());
+            all.put("BERTH_DB_POOLER", "transaction");
+            if (directUrl) {
+                all.put("BERTH_DB_DIRECT_URL", database.url());
+            }
+        }
         Vertx vertx = Vertx.vertx();
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
-        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, env);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, all);
+        cluster.bouncer = bouncer;
         for (int i = 0; i < size; i++) {
             cluster.processes.add(cluster.create("p" + i));
         }
@@ -191,6 +221,11 @@ final class Cluster implements AutoCloseable {
         return fake;
     }
 
+    /** The pooler in front of the database ({@link #behindPgBouncer}); null without one. */
+    PgBouncer bouncer() {
+        return bouncer;
+    }
+
     Connection sql() {
         try {
             return database.connect();
@@ -204,6 +239,9 @@ final class Cluster implements AutoCloseable {
         processes.forEach(BerthProcess::close);
         fake.close();
         vertx.closeAndAwait();
+        if (bouncer != null) {
+            bouncer.close();
+        }
         database.close();
     }
 }
