@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.fake.FakeModelServer;
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.BerthProcess;
+import dev.berth.testsupport.DbOutageProxy;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;
 import java.io.IOException;
@@ -31,6 +32,8 @@ final class Cluster implements AutoCloseable {
     static final Duration LEASE_TTL = Duration.ofSeconds(3);
 
     private final PostgresDatabase database;
+    /** Between the processes and the database when a test cuts the database off; else null. */
+    private final DbOutageProxy proxy;
     private final Vertx vertx;
     private final FakeModelServer fake;
     private final List<BerthProcess> processes = new CopyOnWriteArrayList<>();
@@ -40,9 +43,10 @@ final class Cluster implements AutoCloseable {
     /** Further environment of every process (configuration a test needs). */
     private final Map<String, String> env;
 
-    private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
-            Duration heartbeat, Duration poll, Map<String, String> env) {
+    private Cluster(PostgresDatabase database, DbOutageProxy proxy, Vertx vertx, FakeModelServer fake,
+            Duration leaseTtl, Duration heartbeat, Duration poll, Map<String, String> env) {
         this.database = database;
+        this.proxy = proxy;
         this.vertx = vertx;
         this.fake = fake;
         this.leaseTtl = leaseTtl;
@@ -88,9 +92,24 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return launch(size, database, null, model, leaseTtl, heartbeat, poll, env);
+    }
+
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration, Duration, Map)}, on a fresh database of
+     * the local server, which the processes reach through a {@link DbOutageProxy} the test may cut.
+     */
+    static Cluster behindProxy(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env) {
+        PostgresDatabase database = PostgresDatabase.create();
+        return launch(size, database, DbOutageProxy.inFrontOf(database), model, leaseTtl, heartbeat, poll, env);
+    }
+
+    private static Cluster launch(int size, PostgresDatabase database, DbOutageProxy proxy, FakeOptions model,
+            Duration leaseTtl, Duration heartbeat, Duration poll, Map<String, String> env) {
         Vertx vertx = Vertx.vertx();
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
-        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, env);
+        Cluster cluster = new Cluster(database, proxy, vertx, fake, leaseTtl, heartbeat, poll, env);
         for (int i = 0; i < size; i++) {
             cluster.processes.add(cluster.create("p" + i));
         }
@@ -111,7 +130,8 @@ final class Cluster implements AutoCloseable {
                 "BERTH_ENGINE_DRAIN_GRACE", "10s",
                 // Quicker JVM starts on a small, shared CI machine (restarts happen while others work).
                 "JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
-        return BerthProcess.create(name, database.url(), fake.openAiBaseUrl(), all);
+        String dbUrl = proxy == null ? database.url() : proxy.url(database);
+        return BerthProcess.create(name, dbUrl, fake.openAiBaseUrl(), all);
     }
 
     int size() {
@@ -187,6 +207,14 @@ final class Cluster implements AutoCloseable {
         return database;
     }
 
+    /** The proxy the processes reach the database through ({@link #behindProxy}). */
+    DbOutageProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("this cluster reaches its database directly: start it behindProxy");
+        }
+        return proxy;
+    }
+
     FakeModelServer fake() {
         return fake;
     }
@@ -202,6 +230,9 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         processes.forEach(BerthProcess::close);
+        if (proxy != null) {
+            proxy.close();
+        }
         fake.close();
         vertx.closeAndAwait();
         database.close();

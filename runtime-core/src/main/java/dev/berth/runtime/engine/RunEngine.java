@@ -302,7 +302,8 @@ public class RunEngine {
         }
         asked.forEach((runId, lease) -> {
             RunExecution execution = active.get(runId);
-            if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()) {
+            if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()
+                    && !execution.isLost()) {
                 LogContext.of(execution.run(), () -> LOG.infof("Lost the lease of run %s", runId));
                 execution.lose();
             }

@@ -77,6 +77,11 @@ final class RunExecution {
         draining = true;
     }
 
+    /** Whether the lease is known to be gone; the execution is winding down. */
+    boolean isLost() {
+        return run.lost;
+    }
+
     boolean isDraining() {
         return draining;
     }
