@@ -7,6 +7,7 @@ import dev.berth.model.fake.FakeModelServer;
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.BerthProcess;
 import dev.berth.testsupport.DbOutageProxy;
+import dev.berth.testsupport.PgBouncer;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;
 import java.io.IOException;
@@ -32,8 +33,6 @@ final class Cluster implements AutoCloseable {
     static final Duration LEASE_TTL = Duration.ofSeconds(3);
 
     private final PostgresDatabase database;
-    /** Between the processes and the database when a test cuts the database off; else null. */
-    private final DbOutageProxy proxy;
     private final Vertx vertx;
     private final FakeModelServer fake;
     private final List<BerthProcess> processes = new CopyOnWriteArrayList<>();
@@ -42,11 +41,14 @@ final class Cluster implements AutoCloseable {
     private final Duration poll;
     /** Further environment of every process (configuration a test needs). */
     private final Map<String, String> env;
+    /** The pooler the processes reach the database through, if any. */
+    private PgBouncer bouncer;
+    /** Between the processes and the database when a test cuts the database off ({@link #behindProxy}); else null. */
+    private DbOutageProxy proxy;
 
-    private Cluster(PostgresDatabase database, DbOutageProxy proxy, Vertx vertx, FakeModelServer fake,
-            Duration leaseTtl, Duration heartbeat, Duration poll, Map<String, String> env) {
+    private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
+            Duration heartbeat, Duration poll, Map<String, String> env) {
         this.database = database;
-        this.proxy = proxy;
         this.vertx = vertx;
         this.fake = fake;
         this.leaseTtl = leaseTtl;
@@ -86,13 +88,18 @@ final class Cluster implements AutoCloseable {
     /** As {@link #start(int, FakeOptions, Duration, Duration, Duration)}, with further environment for every process. */
     static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
             Map<String, String> env) {
-        PostgresDatabase database;
-        try {
-            database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return launch(size, database, null, model, leaseTtl, heartbeat, poll, env);
+        return start(size, model, leaseTtl, heartbeat, poll, env, false, false);
+    }
+
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration, Duration, Map)}, with the processes'
+     * {@code BERTH_DB_URL} on a real PgBouncer in transaction mode in front of the database
+     * ({@code BERTH_DB_POOLER=transaction}), and {@code BERTH_DB_DIRECT_URL} on the database itself
+     * when {@code directUrl}.
+     */
+    static Cluster behindPgBouncer(int size, FakeOptions model, Duration poll, boolean directUrl,
+            Map<String, String> env) {
+        return start(size, model, LEASE_TTL, Duration.ofSeconds(1), poll, env, true, directUrl);
     }
 
     /**
@@ -102,22 +109,51 @@ final class Cluster implements AutoCloseable {
     static Cluster behindProxy(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
             Map<String, String> env) {
         PostgresDatabase database = PostgresDatabase.create();
-        return launch(size, database, DbOutageProxy.inFrontOf(database), model, leaseTtl, heartbeat, poll, env);
-    }
-
-    private static Cluster launch(int size, PostgresDatabase database, DbOutageProxy proxy, FakeOptions model,
-            Duration leaseTtl, Duration heartbeat, Duration poll, Map<String, String> env) {
+        DbOutageProxy proxy = DbOutageProxy.inFrontOf(database);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("BERTH_DB_URL", proxy.url(database));
         Vertx vertx = Vertx.vertx();
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
-        Cluster cluster = new Cluster(database, proxy, vertx, fake, leaseTtl, heartbeat, poll, env);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, all);
+        cluster.proxy = proxy;
+        return cluster.launch(size);
+    }
+
+    private static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env, boolean pooled, boolean directUrl) {
+        PostgresDatabase database;
+        try {
+            database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> all = new java.util.HashMap<>(env);
+        PgBouncer bouncer = null;
+        if (pooled) {
+            bouncer = PgBouncer.start(database);
+            all.put("BERTH_DB_URL", bouncer.url());
+            all.put("BERTH_DB_POOLER", "transaction");
+            if (directUrl) {
+                all.put("BERTH_DB_DIRECT_URL", database.url());
+            }
+        }
+        Vertx vertx = Vertx.vertx();
+        FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, all);
+        cluster.bouncer = bouncer;
+        return cluster.launch(size);
+    }
+
+    /** Creates and starts {@code size} processes. */
+    private Cluster launch(int size) {
         for (int i = 0; i < size; i++) {
-            cluster.processes.add(cluster.create("p" + i));
+            processes.add(create("p" + i));
         }
         // The first start migrates the schema; start it alone so the others find it migrated.
-        cluster.processes.getFirst().start();
-        cluster.processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
+        processes.getFirst().start();
+        processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
                 .forEach(CompletableFuture::join);
-        return cluster;
+        return this;
     }
 
     private BerthProcess create(String name) {
@@ -130,8 +166,7 @@ final class Cluster implements AutoCloseable {
                 "BERTH_ENGINE_DRAIN_GRACE", "10s",
                 // Quicker JVM starts on a small, shared CI machine (restarts happen while others work).
                 "JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
-        String dbUrl = proxy == null ? database.url() : proxy.url(database);
-        return BerthProcess.create(name, dbUrl, fake.openAiBaseUrl(), all);
+        return BerthProcess.create(name, database.url(), fake.openAiBaseUrl(), all);
     }
 
     int size() {
@@ -219,6 +254,11 @@ final class Cluster implements AutoCloseable {
         return fake;
     }
 
+    /** The pooler in front of the database ({@link #behindPgBouncer}); null without one. */
+    PgBouncer bouncer() {
+        return bouncer;
+    }
+
     Connection sql() {
         try {
             return database.connect();
@@ -235,6 +275,9 @@ final class Cluster implements AutoCloseable {
         }
         fake.close();
         vertx.closeAndAwait();
+        if (bouncer != null) {
+            bouncer.close();
+        }
         database.close();
     }
 }
