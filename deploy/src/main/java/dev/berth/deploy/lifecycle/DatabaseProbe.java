@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -30,7 +31,7 @@ public class DatabaseProbe {
     public record Answer(boolean reachable, String error, Instant at) {
     }
 
-    private final Pool pool;
+    private final Supplier<Uni<?>> selectOne;
     private final Duration timeout;
     private final Duration cacheFor;
     private final Clock clock;
@@ -42,17 +43,19 @@ public class DatabaseProbe {
     public DatabaseProbe(Pool pool,
             @ConfigProperty(name = "berth.health.database-timeout", defaultValue = "1s") Duration timeout,
             @ConfigProperty(name = "berth.health.database-cache", defaultValue = "250ms") Duration cacheFor) {
-        this(pool, timeout, cacheFor, Clock.systemUTC());
+        this(() -> pool.withConnection(connection -> connection.query("select 1").execute()), timeout, cacheFor,
+                Clock.systemUTC());
     }
 
-    DatabaseProbe(Pool pool, Duration timeout, Duration cacheFor, Clock clock) {
+    /** With the statement that asks the database given (tests give one they control). */
+    DatabaseProbe(Supplier<Uni<?>> selectOne, Duration timeout, Duration cacheFor, Clock clock) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("berth.health.database-timeout must be positive: " + timeout);
         }
         if (cacheFor.isNegative()) {
             throw new IllegalArgumentException("berth.health.database-cache must not be negative: " + cacheFor);
         }
-        this.pool = pool;
+        this.selectOne = selectOne;
         this.timeout = timeout;
         this.cacheFor = cacheFor;
         this.clock = clock;
@@ -75,7 +78,7 @@ public class DatabaseProbe {
     }
 
     private Uni<Answer> check() {
-        return pool.withConnection(connection -> connection.query("select 1").execute())
+        return Uni.createFrom().deferred(selectOne)
                 .ifNoItem().after(timeout).fail()
                 .map(ignored -> new Answer(true, null, clock.instant()))
                 .onFailure().recoverWithItem(failure -> new Answer(false, describe(failure), clock.instant()))
