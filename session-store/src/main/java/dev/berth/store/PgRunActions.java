@@ -1,5 +1,8 @@
 package dev.berth.store;
 
+import java.util.Optional;
+import dev.berth.store.internal.KeyClaims;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.NewEvent;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
@@ -70,8 +73,10 @@ final class PgRunActions {
      * session's and the run's row locks, while the run still waits for exactly the calls the
      * decision was made on; nothing is decided here.
      */
-    Uni<Run> apply(TenantId tenant, UUID runId, AnswerDecision decision) {
-        return pool.withTransaction(conn -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value()))
+    Uni<Run> apply(TenantId tenant, UUID runId, AnswerDecision decision, Optional<RequestKey> key) {
+        // The key first: a request with the same key waits there for this transaction (ADR 0024).
+        return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "answers", runId.toString())
+                .chain(() -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value())))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         throw new NotFoundException("run", runId);

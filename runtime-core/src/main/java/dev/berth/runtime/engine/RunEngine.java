@@ -1,5 +1,6 @@
 package dev.berth.runtime.engine;
 
+import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.config.MemoryConfig;
@@ -83,11 +84,11 @@ public class RunEngine {
     public RunEngine(RunStore runs, EventLog events, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
-            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu) {
+            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu, IdempotencyKeys keys) {
         this(new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
                 Clock.systemUTC(), observers.isResolvable() ? observers.get() : EngineObserver.NONE,
                 new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
-                memoryConfig), agents, memoryStore);
+                memoryConfig), agents, memoryStore, keys);
     }
 
     /**
@@ -95,6 +96,10 @@ public class RunEngine {
      * model, a fake clock), with no container.
      */
     RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore) {
+        this(parts, agents, memoryStore, IdempotencyKeys.NONE);
+    }
+
+    private RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore, IdempotencyKeys keys) {
         this.runs = parts.runs();
         this.agents = agents;
         this.feed = parts.feed();
@@ -103,7 +108,7 @@ public class RunEngine {
         this.parts = parts;
         new AttemptCap(config.maxAttempts()); // a cap below 1 stops the start, not the first failing run
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
-        this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
+        this.sweeper = new SessionSweeper(runs, memoryStore, keys, config.sweepInterval());
     }
 
     public String ownerId() {

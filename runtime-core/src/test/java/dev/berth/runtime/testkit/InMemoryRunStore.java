@@ -1,5 +1,6 @@
 package dev.berth.runtime.testkit;
 
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.domain.Event;
@@ -275,7 +276,10 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
+    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision, Optional<RequestKey> key) {
+        if (key.isPresent()) {
+            throw new UnsupportedOperationException("the in-memory store keeps no idempotency keys");
+        }
         return tx(() -> {
             RunRow run = db.runs.get(runId);
             if (run == null || !run.tenant.equals(tenant)) {
