@@ -1,16 +1,16 @@
 package dev.berth.store;
 
-import dev.berth.store.internal.KeyClaims;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.cpu.CpuWork;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.store.entity.AgentEntity;
 import dev.berth.store.internal.AgentJson;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.VertxContexts;
 import dev.berth.store.repository.AgentRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;

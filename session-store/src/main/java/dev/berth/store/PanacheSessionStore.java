@@ -1,10 +1,9 @@
 package dev.berth.store;
 
-import dev.berth.store.internal.KeyClaims;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.SessionStatus;
 import dev.berth.runtime.domain.TenantId;
@@ -13,6 +12,7 @@ import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.port.SessionStore;
 import dev.berth.store.entity.SessionEntity;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.VertxContexts;
 import dev.berth.store.repository.SessionRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;

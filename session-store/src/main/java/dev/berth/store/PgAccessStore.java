@@ -1,12 +1,12 @@
 package dev.berth.store;
 
-import dev.berth.store.internal.KeyClaims;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.ApiPrincipal;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.AccessStore;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,8 +1,7 @@
 package dev.berth.store;
 
-import dev.berth.store.internal.KeyClaims;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.memory.Erasure;
 import dev.berth.runtime.memory.MemoryBlock;
@@ -11,6 +10,7 @@ import dev.berth.runtime.memory.MemoryStore;
 import dev.berth.runtime.memory.NamespaceVectors;
 import dev.berth.runtime.memory.NewMemory;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,9 +1,7 @@
 package dev.berth.store;
 
-import java.util.Optional;
-import dev.berth.store.internal.KeyClaims;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
@@ -16,6 +14,7 @@ import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 

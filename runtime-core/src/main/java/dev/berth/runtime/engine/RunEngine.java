@@ -1,6 +1,5 @@
 package dev.berth.runtime.engine;
 
-import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.config.MemoryConfig;
@@ -15,6 +14,7 @@ import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
+import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.LeaseState;

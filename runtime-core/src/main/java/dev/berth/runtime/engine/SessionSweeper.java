@@ -1,7 +1,7 @@
 package dev.berth.runtime.engine;
 
-import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.runtime.memory.MemoryStore;
+import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.runtime.run.RunStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;

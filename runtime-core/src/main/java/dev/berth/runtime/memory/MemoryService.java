@@ -1,11 +1,10 @@
 package dev.berth.runtime.memory;
 
-import java.util.Optional;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.model.EmbeddingRequest;
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.MemoryConfig;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
@@ -17,6 +16,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;

@@ -1,7 +1,7 @@
 package dev.berth.runtime.memory;
 
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;

@@ -1,8 +1,8 @@
 package dev.berth.runtime.port;
 
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.ApiPrincipal;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;

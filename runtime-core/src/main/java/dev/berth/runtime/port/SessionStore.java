@@ -1,8 +1,8 @@
 package dev.berth.runtime.port;
 
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;

@@ -1,11 +1,10 @@
 package dev.berth.runtime.service;
 
-import java.util.Optional;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
@@ -22,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 

@@ -1,10 +1,9 @@
 package dev.berth.runtime.service;
 
-import java.util.Optional;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
@@ -19,6 +18,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Opens, reads, lists and deletes sessions. */

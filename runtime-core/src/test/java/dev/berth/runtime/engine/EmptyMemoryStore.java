@@ -1,14 +1,14 @@
 package dev.berth.runtime.engine;
 
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.memory.Erasure;
 import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryRecord;
+import dev.berth.runtime.memory.MemoryStore;
 import dev.berth.runtime.memory.NamespaceVectors;
 import dev.berth.runtime.memory.NewMemory;
-import dev.berth.runtime.memory.MemoryStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.Collection;

@@ -1,8 +1,8 @@
 package dev.berth.runtime.testkit;
 
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.AgentStore;
 import io.smallrye.mutiny.Uni;

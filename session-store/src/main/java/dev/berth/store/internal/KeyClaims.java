@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
+import java.time.Duration;
 import java.util.Optional;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -22,6 +23,8 @@ public final class KeyClaims {
     public static final String BIND = "select berth_bind_key($1, $2, $3)";
     private static final String NATIVE_CLAIM = "select berth_claim_key(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     private static final String NATIVE_BIND = "select berth_bind_key(?1, ?2, ?3)";
+    /** When a client whose key is held by a request in flight should try again. */
+    private static final Duration RETRY_IN_PROGRESS = Duration.ofSeconds(1);
 
     private KeyClaims() {
     }
@@ -85,7 +88,7 @@ public final class KeyClaims {
                 }
                 if (cause instanceof PgException pg && "55P03".equals(pg.getSqlState())) {
                     return new InProgressException("a request with this Idempotency-Key is still in progress; retry later",
-                            key.get().inFlightWait());
+                            RETRY_IN_PROGRESS);
                 }
             }
         }

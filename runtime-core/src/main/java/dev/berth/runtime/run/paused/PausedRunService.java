@@ -1,8 +1,7 @@
 package dev.berth.runtime.run.paused;
 
-import java.util.Optional;
-import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
@@ -22,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
