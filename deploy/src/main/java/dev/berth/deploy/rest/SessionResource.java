@@ -170,12 +170,15 @@ public class SessionResource {
                 earlier -> runs.get(tenant, UUID.fromString(earlier.resource())).chain(run -> answer(tenant, run, waitSeconds)));
     }
 
-    /** The run as submitted (202), or once settled within the wait (200). */
+    /**
+     * The run without a wait (202: a just submitted run is queued; a retry shows it as it is now, with
+     * the same status), or once settled within the wait (200), or as it is when the wait is over (202).
+     */
     private Uni<Response> answer(TenantId tenant, Run submitted, int waitSeconds) {
         return (waitSeconds == 0 ? Uni.createFrom().item(submitted)
                 : runs.await(tenant, submitted, Duration.ofSeconds(waitSeconds)))
                 .chain(run -> actions.required(tenant, run).map(required -> Locations
-                        .at(Response.status(run.status().settled() ? 200 : 202), "/v1/runs/" + run.id())
+                        .at(Response.status(waitSeconds > 0 && run.status().settled() ? 200 : 202), "/v1/runs/" + run.id())
                         .entity(ApiMapper.run(run, required)).build()));
     }
 

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -82,11 +83,14 @@ public final class KeyClaims {
      */
     public static Throwable translate(Throwable failure, Optional<RequestKey> key) {
         if (key.isPresent()) {
+            // Hibernate Reactive wraps the pool's failure in a java.sql.SQLException with the same state.
             for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-                if (cause instanceof PgException pg && "BR010".equals(pg.getSqlState())) {
+                String state = cause instanceof PgException pg ? pg.getSqlState()
+                        : cause instanceof SQLException sql ? sql.getSQLState() : null;
+                if ("BR010".equals(state)) {
                     return new KeyTakenException(key.get().value());
                 }
-                if (cause instanceof PgException pg && "55P03".equals(pg.getSqlState())) {
+                if ("55P03".equals(state)) {
                     return new InProgressException("a request with this Idempotency-Key is still in progress; retry later",
                             RETRY_IN_PROGRESS);
                 }
