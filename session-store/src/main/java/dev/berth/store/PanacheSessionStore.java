@@ -47,6 +47,7 @@ public class PanacheSessionStore implements SessionStore {
         entity.agentName = session.agent().name();
         entity.agentVersion = session.agent().version();
         entity.actorId = session.actorId();
+        entity.openedBy = session.openedBy();
         entity.status = "active";
         entity.inputPolicy = session.inputPolicy().wire();
         entity.state = "{}";

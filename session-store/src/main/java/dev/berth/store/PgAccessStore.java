@@ -2,32 +2,41 @@ package dev.berth.store;
 
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.ApiPrincipal;
+import dev.berth.runtime.domain.NewApiKey;
+import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.RequestKey;
+import dev.berth.runtime.domain.Revocation;
+import dev.berth.runtime.domain.Role;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.AccessStore;
+import dev.berth.runtime.port.ServerSecrets;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * {@link AccessStore} on the reactive pg client: the key lookup runs on every request, so it
- * is one indexed statement.
+ * {@link AccessStore} on the reactive pg client: the key lookup runs on every request (the
+ * KeyCache aside), so it is one indexed statement.
  */
 @ApplicationScoped
-public class PgAccessStore implements AccessStore {
+public class PgAccessStore implements AccessStore, ServerSecrets {
     /** Any constant: serialises bootstrap across processes starting at once. */
     private static final long BOOTSTRAP_LOCK = 0x6265727468L;
-    private static final String KEY_COLUMNS = "k.id, k.tenant_id, k.name, k.key_prefix, k.admin, k.created_at, k.revoked_at";
 
     private final Pool pool;
 
@@ -37,7 +46,7 @@ public class PgAccessStore implements AccessStore {
     }
 
     @Override
-    public Uni<Boolean> bootstrapIfEmpty(byte[] keyHash, String keyPrefix) {
+    public Uni<Boolean> bootstrapIfEmpty(byte[] keyHash) {
         UUID tenant = UUID.randomUUID();
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
                         .execute(Tuple.of(BOOTSTRAP_LOCK))
@@ -48,27 +57,31 @@ public class PgAccessStore implements AccessStore {
                             }
                             return conn.preparedQuery("insert into tenants (id, name, operator) values ($1, 'default', true)")
                                     .execute(Tuple.of(tenant))
-                                    .chain(() -> conn.preparedQuery("insert into api_keys (id, tenant_id, name, key_hash,"
-                                                    + " key_prefix, admin) values ($1, $2, 'bootstrap', $3, $4, true)")
-                                            .execute(Tuple.of(UUID.randomUUID(), tenant,
-                                                    io.vertx.core.buffer.Buffer.buffer(keyHash), keyPrefix)))
+                                    .chain(() -> conn.preparedQuery(AccessSql.INSERT_KEY).execute(keyTuple(new NewApiKey(
+                                            UUID.randomUUID(), new TenantId(tenant), "bootstrap", Set.of(Role.ADMIN),
+                                            null, null, keyHash))))
                                     .replaceWith(true);
                         }))
                 .onFailure().transform(DbErrors::translate);
     }
 
     @Override
-    public Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash) {
-        return pool.preparedQuery("select k.id, k.tenant_id, k.admin, t.operator from api_keys k"
-                        + " join tenants t on t.id = k.tenant_id where k.key_hash = $1 and k.revoked_at is null")
-                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(keyHash)))
-                .map(rows -> {
+    public Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash, byte[] legacyHash) {
+        return pool.preparedQuery(AccessSql.AUTHENTICATE)
+                .execute(Tuple.of(Buffer.buffer(keyHash), Buffer.buffer(legacyHash)))
+                .chain(rows -> {
                     if (rows.size() == 0) {
-                        return Optional.<ApiPrincipal>empty();
+                        return Uni.createFrom().item(Optional.<ApiPrincipal>empty());
                     }
                     Row row = rows.iterator().next();
-                    return Optional.of(new ApiPrincipal(new TenantId(row.getUUID("tenant_id")), row.getUUID("id"),
-                            row.getBoolean("admin"), row.getBoolean("operator")));
+                    ApiPrincipal principal = new ApiPrincipal(new TenantId(row.getUUID("tenant_id")), row.getUUID("id"),
+                            roles(row), row.getString("actor_id"), row.getBoolean("operator"), Rows.instant(row, "expires_at"));
+                    if (!"sha256".equals(row.getString("hash_kind"))) {
+                        return Uni.createFrom().item(Optional.of(principal));
+                    }
+                    // A key of before ADR 0028: from now on, only its keyed hash finds it.
+                    return pool.preparedQuery(AccessSql.REHASH).execute(Tuple.of(principal.keyId(), Buffer.buffer(keyHash)))
+                            .replaceWith(Optional.of(principal));
                 })
                 .onFailure().transform(DbErrors::translate);
     }
@@ -84,43 +97,69 @@ public class PgAccessStore implements AccessStore {
     }
 
     @Override
-    public Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix,
-            Optional<RequestKey> key) {
-        UUID id = UUID.randomUUID();
-        return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "api-key", id.toString())
-                        .chain(() -> conn.preparedQuery("insert into api_keys as k (id, tenant_id, name, key_hash,"
-                                        + " key_prefix, admin) values ($1, $2, $3, $4, $5, $6) returning " + KEY_COLUMNS)
-                                .execute(Tuple.tuple().addValue(id).addValue(tenant.value()).addValue(name)
-                                        .addValue(io.vertx.core.buffer.Buffer.buffer(keyHash)).addValue(keyPrefix)
-                                        .addValue(admin))))
+    public Uni<ApiKeyInfo> createKey(NewApiKey newKey, Optional<RequestKey> key) {
+        return pool.withTransaction(conn -> KeyClaims.claim(conn, newKey.tenant(), key, "api-key", newKey.id().toString())
+                        .chain(() -> conn.preparedQuery(AccessSql.INSERT_KEY).execute(keyTuple(newKey))))
                 .map(rows -> keyInfo(rows.iterator().next()))
                 .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
     @Override
-    public Uni<List<ApiKeyInfo>> listKeys(TenantId tenant) {
-        return pool.preparedQuery("select " + KEY_COLUMNS + " from api_keys k where k.tenant_id = $1 order by k.created_at")
-                .execute(Tuple.of(tenant.value()))
+    public Uni<Page<ApiKeyInfo>> listKeys(TenantId tenant, String cursor, int limit) {
+        PanacheSessionStore.Cursor after = cursor == null ? null : PanacheSessionStore.Cursor.decode(cursor);
+        return pool.preparedQuery(AccessSql.LIST_KEYS)
+                .execute(Tuple.tuple().addValue(tenant.value())
+                        .addValue(after == null ? null : after.createdAt().atOffset(ZoneOffset.UTC))
+                        .addValue(after == null ? null : after.id()).addValue(limit + 1))
                 .map(rows -> {
                     List<ApiKeyInfo> keys = new ArrayList<>();
                     rows.forEach(row -> keys.add(keyInfo(row)));
-                    return keys;
+                    List<ApiKeyInfo> page = keys.stream().limit(limit).toList();
+                    String next = keys.size() > limit
+                            ? new PanacheSessionStore.Cursor(page.getLast().createdAt(), page.getLast().id()).encode()
+                            : null;
+                    return new Page<>(page, next);
                 })
                 .onFailure().transform(DbErrors::translate);
     }
 
     @Override
-    public Uni<Boolean> revokeKey(TenantId tenant, UUID keyId) {
-        return pool.preparedQuery("update api_keys set revoked_at = now()"
-                        + " where id = $1 and tenant_id = $2 and revoked_at is null")
-                .execute(Tuple.of(keyId, tenant.value()))
-                .map(rows -> rows.rowCount() > 0)
+    public Uni<Revocation> revokeKey(TenantId tenant, UUID keyId) {
+        return pool.preparedQuery(AccessSql.REVOKE).execute(Tuple.of(keyId, tenant.value()))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return row.getBoolean("revoked") ? Revocation.REVOKED
+                            : row.getBoolean("found") ? Revocation.LAST_ADMIN : Revocation.UNKNOWN;
+                })
                 .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
+    public Uni<byte[]> secret(String name, byte[] generated) {
+        // Whoever inserts first wins; every process then reads the same secret.
+        return pool.preparedQuery(AccessSql.KEEP_SECRET).execute(Tuple.of(name, Buffer.buffer(generated)))
+                .chain(() -> pool.preparedQuery(AccessSql.SECRET).execute(Tuple.of(name)))
+                .map(rows -> rows.iterator().next().getBuffer("secret").getBytes())
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    private static Tuple keyTuple(NewApiKey key) {
+        return Tuple.tuple().addValue(key.id()).addValue(key.tenant().value()).addValue(key.name())
+                .addValue(Buffer.buffer(key.keyHash()))
+                .addArrayOfString(key.roles().stream().map(Role::wire).sorted().toArray(String[]::new))
+                .addValue(key.actorId())
+                .addValue(key.expiresAt() == null ? null : key.expiresAt().atOffset(ZoneOffset.UTC));
+    }
+
+    private static Set<Role> roles(Row row) {
+        return Arrays.stream(row.getArrayOfStrings("roles"))
+                .map(wire -> Role.parse(wire).orElseThrow(() -> new IllegalStateException("unknown role in api_keys: " + wire)))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static ApiKeyInfo keyInfo(Row row) {
         return new ApiKeyInfo(row.getUUID("id"), new TenantId(row.getUUID("tenant_id")), row.getString("name"),
-                row.getString("key_prefix"), row.getBoolean("admin"), Rows.instant(row, "created_at"),
-                Rows.instant(row, "revoked_at"));
+                row.getString("key_prefix"), roles(row), row.getString("actor_id"), Rows.instant(row, "created_at"),
+                Rows.instant(row, "expires_at"), Rows.instant(row, "revoked_at"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.deploy.api;
 
+import dev.berth.runtime.domain.Role;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentLimits;
@@ -217,8 +218,9 @@ public final class ApiMapper {
     }
 
     public static KeyView key(ApiKeyInfo k, String plainKey) {
-        return new KeyView(k.id().toString(), k.tenant().toString(), k.name(), k.prefix(), k.admin(), k.createdAt(),
-                k.revokedAt(), plainKey);
+        return new KeyView(k.id().toString(), k.tenant().toString(), k.name(), k.prefix(),
+                k.roles().stream().map(Role::wire).sorted().toList(), k.actorId(), k.admin(), k.createdAt(),
+                k.expiresAt(), k.revokedAt(), plainKey);
     }
 
     public static Map<String, Object> metadata(Map<String, Object> metadata) {

@@ -14,7 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Maps {@code Authorization: Bearer <api key>} to a tenant for every {@code /v1} request.
- * A missing, unknown or revoked key gets a 401 problem before any resource runs.
+ * A missing, unknown, expired or revoked key gets a 401 problem before any resource runs; what
+ * the key may do is checked next, by {@link RoleFilter}.
  */
 public class ApiKeyFilter {
     private static final String BEARER = "Bearer ";
@@ -22,9 +23,11 @@ public class ApiKeyFilter {
     private final AccessStore access;
     private final KeyCache cache;
     private final RequestPrincipal principal;
+    private final KeyHasher hasher;
 
     @Inject
-    public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal) {
+    public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal, KeyHasher hasher) {
+        this.hasher = hasher;
         this.access = access;
         this.cache = cache;
         this.principal = principal;
@@ -41,10 +44,10 @@ public class ApiKeyFilter {
             return Uni.createFrom().item(unauthorized("an API key is required: Authorization: Bearer <key>"));
         }
         String key = header.substring(BEARER.length()).trim();
-        byte[] hash = ApiKeys.hash(key);
-        return cache.get(hash, () -> access.authenticate(hash)).map(found -> {
+        byte[] hash = hasher.hash(key);
+        return cache.get(hash, () -> access.authenticate(hash, ApiKeys.legacyHash(key))).map(found -> {
             if (found.isEmpty()) {
-                return unauthorized("the API key is unknown or revoked");
+                return unauthorized("the API key is unknown, expired or revoked");
             }
             principal.set(found.get());
             // Every log line of the request carries its tenant (Quarkus keeps the MDC per request).

@@ -6,7 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** API keys: {@code brt_} and 32 random bytes; stored only as SHA-256 hashes. */
+/**
+ * API keys: {@code brt_} and 32 random bytes. Stored only as keyed hashes ({@link KeyHasher}); the
+ * plain SHA-256 here is how rows of before ADR 0028 were stored, and finds them once to rehash them.
+ */
 public final class ApiKeys {
     static final String PREFIX = "brt_";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -20,7 +23,8 @@ public final class ApiKeys {
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    public static byte[] hash(String key) {
+    /** The plain SHA-256 of rows stored before ADR 0028. */
+    public static byte[] legacyHash(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
@@ -28,8 +32,4 @@ public final class ApiKeys {
         }
     }
 
-    /** The first characters, enough to recognise a key in a listing, too few to use it. */
-    public static String displayPrefix(String key) {
-        return key.substring(0, Math.min(key.length(), PREFIX.length() + 6));
-    }
 }

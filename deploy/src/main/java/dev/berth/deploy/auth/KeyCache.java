@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +37,8 @@ public class KeyCache {
         ByteBuffer key = ByteBuffer.wrap(keyHash.clone());
         long now = System.nanoTime();
         Entry entry = entries.get(key);
-        if (entry != null && now - entry.storedAt() < ttl.toNanos()) {
+        // An expiring key is remembered no longer than it lives.
+        if (entry != null && now - entry.storedAt() < ttl.toNanos() && !expired(entry.principal())) {
             return Uni.createFrom().item(Optional.of(entry.principal()));
         }
         return lookup.get().invoke(found -> {
@@ -49,6 +51,10 @@ public class KeyCache {
             }
             entries.put(key, new Entry(found.get(), now));
         });
+    }
+
+    private static boolean expired(ApiPrincipal principal) {
+        return principal.expiresAt() != null && !principal.expiresAt().isAfter(Instant.now());
     }
 
     /** Forgets every key, after a revocation. */

@@ -5,14 +5,24 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.AuthenticationException;
 import dev.berth.runtime.error.ForbiddenException;
 import jakarta.enterprise.context.RequestScoped;
+import java.util.Objects;
+import java.util.Optional;
 
-/** Who the current request acts as; set by {@link ApiKeyFilter} before any resource runs. */
+/**
+ * Who the current request acts as; set by {@link ApiKeyFilter} before any resource runs. Which
+ * routes it may call is checked by {@link RoleFilter}; resources ask it only for the tenant and,
+ * for an actor credential, the actor its listings and new sessions are confined to.
+ */
 @RequestScoped
 public class RequestPrincipal {
     private ApiPrincipal principal;
 
     void set(ApiPrincipal principal) {
         this.principal = principal;
+    }
+
+    boolean present() {
+        return principal != null;
     }
 
     public ApiPrincipal get() {
@@ -26,11 +36,24 @@ public class RequestPrincipal {
         return get().tenant();
     }
 
-    public ApiPrincipal requireAdmin() {
-        ApiPrincipal current = get();
-        if (!current.admin()) {
-            throw new ForbiddenException("this needs an admin API key");
+    /** The end user an actor credential stands for; empty for any other credential. */
+    public Optional<String> actorScope() {
+        return get().actor() ? Optional.of(get().actorId()) : Optional.empty();
+    }
+
+    /**
+     * The actor a request names ({@code actorId} of a body or query), confined to an actor
+     * credential's own: given for another actor, it is refused; left out, it is the credential's.
+     */
+    public String confineActor(String field, String requested) {
+        Optional<String> own = actorScope();
+        if (own.isEmpty()) {
+            return requested;
         }
-        return current;
+        if (requested != null && !Objects.equals(requested, own.get())) {
+            throw new ForbiddenException("an actor key acts only for its own actor: leave out " + field
+                    + " or give '" + own.get() + "'");
+        }
+        return own.get();
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.deploy.lifecycle;
 
 import dev.berth.deploy.auth.ApiKeys;
+import dev.berth.deploy.auth.KeyHasher;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.engine.RunEngine;
 import dev.berth.runtime.memory.ExtractionWorker;
@@ -30,12 +31,14 @@ public class Lifecycle {
     private final ExtractionWorker extraction;
     private final EngineConfig engineConfig;
     private final Optional<String> bootstrapKey;
+    private final KeyHasher hasher;
     private volatile boolean draining;
     private Uni<Void> drained;
 
     @Inject
     public Lifecycle(AccessStore access, RunEngine engine, ExtractionWorker extraction, EngineConfig engineConfig,
-            @ConfigProperty(name = "berth.bootstrap-key") Optional<String> bootstrapKey) {
+            @ConfigProperty(name = "berth.bootstrap-key") Optional<String> bootstrapKey, KeyHasher hasher) {
+        this.hasher = hasher;
         this.access = access;
         this.engine = engine;
         this.extraction = extraction;
@@ -45,7 +48,8 @@ public class Lifecycle {
 
     void onStart(@Observes StartupEvent event) {
         String key = bootstrapKey.filter(k -> !k.isBlank()).orElseGet(ApiKeys::generate);
-        boolean created = access.bootstrapIfEmpty(ApiKeys.hash(key), ApiKeys.displayPrefix(key))
+        hasher.load();
+        boolean created = access.bootstrapIfEmpty(hasher.hash(key))
                 .await().atMost(Duration.ofSeconds(30));
         if (created && bootstrapKey.isEmpty()) {
             // Shown once: only its hash is stored.

@@ -1,5 +1,19 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.api.PageView;
+import dev.berth.deploy.auth.KeyGrant;
+import dev.berth.deploy.auth.KeyHasher;
+import dev.berth.runtime.domain.NewApiKey;
+import dev.berth.runtime.error.ConflictException;
+import dev.berth.runtime.error.ValidationException;
+import jakarta.ws.rs.QueryParam;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import dev.berth.deploy.auth.Allowed;
+import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.api.KeyRequest;
 import dev.berth.deploy.api.KeyView;
@@ -28,13 +42,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
- * API keys of the caller's tenant (admin keys only), and tenants (admin keys of the operator
- * tenant only). A new key is shown once, in the response that creates it.
+ * API keys of the caller's tenant, and tenants (admin keys only: see {@link Allowed}; tenants
+ * only by the operator tenant's). A new key is shown once, in the response that creates it.
  */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,69 +62,91 @@ public class AccessResource {
     private final KeyCache keys;
     private final RequestPrincipal principal;
     private final IdempotentRequests idempotent;
+    private final KeyHasher hasher;
 
     @Inject
-    public AccessResource(AccessStore access, KeyCache keys, RequestPrincipal principal, IdempotentRequests idempotent) {
+    public AccessResource(AccessStore access, KeyCache keys, RequestPrincipal principal, IdempotentRequests idempotent,
+            KeyHasher hasher) {
+        this.hasher = hasher;
         this.idempotent = idempotent;
         this.access = access;
         this.keys = keys;
         this.principal = principal;
     }
 
+    /**
+     * Creates a key with its {@code roles} (or the deprecated {@code admin} flag; neither: [service]),
+     * the {@code actorId} of an actor key, and an optional {@code expiresAt}.
+     */
     @POST
     @Path("api-keys")
+    @Allowed({})
     public Uni<Response> createKey(
             @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             KeyRequest request) {
-        TenantId tenant = principal.requireAdmin().tenant();
-        String name = name(request == null ? null : request.name());
-        boolean admin = request.admin() != null && request.admin();
+        if (request == null) {
+            throw ValidationException.field("body", "is required");
+        }
+        TenantId tenant = principal.tenant();
+        String name = name(request.name());
+        KeyGrant grant = KeyGrant.of(request, Instant.now());
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST", "/v1/api-keys", request),
-                key -> newKey(tenant, name, admin, key).map(created -> Response.status(201).entity(created).build()),
+                key -> newKey(tenant, name, grant, key).map(created -> Response.status(201).entity(created).build()),
                 earlier -> secretShownOnce("api key", earlier));
     }
 
+    /** The tenant's keys, oldest first, {@code limit} (1-100, default 20) at a time. */
     @GET
     @Path("api-keys")
-    public Uni<List<KeyView>> listKeys() {
-        TenantId tenant = principal.requireAdmin().tenant();
-        return access.listKeys(tenant).map(keys -> keys.stream().map(k -> ApiMapper.key(k, null)).toList());
+    @Allowed({})
+    public Uni<PageView<KeyView>> listKeys(@QueryParam("cursor") String cursor,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        int most = QueryNumbers.integer("limit", limit, 20);
+        InputLimits.count("limit", most, 1, InputLimits.MAX_PAGE);
+        return access.listKeys(principal.tenant(), cursor, most)
+                .map(page -> new PageView<>(page.items().stream().map(k -> ApiMapper.key(k, null)).toList(),
+                        page.nextCursor()));
     }
 
+    /** Revokes a key; the tenant's last usable admin key cannot be revoked (409 last-admin). */
     @DELETE
     @Path("api-keys/{id}")
+    @Allowed({})
     public Uni<Response> revokeKey(@PathParam("id") String id) {
-        TenantId tenant = principal.requireAdmin().tenant();
-        return access.revokeKey(tenant, Ids.parse(id, "api key")).invoke(keys::clear).map(revoked -> {
-            if (!revoked) {
-                throw new NotFoundException("api key", id);
-            }
-            return Response.noContent().build();
+        TenantId tenant = principal.tenant();
+        return access.revokeKey(tenant, Ids.parse(id, "api key")).invoke(keys::clear).map(revocation -> switch (revocation) {
+            case REVOKED -> Response.noContent().build();
+            case UNKNOWN -> throw new NotFoundException("api key", id);
+            case LAST_ADMIN -> throw new ConflictException("last-admin", "api key '" + id + "' is the tenant's last"
+                    + " admin key: create another admin key before revoking this one");
         });
     }
 
-    /** Creates a tenant and its first admin key. */
+    /** Creates a tenant and its first admin key (admin keys of the operator tenant only). */
     @POST
     @Path("tenants")
+    @Allowed({})
     public Uni<Response> createTenant(
             @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             TenantRequest request) {
-        if (!principal.requireAdmin().operator()) {
+        if (!principal.get().operator()) {
             throw new ForbiddenException("only admin keys of the operator tenant may create tenants");
         }
         String name = name(request == null ? null : request.name());
         TenantId caller = principal.tenant();
         return idempotent.handle(new IdempotentRequests.Request(caller, idempotencyKey, "POST", "/v1/tenants", request),
                 key -> access.createTenant(name, caller, key)
-                        .chain(tenant -> newKey(tenant, "admin", true, Optional.empty())
+                        .chain(tenant -> newKey(tenant, "admin", new KeyGrant(Set.of(Role.ADMIN), null, null),
+                                        Optional.empty())
                                 .map(created -> new TenantView(tenant.toString(), name, created)))
                         .map(view -> Response.status(201).entity(view).build()),
                 earlier -> secretShownOnce("tenant", earlier));
     }
 
-    private Uni<KeyView> newKey(TenantId tenant, String name, boolean admin, Optional<RequestKey> requestKey) {
+    private Uni<KeyView> newKey(TenantId tenant, String name, KeyGrant grant, Optional<RequestKey> requestKey) {
         String key = ApiKeys.generate();
-        return access.createKey(tenant, name, admin, ApiKeys.hash(key), ApiKeys.displayPrefix(key), requestKey)
+        return access.createKey(new NewApiKey(UUID.randomUUID(), tenant, name, grant.roles(), grant.actorId(),
+                        grant.expiresAt(), hasher.hash(key)), requestKey)
                 .map(info -> ApiMapper.key(info, key));
     }
 

@@ -1,5 +1,7 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.auth.Allowed;
+import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.ErasureView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.memory.MemoryService;
@@ -30,6 +32,7 @@ public class ActorResource {
      */
     @DELETE
     @Path("{id}")
+    @Allowed({})
     public Uni<ErasureView> erase(@PathParam("id") String actorId) {
         return memory.eraseActor(principal.tenant(), actorId)
                 .map(e -> new ErasureView(actorId, e.sessions(), e.memories(), e.blocks(), e.jobs()));

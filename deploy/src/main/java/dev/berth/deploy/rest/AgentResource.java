@@ -1,5 +1,7 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.auth.Allowed;
+import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.AgentRequest;
 import dev.berth.deploy.api.AgentVersionsView;
 import dev.berth.deploy.api.AgentView;
@@ -60,6 +62,7 @@ public class AgentResource {
     @Path("{name}")
     @APIResponse(responseCode = "201", description = "the new version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    @Allowed({Role.DEVELOPER})
     public Uni<Response> define(@PathParam("name") String name,
             @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -82,6 +85,7 @@ public class AgentResource {
     @GET
     @APIResponse(responseCode = "200", description = "a page of the latest version of each agent, by name",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentPage.class)))
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE})
     public Uni<Response> list(@QueryParam("cursor") String cursor,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
         TenantId tenant = principal.tenant();
@@ -95,6 +99,7 @@ public class AgentResource {
     @Path("{name}")
     @APIResponse(responseCode = "200", description = "the latest version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE})
     public Uni<Response> latest(@PathParam("name") String name) {
         TenantId tenant = principal.tenant();
         return agents.get(tenant, name, null)
@@ -105,6 +110,7 @@ public class AgentResource {
     @Path("{name}/versions")
     @APIResponse(responseCode = "200", description = "every version of the agent", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentVersionsView.class)))
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE})
     public Uni<Response> versions(@PathParam("name") String name) {
         TenantId tenant = principal.tenant();
         return agents.versions(tenant, name).chain(all -> json.write(tenant, Response.ok(),
@@ -115,6 +121,7 @@ public class AgentResource {
     @Path("{name}/versions/{version}")
     @APIResponse(responseCode = "200", description = "one version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE})
     public Uni<Response> version(@PathParam("name") String name, @PathParam("version") int version) {
         TenantId tenant = principal.tenant();
         return agents.get(tenant, name, version)

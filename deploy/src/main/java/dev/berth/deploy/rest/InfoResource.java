@@ -1,5 +1,6 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.auth.PublicRoute;
 import dev.berth.deploy.api.InfoView;
 import dev.berth.deploy.model.ModelMode;
 import dev.berth.runtime.engine.RunEngine;
@@ -27,6 +28,7 @@ public class InfoResource {
     }
 
     @GET
+    @PublicRoute
     public InfoView info() {
         return new InfoView("berth", "v1", mode.demo(), mode.flavour(), embeddedDb ? "embedded" : "external",
                 engine.ownerId());

@@ -1,5 +1,7 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.auth.Allowed;
+import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.MemoryBlockView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.domain.TenantId;
@@ -43,6 +45,7 @@ public class MemoryBlockResource {
     }
 
     @GET
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE})
     public Uni<List<MemoryBlockView>> list(@QueryParam("namespace") String namespace) {
         return memory.blocks(principal.tenant(), List.of(namespace == null ? "" : namespace))
                 .map(blocks -> blocks.stream().map(MemoryBlockResource::view).toList());
@@ -56,6 +59,7 @@ public class MemoryBlockResource {
     @Path("{label}")
     @APIResponse(responseCode = "200", description = "the block", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemoryBlockView.class)))
+    @Allowed({Role.DEVELOPER})
     public Uni<Response> put(@QueryParam("namespace") String namespace, @PathParam("label") String label,
             @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             MemoryBlockView request) {
@@ -78,6 +82,7 @@ public class MemoryBlockResource {
 
     @DELETE
     @Path("{label}")
+    @Allowed({Role.DEVELOPER})
     public Uni<Response> delete(@QueryParam("namespace") String namespace, @PathParam("label") String label) {
         return memory.deleteBlock(principal.tenant(), namespace, label).replaceWith(Response.noContent().build());
     }

@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.auth.Allowed;
+import dev.berth.deploy.auth.ActorOwned;
+import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.MemoryHitView;
 import dev.berth.deploy.api.MemoryRequest;
 import dev.berth.deploy.api.MemorySearchRequest;
@@ -7,6 +10,7 @@ import dev.berth.deploy.api.MemoryView;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.ForbiddenException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.memory.MemoryRecord;
@@ -50,15 +54,17 @@ public class MemoryResource {
     }
 
     @GET
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
     public Uni<PageView<MemoryView>> list(@QueryParam("namespace") String namespace,
             @QueryParam("cursor") String cursor,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
-        return memory.list(principal.tenant(), namespace, cursor, QueryNumbers.integer("limit", limit, 20))
+        return memory.list(principal.tenant(), confined(namespace), cursor, QueryNumbers.integer("limit", limit, 20))
                 .map(page -> new PageView<>(page.items().stream().map(MemoryResource::view).toList(),
                         page.nextCursor()));
     }
 
     @POST
+    @Allowed({Role.SERVICE})
     public Uni<Response> create(
             @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             MemoryRequest request) {
@@ -83,6 +89,7 @@ public class MemoryResource {
      */
     @POST
     @Path("search")
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
     public Uni<Response> search(MemorySearchRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
@@ -92,6 +99,7 @@ public class MemoryResource {
         if (namespaces.isEmpty() || namespaces.size() > 10 || namespaces.stream().anyMatch(n -> n == null)) {
             throw ValidationException.field("namespaces", "give 1 to 10 namespaces");
         }
+        namespaces.forEach(this::confined);
         int k = request.topK() == null ? 5 : request.topK();
         MemoryService.validateSearch(namespaces, request.query(), k);
         long start = System.nanoTime();
@@ -108,6 +116,8 @@ public class MemoryResource {
 
     @GET
     @Path("{id}")
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.MEMORY)
     public Uni<MemoryView> get(@PathParam("id") String id) {
         return memory.get(principal.tenant(), Ids.parse(id, "memory")).map(MemoryResource::view);
     }
@@ -119,6 +129,7 @@ public class MemoryResource {
      */
     @PATCH
     @Path("{id}")
+    @Allowed({Role.SERVICE})
     public Uni<MemoryView> update(@PathParam("id") String id, MemoryRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
@@ -132,8 +143,20 @@ public class MemoryResource {
 
     @DELETE
     @Path("{id}")
+    @Allowed({Role.SERVICE})
     public Uni<Response> delete(@PathParam("id") String id) {
         return memory.delete(principal.tenant(), Ids.parse(id, "memory")).replaceWith(Response.noContent().build());
+    }
+
+    /** An actor credential reads only its own actor's namespace; others read any. */
+    private String confined(String namespace) {
+        return principal.actorScope().map(own -> {
+            String mine = "actors/" + own;
+            if (namespace != null && !namespace.equals(mine)) {
+                throw new ForbiddenException("an actor key reads only the namespace " + mine);
+            }
+            return mine;
+        }).orElse(namespace);
     }
 
     private static void refuseFixedField(String field, String value) {

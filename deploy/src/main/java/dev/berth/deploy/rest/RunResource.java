@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.auth.Allowed;
+import dev.berth.deploy.auth.ActorOwned;
+import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.ActionsRequest;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.api.RunTreeView;
@@ -57,6 +60,8 @@ public class RunResource {
     /** The run and the runs its sub-agent calls started, recursively, with usage rolled up. */
     @GET
     @Path("{id}/tree")
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.RUN)
     public Uni<RunTreeView> tree(@PathParam("id") String id) {
         return teams.tree(principal.tenant(), Ids.parse(id, "run")).map(ApiMapper::tree);
     }
@@ -64,6 +69,8 @@ public class RunResource {
     /** The run; with {@code wait} (seconds, at most 60), once it has settled or the wait is over. */
     @GET
     @Path("{id}")
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.RUN)
     public Uni<RunView> get(@PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("wait") String wait) {
         UUID runId = Ids.parse(id, "run");
@@ -83,6 +90,8 @@ public class RunResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "200", description = "the run after the answers",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @Allowed({Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.RUN)
     public Uni<Response> answer(@PathParam("id") String id,
             @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             ActionsRequest request) {
@@ -90,7 +99,8 @@ public class RunResource {
         TenantId tenant = principal.tenant();
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST",
                         "/v1/runs/" + runId + "/actions", request),
-                key -> actions.answer(tenant, runId, ApiMapper.toAnswers(request), key).chain(this::answered),
+                key -> actions.answer(tenant, runId, ApiMapper.toAnswers(request), key, principal.get().subject())
+                        .chain(this::answered),
                 earlier -> runs.get(tenant, runId).chain(this::answered));
     }
 
@@ -105,6 +115,7 @@ public class RunResource {
     /** Cancels a queued or paused run at once, a running one at its next step boundary. */
     @POST
     @Path("{id}/cancel")
+    @Allowed({Role.OPERATOR})
     public Uni<RunView> cancel(@PathParam("id") String id) {
         return runs.cancel(principal.tenant(), Ids.parse(id, "run")).map(ApiMapper::run);
     }

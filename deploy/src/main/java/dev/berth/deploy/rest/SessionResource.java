@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.auth.Allowed;
+import dev.berth.deploy.auth.ActorOwned;
+import dev.berth.runtime.domain.Role;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.deploy.api.ApiMapper;
@@ -96,6 +99,7 @@ public class SessionResource {
      * with the session it opened (ADR 0024).
      */
     @POST
+    @Allowed({Role.SERVICE, Role.ACTOR})
     public Uni<Response> open(@Parameter(description = KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             SessionRequest request) {
         if (request == null) {
@@ -104,8 +108,9 @@ public class SessionResource {
         TenantId tenant = principal.tenant();
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST", "/v1/sessions", request),
                 key -> sessions.open(tenant, new SessionService.Opening(request.agent(), request.agentVersion(),
-                                request.actorId(), request.inputPolicy() == null ? null : ApiMapper.policy(request.inputPolicy()),
-                                ApiMapper.metadata(request.metadata()), InputLimits.seconds("ttlSeconds", request.ttlSeconds())),
+                                principal.confineActor("actorId", request.actorId()), request.inputPolicy() == null ? null : ApiMapper.policy(request.inputPolicy()),
+                                ApiMapper.metadata(request.metadata()), InputLimits.seconds("ttlSeconds", request.ttlSeconds()),
+                                principal.get().subject()),
                         key).map(SessionResource::opened),
                 earlier -> sessions.get(tenant, UUID.fromString(earlier.resource())).map(SessionResource::opened));
     }
@@ -115,14 +120,17 @@ public class SessionResource {
     }
 
     @GET
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
     public Uni<PageView<SessionView>> list(@QueryParam("actorId") String actorId, @QueryParam("cursor") String cursor,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
-        return sessions.list(principal.tenant(), actorId, cursor, QueryNumbers.integer("limit", limit, 20))
+        return sessions.list(principal.tenant(), principal.confineActor("actorId", actorId), cursor, QueryNumbers.integer("limit", limit, 20))
                 .map(page -> new PageView<>(page.items().stream().map(ApiMapper::session).toList(), page.nextCursor()));
     }
 
     @GET
     @Path("{id}")
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.SESSION)
     public Uni<SessionView> get(@PathParam("id") String id) {
         return sessions.get(principal.tenant(), Ids.parse(id, "session")).map(ApiMapper::session);
     }
@@ -133,6 +141,7 @@ public class SessionResource {
      */
     @POST
     @Path("{id}/upgrade")
+    @Allowed({Role.DEVELOPER})
     public Uni<SessionView> upgrade(@PathParam("id") String id, UpgradeRequest request) {
         return sessions.upgrade(principal.tenant(), Ids.parse(id, "session"),
                 request == null ? null : request.agentVersion()).map(ApiMapper::session);
@@ -141,6 +150,7 @@ public class SessionResource {
     /** Deletes the session with all its events and runs. */
     @DELETE
     @Path("{id}")
+    @Allowed({Role.OPERATOR})
     public Uni<Response> delete(@PathParam("id") String id) {
         return sessions.delete(principal.tenant(), Ids.parse(id, "session")).replaceWith(Response.noContent().build());
     }
@@ -155,6 +165,8 @@ public class SessionResource {
      */
     @POST
     @Path("{id}/messages")
+    @Allowed({Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.SESSION)
     public Uni<Response> submit(@PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("wait") String wait,
             @HeaderParam("traceparent") String traceparent,
@@ -190,6 +202,8 @@ public class SessionResource {
 
     @GET
     @Path("{id}/events")
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.SESSION)
     public Uni<EventPageView> events(@PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("after") String afterSeq,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
@@ -215,6 +229,8 @@ public class SessionResource {
     @Path("{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @SessionChecked
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    @ActorOwned(ActorOwned.Kind.SESSION)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("after") String after,
             @QueryParam("include") String include,

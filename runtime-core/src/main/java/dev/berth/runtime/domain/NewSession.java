@@ -8,10 +8,11 @@ import java.util.UUID;
 /**
  * A session about to be created, with the agent version it pins.
  *
- * @param team the versions of its team's members it pins, by agent name (may be empty)
+ * @param team     the versions of its team's members it pins, by agent name (may be empty)
+ * @param openedBy who opened it ({@link ApiPrincipal#subject()}); null when the engine did
  */
 public record NewSession(UUID id, TenantId tenant, AgentDefinition agent, String actorId, InputPolicy inputPolicy,
-        Map<String, Object> metadata, Instant expiresAt, Map<String, Integer> team) {
+        Map<String, Object> metadata, Instant expiresAt, Map<String, Integer> team, String openedBy) {
     public NewSession {
         team = team == null ? Map.of() : Map.copyOf(team);
         Objects.requireNonNull(id, "id");
@@ -25,6 +26,6 @@ public record NewSession(UUID id, TenantId tenant, AgentDefinition agent, String
 
     public NewSession(UUID id, TenantId tenant, AgentDefinition agent, String actorId, InputPolicy inputPolicy,
             Map<String, Object> metadata, Instant expiresAt) {
-        this(id, tenant, agent, actorId, inputPolicy, metadata, expiresAt, Map.of());
+        this(id, tenant, agent, actorId, inputPolicy, metadata, expiresAt, Map.of(), null);
     }
 }

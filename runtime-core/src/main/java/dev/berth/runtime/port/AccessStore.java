@@ -2,16 +2,19 @@ package dev.berth.runtime.port;
 
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.ApiPrincipal;
+import dev.berth.runtime.domain.NewApiKey;
+import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.RequestKey;
+import dev.berth.runtime.domain.Revocation;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Tenants and their API keys. Keys are stored only as SHA-256 hashes. Threading and errors as
- * {@link AgentStore}.
+ * Tenants and their API keys. Keys are stored only as keyed hashes (HMAC-SHA256 with the server's
+ * secret; rows of before ADR 0028 hold a plain SHA-256 until their first use). Threading and
+ * errors as {@link AgentStore}.
  */
 public interface AccessStore {
 
@@ -21,10 +24,14 @@ public interface AccessStore {
      *
      * @return true when this call created them
      */
-    Uni<Boolean> bootstrapIfEmpty(byte[] keyHash, String keyPrefix);
+    Uni<Boolean> bootstrapIfEmpty(byte[] keyHash);
 
-    /** The principal of a live (not revoked) key. */
-    Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash);
+    /**
+     * The principal of a live key (not revoked, not expired): the row whose keyed hash is
+     * {@code keyHash}, or an older row still holding {@code legacyHash} (plain SHA-256), which is
+     * rehashed to {@code keyHash} on the way.
+     */
+    Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash, byte[] legacyHash);
 
     default Uni<TenantId> createTenant(String name) {
         return createTenant(name, null, Optional.empty());
@@ -38,16 +45,15 @@ public interface AccessStore {
      */
     Uni<TenantId> createTenant(String name, TenantId caller, Optional<RequestKey> key);
 
-    default Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix) {
-        return createKey(tenant, name, admin, keyHash, keyPrefix, Optional.empty());
-    }
+    /** Stores a key, claiming the tenant's idempotency key with it. */
+    Uni<ApiKeyInfo> createKey(NewApiKey newKey, Optional<RequestKey> key);
 
-    /** As {@link #createKey(TenantId, String, boolean, byte[], String)}, claiming the tenant's idempotency key with it. */
-    Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix,
-            Optional<RequestKey> key);
+    /** The tenant's keys (live, expired and revoked), oldest first, a page at a time. */
+    Uni<Page<ApiKeyInfo>> listKeys(TenantId tenant, String cursor, int limit);
 
-    Uni<List<ApiKeyInfo>> listKeys(TenantId tenant);
-
-    /** @return false when the tenant has no such live key */
-    Uni<Boolean> revokeKey(TenantId tenant, UUID keyId);
+    /**
+     * Revokes a live key, unless it is the tenant's last live admin key: decided and done in one
+     * statement, so two revocations racing for the last two admin keys leave one.
+     */
+    Uni<Revocation> revokeKey(TenantId tenant, UUID keyId);
 }

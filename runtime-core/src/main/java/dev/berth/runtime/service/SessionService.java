@@ -63,12 +63,15 @@ public class SessionService {
      */
     public Uni<Session> open(TenantId tenant, String agentName, Integer agentVersion, String actorId,
             InputPolicy policy, Map<String, Object> metadata, Duration ttl) {
-        return open(tenant, new Opening(agentName, agentVersion, actorId, policy, metadata, ttl), Optional.empty());
+        return open(tenant, new Opening(agentName, agentVersion, actorId, policy, metadata, ttl, null), Optional.empty());
     }
 
-    /** What a client asks for when it opens a session ({@code policy} and {@code ttl} may be null). */
+    /**
+     * What a client asks for when it opens a session ({@code policy} and {@code ttl} may be null),
+     * and who asks ({@code openedBy}, kept with the session; null for no one in particular).
+     */
     public record Opening(String agentName, Integer agentVersion, String actorId, InputPolicy policy,
-            Map<String, Object> metadata, Duration ttl) {
+            Map<String, Object> metadata, Duration ttl, String openedBy) {
     }
 
     /**
@@ -94,7 +97,7 @@ public class SessionService {
         return agents.get(tenant, agentName, agentVersion)
                 .chain(agent -> agents.teamOf(tenant, agent).chain(team -> sessions.create(new NewSession(
                         UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
-                        metadata, expiry(ttl, agent), team), key)));
+                        metadata, expiry(ttl, agent), team, opening.openedBy()), key)));
     }
 
     /** The client's TTL, else the agent's session retention, else none. */

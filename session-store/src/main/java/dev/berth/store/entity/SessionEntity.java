@@ -50,4 +50,7 @@ public class SessionEntity {
     public Instant updatedAt;
     @Column(name = "expires_at")
     public Instant expiresAt;
+    /** Who opened the session (V11); written once. */
+    @Column(name = "opened_by", updatable = false)
+    public String openedBy;
 }

@@ -37,6 +37,15 @@ public final class ActionResolution {
      */
     public static AnswerDecision resolve(UUID runId, List<PendingAction> pending, List<ActionAnswer> answers,
             int maxOutputChars) {
+        return resolve(runId, pending, answers, maxOutputChars, null);
+    }
+
+    /**
+     * As {@link #resolve(UUID, List, List, int)}; the approval decisions and client results it
+     * appends name who gave them ({@code by}, when known), so the log says who approved what.
+     */
+    public static AnswerDecision resolve(UUID runId, List<PendingAction> pending, List<ActionAnswer> answers,
+            int maxOutputChars, String by) {
         Map<String, PendingAction> byId = new LinkedHashMap<>();
         pending.forEach(action -> byId.put(action.callId(), action));
         List<NewEvent> events = new ArrayList<>();
@@ -59,14 +68,14 @@ public final class ActionResolution {
                     errors.put(field, "the call '" + answer.callId() + "' is a client-side tool: send its 'output'");
                     continue;
                 }
-                events.add(clientResult(runId, action, truncate(answer.output(), maxOutputChars)));
+                events.add(clientResult(runId, action, truncate(answer.output(), maxOutputChars), by));
                 settled.add(action.callId());
             } else {
                 if (answer.approve() == null || answer.output() != null) {
                     errors.put(field, "the call '" + answer.callId() + "' needs a decision: send 'approve' (true or false)");
                     continue;
                 }
-                events.add(decision(action, answer));
+                events.add(decision(action, answer, by));
                 if (!answer.approve()) {
                     events.add(denied(runId, action, answer.reason()));
                     settled.add(action.callId());
@@ -92,8 +101,8 @@ public final class ActionResolution {
         return reason == null || reason.isBlank() ? text : text + " Reason: " + reason;
     }
 
-    private static NewEvent clientResult(UUID runId, PendingAction action, String output) {
-        ObjectNode data = result(runId, action, output, false).put("source", "client");
+    private static NewEvent clientResult(UUID runId, PendingAction action, String output, String by) {
+        ObjectNode data = answeredBy(result(runId, action, output, false).put("source", "client"), by);
         return new NewEvent(EventType.TOOL_RESULT, data);
     }
 
@@ -114,8 +123,12 @@ public final class ActionResolution {
                 .put("retries", 0);
     }
 
-    private static NewEvent decision(PendingAction action, ActionAnswer answer) {
-        ObjectNode data = DocumentJson.object()
+    private static ObjectNode answeredBy(ObjectNode data, String by) {
+        return by == null ? data : data.put("by", by);
+    }
+
+    private static NewEvent decision(PendingAction action, ActionAnswer answer, String by) {
+        ObjectNode data = answeredBy(DocumentJson.object(), by)
                 .put("callId", action.callId())
                 .put("name", action.toolName())
                 .put("approved", answer.approve())

@@ -64,12 +64,22 @@ public class PausedRunService {
 
     /** As {@link #answer(TenantId, UUID, List)}, claiming the client's idempotency key with the answers (ADR 0024). */
     public Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers, Optional<RequestKey> key) {
+        return answer(tenant, runId, answers, key, null);
+    }
+
+    /**
+     * As {@link #answer(TenantId, UUID, List, Optional)}, recording who answered ({@code by}, an
+     * {@link dev.berth.runtime.domain.ApiPrincipal#subject()}) in the events the answers append.
+     */
+    public Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers, Optional<RequestKey> key,
+            String by) {
         validate(answers);
-        return Uni.createFrom().deferred(() -> decideAndApply(tenant, runId, answers, key))
+        return Uni.createFrom().deferred(() -> decideAndApply(tenant, runId, answers, key, by))
                 .onFailure(PausedRunService::decidedOnStaleActions).retry().atMost(MAX_DECISIONS - 1);
     }
 
-    private Uni<Run> decideAndApply(TenantId tenant, UUID runId, List<ActionAnswer> answers, Optional<RequestKey> key) {
+    private Uni<Run> decideAndApply(TenantId tenant, UUID runId, List<ActionAnswer> answers, Optional<RequestKey> key,
+            String by) {
         return runs.find(tenant, runId)
                 .map(found -> found.orElseThrow(() -> new NotFoundException("run", runId)))
                 .invoke(run -> {
@@ -78,7 +88,7 @@ public class PausedRunService {
                     }
                 })
                 .chain(run -> runs.pendingActions(tenant, runId))
-                .map(pending -> ActionResolution.resolve(runId, pending, answers, maxOutputChars))
+                .map(pending -> ActionResolution.resolve(runId, pending, answers, maxOutputChars, by))
                 .chain(resolution -> runs.applyAnswers(tenant, runId, resolution, key));
     }
 
