@@ -44,7 +44,7 @@ class KeyLifecycleTest {
         // When the tenant lists its keys
         String body = as(mine.adminKey()).get("/v1/api-keys").then().statusCode(200).extract().asString();
         List<JsonNode> listed = new ArrayList<>();
-        JSON.readTree(body).forEach(listed::add);
+        JSON.readTree(body).path("items").forEach(listed::add);
 
         // Then it sees exactly its three keys, each with its prefix but not the key, and nothing of the other tenant
         assertThat(listed).extracting(k -> k.path("id").asText())
@@ -102,7 +102,7 @@ class KeyLifecycleTest {
                 .body("type", equalTo(PROBLEMS + "unauthorized"));
         String listing = as(tenant.adminKey()).get("/v1/api-keys").then().statusCode(200).extract().asString();
         JsonNode revoked = null;
-        for (JsonNode listed : JSON.readTree(listing)) {
+        for (JsonNode listed : JSON.readTree(listing).path("items")) {
             if (listed.path("id").asText().equals(key.path("id").asText())) {
                 revoked = listed;
             }

@@ -28,7 +28,7 @@ final class AccessSql {
     static final String INSERT_KEY = """
             insert into api_keys as k (id, tenant_id, name, key_hash, key_prefix, admin, roles, actor_id, expires_at,
                                        hash_kind)
-            values ($1, $2, $3, $4, 'brt_' || left(replace($1::text, '-', ''), 8), 'admin' = any ($5::text[]),
+            values ($1, $2, $3, $4, 'brt_' || left(replace($1::uuid::text, '-', ''), 8), 'admin' = any ($5::text[]),
                     $5::text[], $6, $7, 'hmac-sha256')
             returning\s""" + KEY_COLUMNS;
 
