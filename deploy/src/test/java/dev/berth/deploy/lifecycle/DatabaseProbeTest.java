@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** The readiness probe's answer: cached, shared, bounded in time; no database (DatabaseOutageIT has one). */
+/** The readiness probe's answer: cached, shared, bounded in time; no database (OutageAtTheEdgesIT has one). */
 class DatabaseProbeTest {
     private static final Duration CACHE = Duration.ofMillis(250);
     private final FakeClock clock = new FakeClock();

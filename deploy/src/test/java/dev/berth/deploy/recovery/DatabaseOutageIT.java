@@ -4,185 +4,167 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import dev.berth.model.fake.FakeOptions;
+import dev.berth.testsupport.DbOutageProxy;
 import java.sql.Connection;
-import java.sql.SQLException;
+import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * One Berth process whose PostgreSQL (the test's own server) stops and starts again: readiness
- * follows the database within a second, an open event stream rides a short outage out, and a
- * recovered outage leaves no error storm in the log (ADR 0027, docs/recovery.md).
+ * Database outages (issue 15, ADR 0025): two Berth processes reach PostgreSQL through a
+ * {@link DbOutageProxy}, which the test cuts (open connections reset, new ones refused) while
+ * every run's model call is in flight. The model calls are counted at the fake model, not by
+ * Berth. A run asks the model, which calls a tool, then answers: two model calls per run.
  */
 class DatabaseOutageIT {
-    private static final String AGENT = "clock";
-    /** The reactive pool's connection timeout: the stale timers of vertx-sql-client#1706 fire this long after. */
-    private static final Duration POOL_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
-    /** Longer than the 10 s a waiting stream goes without reading, shorter than the 30 s it rides out. */
-    private static final Duration STREAM_OUTAGE = Duration.ofSeconds(12);
-    private static Cluster cluster;
+    private static final Duration LEASE_TTL = Duration.ofSeconds(5);
+    private static final Duration MODEL_LATENCY = Duration.ofMillis(1500);
+    private static final int SESSIONS = 8;
+    private static final String GIVEN_UP = "berth_runs_given_up_total";
+    private static final String REPEATED = "berth_model_calls_repeated_total";
 
-    @BeforeAll
-    static void startOneProcess() throws Exception {
-        cluster = Cluster.start(1, Duration.ofMillis(300));
-        cluster.client(0).defineAgent(AGENT, "enqueue", List.of("current_time"));
-    }
+    @Test
+    void anOutageShorterThanTheLeaseGivesNoRunUpAndRepeatsNoModelCall() throws Exception {
+        try (Cluster cluster = cluster()) {
+            // Given a run in each session, its first model call in flight
+            Map<String, String> runs = submitAndAwaitModelCalls(cluster);
 
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
+            // When the database is cut off for 3 s
+            cluster.proxy().outage(Duration.ofSeconds(3), DbOutageProxy.Mode.REFUSE);
+
+            // Then every run completed once, under the lease it had, with one model call per step
+            settleAll(cluster, runs);
+            ModelRequests requests = new ModelRequests(cluster.fake().requests());
+            for (Map.Entry<String, String> run : runs.entrySet()) {
+                String input = input(cluster, run.getKey());
+                assertThat(requests.beforeTools(input)).as("model calls before the tool, %s", input).isEqualTo(1);
+                assertThat(requests.afterTools(input)).as("model calls after the tool, %s", input).isEqualTo(1);
+                assertThat(cluster.runColumn(run.getKey(), "lease_epoch")).as("claims of %s", input).isEqualTo("1");
+                assertThat(types(cluster, run.getValue())).containsExactly("user.message", "assistant.message",
+                        "tool.result", "assistant.message");
+            }
+            assertThat(requests.total()).isEqualTo(2 * SESSIONS);
+            assertThat(sum(cluster, GIVEN_UP)).isZero();
+            assertThat(sum(cluster, REPEATED)).isZero();
+            // and the outage did hit the runs: their commits were tried again
+            assertThat(cluster.proxy().refusedConnections()).isPositive();
+            assertThat(logs(cluster).stream().mapToLong(log -> log.count("WARN", "cannot reach the database")).sum())
+                    .as("runs that met the outage").isPositive();
+            assertNoErrorStackTraces(cluster);
         }
     }
 
-    @AfterEach
-    void databaseBackAndProcessReady() {
-        cluster.database().start();
-        await("the process ready again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> readiness() == 200);
+    @Test
+    void anOutageLongerThanTheLeaseEndsInTakeoversAndEveryRunCompletesOnceWithoutErrorStackTraces() throws Exception {
+        try (Cluster cluster = cluster()) {
+            // Given a run in each session, its first model call in flight
+            Map<String, String> runs = submitAndAwaitModelCalls(cluster);
+
+            // When the database is cut off for 20 s, four lease lengths
+            cluster.proxy().outage(Duration.ofSeconds(20), DbOutageProxy.Mode.REFUSE);
+
+            // Then every run completed exactly once: each step in its log once
+            settleAll(cluster, runs);
+            int takeovers = 0;
+            for (Map.Entry<String, String> run : runs.entrySet()) {
+                assertThat(types(cluster, run.getValue())).as("log of run %s", run.getKey()).containsExactly(
+                        "user.message", "assistant.message", "tool.result", "assistant.message");
+                takeovers += Integer.parseInt(cluster.runColumn(run.getKey(), "lease_epoch")) > 1 ? 1 : 0;
+            }
+            // and the model calls made twice are the answers the processes counted as thrown away
+            ModelRequests requests = new ModelRequests(cluster.fake().requests());
+            int repeatedAtTheModel = requests.total() - 2 * SESSIONS;
+            System.out.printf("%n=== 20 s outage, lease TTL 5 s: %d of %d runs taken over, %d model calls repeated"
+                    + " (counted by Berth: %.0f), runs given up: %.0f%n", takeovers, SESSIONS, repeatedAtTheModel,
+                    sum(cluster, REPEATED), sum(cluster, GIVEN_UP));
+            assertThat(sum(cluster, REPEATED)).isEqualTo(repeatedAtTheModel);
+            assertThat(repeatedAtTheModel).isLessThanOrEqualTo(takeovers);
+            // An outage gives no run up: what ends an owner's run is the fence, after a takeover
+            assertThat(sum(cluster, GIVEN_UP)).isZero();
+            assertNoErrorStackTraces(cluster);
+        }
     }
 
-    @Test
-    void readinessGoesDownWithTheDatabaseAndIsBackWithinASecondOfIt() throws Exception {
-        // Given a ready process
-        assertThat(readiness()).isEqualTo(200);
-        ProcessLog log = ProcessLog.from(cluster.process(0));
-
-        // When PostgreSQL stops
-        Instant stopped = Instant.now();
-        cluster.database().stopServer();
-
-        // Then readiness goes down within two seconds
-        Instant down = await("readiness down").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(DatabaseOutageIT::readinessInstant, probe -> probe.status() == 503).at();
-        Duration toDown = Duration.between(stopped, down);
-
-        // And when it starts again, readiness is back within a second of its accepting connections
-        AtomicReference<Instant> accepting = new AtomicReference<>();
-        CompletableFuture<Void> watcher = CompletableFuture.runAsync(() -> accepting.set(firstAcceptedConnection()));
-        cluster.database().start();
-        watcher.get();
-        Instant up = await("readiness up").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(DatabaseOutageIT::readinessInstant, probe -> probe.status() == 200).at();
-        Duration toUp = Duration.between(accepting.get(), up);
-        System.out.printf("%n=== readiness through a database outage ===%nPostgreSQL stopped -> readiness 503: %d ms"
-                + "%nPostgreSQL accepting connections -> readiness 200: %d ms%n", toDown.toMillis(), toUp.toMillis());
-        assertThat(toDown).as("stop to readiness down").isLessThan(Duration.ofSeconds(2));
-        assertThat(toUp).as("database accepting to readiness up").isLessThan(Duration.ofSeconds(1));
-        assertThat(log.stackFrames()).as("stack frames logged:\n%s", log.excerpt()).isZero();
+    private static Cluster cluster() {
+        FakeOptions model = FakeOptions.defaults().withLatency(MODEL_LATENCY);
+        return Cluster.behindProxy(2, model, LEASE_TTL, Duration.ofSeconds(1), Duration.ofMillis(250), Map.of());
     }
 
-    @Test
-    void anOpenStreamRidesAnOutageOutAndDeliversEveryEventOnce() throws Exception {
-        // Given a session with a finished run, and its stream open from the start
-        BerthClient client = cluster.client(0);
-        String session = client.openSession(AGENT, "sam");
-        settled(client, client.submit(session, "What time is it? first"));
-        ProcessLog log = ProcessLog.from(cluster.process(0));
-        AtomicReference<String> secondRun = new AtomicReference<>();
-
-        List<SseReader.Received> received = SseReader.read(client.base(), session, null, () -> {
-            // When PostgreSQL is gone while the stream waits, longer than the stream's poll period
-            // (so that it reads during the outage, whatever notification it got), and new input follows
-            cluster.database().stopServer();
-            LockSupport.parkNanos(STREAM_OUTAGE.toNanos());
-            cluster.database().start();
-            secondRun.set(await("input accepted after the outage").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> client.submit(session, "What time is it? second"), reply -> reply.status() == 202)
-                    .text("id"));
-        }, seen -> seen.stream().filter(e -> e.name().equals("assistant.message")).count() >= 4,
-                Duration.ofSeconds(60), true);
-
-        // Then the stream delivered every committed event exactly once, in order, did not end, and
-        // nothing was logged with a stack
-        settled(client, new BerthClient.Reply(202, "", BerthClient.JSON.createObjectNode().put("id", secondRun.get())));
-        List<Long> committed = client.events(session).stream().map(e -> e.path("seq").asLong()).toList();
-        assertThat(received).extracting(SseReader.Received::name).doesNotContain("stream.error");
-        assertThat(received.stream().filter(e -> e.id() >= 0)).extracting(SseReader.Received::id)
-                .containsExactlyElementsOf(committed);
-        assertThat(log.count("An event stream ended early")).as("streams ended").isZero();
-        assertThat(log.stackFrames()).as("stack frames logged:\n%s", log.excerpt()).isZero();
-        assertThat(log.errors()).as("errors logged:\n%s", log.excerpt()).isZero();
-    }
-
-    @Test
-    void aRecoveredOutageLeavesNoErrorStorm() throws Exception {
-        // Given runs in flight
-        BerthClient client = cluster.client(0);
-        List<String> runs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            String session = client.openSession(AGENT, "ann-" + i);
-            BerthClient.Reply reply = client.submit(session, "What time is it? " + i);
+    /** One message in each of SESSIONS sessions; returns run id to session, once each run's model call started. */
+    private static Map<String, String> submitAndAwaitModelCalls(Cluster cluster) throws Exception {
+        cluster.client(0).defineAgent(Workload.AGENT, "enqueue", List.of("current_time"));
+        Map<String, String> runs = new LinkedHashMap<>();
+        for (int i = 0; i < SESSIONS; i++) {
+            BerthClient client = cluster.client(i % cluster.size());
+            String session = client.openSession(Workload.AGENT, "actor-" + i);
+            BerthClient.Reply reply = client.submit(session, "What time is it now? (session " + i + ")");
             assertThat(reply.status()).isEqualTo(202);
-            runs.add(reply.text("id"));
+            runs.put(reply.text("id"), session);
         }
-        await("runs running").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> "running".equals(cluster.runColumn(runs.getLast(), "status")));
-
-        // When PostgreSQL is gone for ten seconds, then back, and the pool's connection timeout has passed since
-        cluster.database().stopServer();
-        LockSupport.parkNanos(Duration.ofSeconds(10).toNanos());
-        cluster.database().start();
-        Instant back = Instant.now();
-        ProcessLog log = ProcessLog.from(cluster.process(0));
-        for (String run : runs) {
-            assertThat(cluster.settled(run).path("status").asText()).isEqualTo("completed");
-        }
-        LockSupport.parkNanos(Duration.between(Instant.now(), back.plus(POOL_CONNECTION_TIMEOUT).plusSeconds(10))
-                .toNanos());
-
-        // Then the log since the database came back has no "Result is already complete", no error and no stack trace
-        long storm = log.count("Result is already complete");
-        System.out.printf("%n=== after a 10 s database outage ===%n'Result is already complete' lines: %d; errors: %d;"
-                + " stack frames: %d%n", storm, log.errors(), log.stackFrames());
-        assertThat(storm).as("'Result is already complete' lines:\n%s", log.excerpt()).isZero();
-        assertThat(log.errors()).as("errors logged:\n%s", log.excerpt()).isZero();
-        assertThat(log.stackFrames()).as("stack frames logged:\n%s", log.excerpt()).isZero();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> cluster.fake().requests().size() >= SESSIONS);
+        return runs;
     }
 
-    private static void settled(BerthClient client, BerthClient.Reply submitted) {
-        assertThat(submitted.status()).as("submit answered %s", submitted.body()).isEqualTo(202);
-        JsonNode run = cluster.settled(submitted.text("id"));
-        assertThat(run.path("status").asText()).isEqualTo("completed");
-    }
-
-    private static int readiness() {
-        try {
-            return cluster.client(0).readiness().status();
-        } catch (IOException e) {
-            return -1;
+    private static void settleAll(Cluster cluster, Map<String, String> runs) {
+        for (String runId : runs.keySet()) {
+            JsonNode run = cluster.settled(runId);
+            assertThat(run.path("status").asText()).as("run %s", runId).isEqualTo("completed");
         }
     }
 
-    private record Probe(int status, Instant at) {
-    }
-
-    private static Probe readinessInstant() {
-        int status = readiness();
-        return new Probe(status, Instant.now());
-    }
-
-    /** Polls the database until it accepts a connection; the instant it first did. */
-    private static Instant firstAcceptedConnection() {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            try (Connection ignored = cluster.database().connect()) {
-                return Instant.now();
-            } catch (SQLException notYet) {
-                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+    private static String input(Cluster cluster, String runId) throws Exception {
+        try (Connection sql = cluster.sql(); var statement = sql.prepareStatement("select e.payload ->> 'text'"
+                + " from runs r join events e on e.session_id = r.session_id and e.seq = r.input_seq"
+                + " where r.id = ?::uuid")) {
+            statement.setString(1, runId);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
             }
         }
-        throw new AssertionError("PostgreSQL did not accept connections within 60 s");
+    }
+
+    private static List<String> types(Cluster cluster, String session) throws Exception {
+        List<String> types = new ArrayList<>();
+        try (Connection sql = cluster.sql(); var statement = sql.prepareStatement(
+                "select type from events where session_id = ?::uuid order by seq")) {
+            statement.setString(1, session);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    types.add(rows.getString(1));
+                }
+            }
+        }
+        return types;
+    }
+
+    private static double sum(Cluster cluster, String metric) throws Exception {
+        double sum = 0;
+        for (int i = 0; i < cluster.size(); i++) {
+            sum += cluster.client(i).metric(metric);
+        }
+        return sum;
+    }
+
+    private static List<ProcessLog> logs(Cluster cluster) throws Exception {
+        List<ProcessLog> logs = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+            logs.add(ProcessLog.since(cluster.process(i), "p" + i));
+        }
+        return logs;
+    }
+
+    private static void assertNoErrorStackTraces(Cluster cluster) throws Exception {
+        List<String> errors = new ArrayList<>();
+        for (ProcessLog log : logs(cluster)) {
+            errors.addAll(log.errorsWithStackTraces());
+        }
+        assertThat(errors).as("ERROR lines with a stack trace in the processes' logs").isEmpty();
     }
 }

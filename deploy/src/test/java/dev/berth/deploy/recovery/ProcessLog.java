@@ -6,65 +6,129 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * What a Berth process wrote to its log since a point in time: its log file is appended to by
- * every process of the same name, so a test marks where its part begins and reads only that.
- * The console format is {@code time LEVEL [logger] message}, then the stack frames of an
- * exception, each on a line of its own beginning with a tab and {@code at }.
+ * What one process logged since a point: its log file is appended to by every process of the same
+ * name, so a test reads only its own part, from where it marked it ({@link #from}) or from the line
+ * saying the process's engine last started ({@link #since}). The console format of
+ * application.properties is {@code HH:mm:ss.SSS LEVEL [category] message}, an exception's stack on
+ * the lines after, each frame on a line of its own beginning with a tab and {@code at }.
  */
 final class ProcessLog {
-    private final Path file;
-    private final long from;
+    private static final Pattern LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +(\\w+) +\\[.*");
 
-    private ProcessLog(Path file, long from) {
-        this.file = file;
-        this.from = from;
+    /** One logged message with the stack trace lines under it. */
+    record Entry(String level, String line, List<String> stack) {
+        boolean hasStackTrace() {
+            return stack.stream().anyMatch(ProcessLog::isFrame);
+        }
     }
 
-    /** The process's log from now on. */
+    private final Path file;
+    private final long fromByte;
+    private final String fromEngineStart;
+
+    private ProcessLog(Path file, long fromByte, String fromEngineStart) {
+        this.file = file;
+        this.fromByte = fromByte;
+        this.fromEngineStart = fromEngineStart;
+    }
+
+    /** The process's log from now on (read again at every question). */
     static ProcessLog from(BerthProcess process) {
         try {
-            return new ProcessLog(process.log(), Files.exists(process.log()) ? Files.size(process.log()) : 0);
+            return new ProcessLog(process.log(), Files.exists(process.log()) ? Files.size(process.log()) : 0, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The process's log from the line saying its engine {@code owner} started (its latest start). */
+    static ProcessLog since(BerthProcess process, String owner) {
+        return new ProcessLog(process.log(), 0, "Run engine " + owner + " started");
     }
 
     List<String> lines() {
         try {
             byte[] all = Files.readAllBytes(file);
-            String text = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
-                    StandardCharsets.UTF_8);
-            return Arrays.asList(text.split("\n"));
+            int start = (int) Math.min(fromByte, all.length);
+            List<String> lines = Arrays.asList(new String(all, start, all.length - start, StandardCharsets.UTF_8).split("\n"));
+            if (fromEngineStart == null) {
+                return lines;
+            }
+            int from = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(fromEngineStart)) {
+                    from = i;
+                }
+            }
+            return lines.subList(from, lines.size());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    long count(String fragment) {
+    private List<Entry> entries() {
+        List<Entry> entries = new ArrayList<>();
+        for (String line : lines()) {
+            var matcher = LINE.matcher(line);
+            if (matcher.matches()) {
+                entries.add(new Entry(matcher.group(1), line, new ArrayList<>()));
+            } else if (!entries.isEmpty()) {
+                entries.getLast().stack().add(line);
+            }
+        }
+        return entries;
+    }
+
+    /** ERROR messages logged with a stack trace: what an expected fault must never produce. */
+    List<String> errorsWithStackTraces() {
+        return entries().stream().filter(e -> e.level().equals("ERROR") && e.hasStackTrace()).map(Entry::line).toList();
+    }
+
+    /** Messages of any level logged with a stack trace. */
+    List<String> stackTraces() {
+        return entries().stream().filter(Entry::hasStackTrace).map(Entry::line).toList();
+    }
+
+    long count(String level, String text) {
+        return entries().stream().filter(e -> e.level().equals(level) && e.line().contains(text)).count();
+    }
+
+    long count(String level) {
+        return entries().stream().filter(e -> e.level().equals(level)).count();
+    }
+
+    /** Lines holding {@code fragment}, at any level, stack lines included. */
+    long countContaining(String fragment) {
         return lines().stream().filter(line -> line.contains(fragment)).count();
     }
 
     /** Lines that are frames of a logged stack trace. */
     long stackFrames() {
-        return lines().stream().filter(line -> line.startsWith("\tat ")).count();
+        return lines().stream().filter(ProcessLog::isFrame).count();
     }
 
     long errors() {
-        return lines().stream().filter(line -> line.contains(" ERROR [")).count();
+        return count("ERROR");
     }
 
     /** The first lines of the log with a stack trace or an error, for an assertion's message. */
     String excerpt() {
         List<String> lines = lines();
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("\tat ") || lines.get(i).contains(" ERROR [")) {
+            if (isFrame(lines.get(i)) || lines.get(i).contains(" ERROR [")) {
                 return String.join("\n", lines.subList(Math.max(0, i - 2), Math.min(lines.size(), i + 12)));
             }
         }
         return "";
+    }
+
+    private static boolean isFrame(String line) {
+        return line.startsWith("\tat ");
     }
 }
