@@ -110,7 +110,7 @@ class OutageAtTheEdgesIT {
 
         // Then the stream delivered every committed event exactly once, in order, did not end, and
         // nothing was logged with a stack
-        settled(client, new BerthClient.Reply(202, "", BerthClient.JSON.createObjectNode().put("id", secondRun.get())));
+        settled(client, new BerthClient.Reply(202, "", BerthClient.JSON.createObjectNode().put("id", secondRun.get()), false));
         List<Long> committed = client.events(session).stream().map(e -> e.path("seq").asLong()).toList();
         assertThat(received).extracting(SseReader.Received::name).doesNotContain("stream.error");
         assertThat(received.stream().filter(e -> e.id() >= 0)).extracting(SseReader.Received::id)
