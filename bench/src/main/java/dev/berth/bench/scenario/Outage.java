@@ -27,7 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Scenario 8: database outages of several lengths (ADR 0025). Two Berth processes reach
+ * Scenario 9: database outages of several lengths (ADR 0025). Two Berth processes reach
  * PostgreSQL through a {@link DbOutageProxy}; for each length, runs are started and, while every
  * run's first model call is in flight, the proxy is cut (open connections reset, new ones
  * refused) for that long. Then: runs given up and model calls repeated (Berth's counters, and

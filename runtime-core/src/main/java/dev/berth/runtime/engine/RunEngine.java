@@ -14,6 +14,7 @@ import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
+import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.LeaseState;
@@ -85,11 +86,11 @@ public class RunEngine {
     public RunEngine(RunStore runs, EventLog events, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
-            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu) {
+            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu, IdempotencyKeys keys) {
         this(new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
                 Clock.systemUTC(), observers.isResolvable() ? observers.get() : EngineObserver.NONE,
                 new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
-                memoryConfig), agents, memoryStore);
+                memoryConfig), agents, memoryStore, keys);
     }
 
     /**
@@ -97,6 +98,10 @@ public class RunEngine {
      * model, a fake clock), with no container.
      */
     RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore) {
+        this(parts, agents, memoryStore, IdempotencyKeys.NONE);
+    }
+
+    private RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore, IdempotencyKeys keys) {
         this.runs = parts.runs();
         this.agents = agents;
         this.feed = parts.feed();
@@ -105,7 +110,7 @@ public class RunEngine {
         this.parts = parts;
         new AttemptCap(config.maxAttempts()); // a cap below 1 stops the start, not the first failing run
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
-        this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
+        this.sweeper = new SessionSweeper(runs, memoryStore, keys, config.sweepInterval());
         this.claimLog = new RepeatedFailureLog(LOG, "claim runs", parts.clock());
         this.heartbeatLog = new RepeatedFailureLog(LOG, "renew leases", parts.clock());
     }

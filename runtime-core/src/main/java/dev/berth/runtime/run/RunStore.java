@@ -1,5 +1,6 @@
 package dev.berth.runtime.run;
 
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -84,7 +85,16 @@ public interface RunStore {
      *         is not waiting ({@code run-not-waiting}) or waits for other calls than the decision
      *         assumed ({@link #ACTIONS_CHANGED}: decide again); nothing changes when it fails
      */
-    Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision);
+    default Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
+        return applyAnswers(tenant, runId, decision, Optional.empty());
+    }
+
+    /**
+     * As {@link #applyAnswers(TenantId, UUID, AnswerDecision)}, claiming the client's idempotency key
+     * in the same transaction, first: fails with {@link dev.berth.runtime.error.KeyTakenException}
+     * when the key was used before (ADR 0024).
+     */
+    Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision, Optional<RequestKey> key);
 
     /** The problem type of {@link #applyAnswers} when the run's open calls changed since the decision. */
     String ACTIONS_CHANGED = "actions-changed";
