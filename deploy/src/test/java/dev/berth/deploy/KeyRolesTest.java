@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.deploy.auth.ApiKeys;
 import dev.berth.deploy.fuzz.Snapshots;
+import dev.berth.deploy.fuzz.TenantObjects;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
@@ -153,6 +154,38 @@ class KeyRolesTest {
         assertThat(seen).hasSize(5);
         assertThat(pages).isEqualTo(3);
         as(adminKey).queryParam("limit", 0).get("/v1/api-keys").then().statusCode(400);
+    }
+
+    @Test
+    void aSessionRemembersWhoOpenedItAndAnAnswerRecordsWhoGaveIt() throws Exception {
+        // Given a tenant with a run paused for a client-side tool, a service key and an actor key
+        TenantObjects objects = TenantObjects.create("by" + UUID.randomUUID().toString().substring(0, 6));
+        JsonNode service = create(objects.key(), Map.of("name", "backend", "roles", List.of("service")));
+        String actorId = objects.fields().get("actorId").asText();
+        JsonNode actor = create(objects.key(), Map.of("name", "user", "roles", List.of("actor"), "actorId", actorId));
+        String paused = objects.byCollection().get("runs").get(2);
+        String session = objects.byCollection().get("sessions").getFirst();
+
+        // When the service key answers the paused run, and the actor key opens a session without naming an actor
+        as(service.path("key").asText()).body(Map.of("actions", List.of(Map.of("callId", "call_loc", "output", "Lyon"))))
+                .post("/v1/runs/" + paused + "/actions").then().statusCode(200);
+        JsonNode opened = JSON.readTree(as(actor.path("key").asText())
+                .body(Map.of("agent", objects.fields().get("agent").asText())).post("/v1/sessions").then()
+                .statusCode(201).extract().asString());
+
+        // Then the answer's event names the service key, and the new session is the actor's, opened by its key
+        String events = as(objects.key()).get("/v1/sessions/" + session + "/events").then().statusCode(200).extract()
+                .asString();
+        assertThat(events).contains("\"by\":\"key:" + service.path("id").asText() + "\"");
+        assertThat(opened.path("actorId").asText()).isEqualTo(actorId);
+        try (Connection sql = BerthTestResource.database().connect(); var read = sql.prepareStatement(
+                "select opened_by from sessions where id = ?::uuid")) {
+            read.setString(1, opened.path("id").asText());
+            try (var rows = read.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("key:" + actor.path("id").asText());
+            }
+        }
     }
 
     private static String tenant() throws Exception {
