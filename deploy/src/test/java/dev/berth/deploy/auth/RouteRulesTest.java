@@ -1,0 +1,61 @@
+package dev.berth.deploy.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.deploy.rest.InfoResource;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every resource method declares who may call it ({@link Allowed} or {@link PublicRoute}, not
+ * both): a route added without a rule fails here, before any test boots the application (where
+ * {@link RoleFilter} would refuse it to everyone, and RoleMatrixTest would miss it in its table).
+ */
+class RouteRulesTest {
+    @Test
+    void everyRouteDeclaresItsRolesOrThatItIsPublic() throws Exception {
+        List<String> undeclared = new ArrayList<>();
+        int routes = 0;
+        for (Class<?> resource : resources()) {
+            for (Method method : resource.getDeclaredMethods()) {
+                if (!isRoute(method)) {
+                    continue;
+                }
+                routes++;
+                if (method.isAnnotationPresent(Allowed.class) == method.isAnnotationPresent(PublicRoute.class)) {
+                    undeclared.add(resource.getSimpleName() + "." + method.getName());
+                }
+            }
+        }
+        assertThat(undeclared).as("routes with no rule, or with both").isEmpty();
+        assertThat(routes).isEqualTo(32);
+    }
+
+    /** Every class with {@code @Path} in the package of the resources, found on disk: a new one is seen too. */
+    private static List<Class<?>> resources() throws URISyntaxException, ClassNotFoundException {
+        String pkg = InfoResource.class.getPackageName();
+        File dir = new File(InfoResource.class.getResource("InfoResource.class").toURI()).getParentFile();
+        List<Class<?>> found = new ArrayList<>();
+        for (String file : dir.list((d, name) -> name.endsWith(".class") && !name.contains("$"))) {
+            Class<?> type = Class.forName(pkg + "." + file.substring(0, file.length() - ".class".length()));
+            if (type.isAnnotationPresent(Path.class)) {
+                found.add(type);
+            }
+        }
+        assertThat(found).hasSizeGreaterThanOrEqualTo(8);
+        return found;
+    }
+
+    private static boolean isRoute(Method method) {
+        return Arrays.stream(method.getAnnotations()).map(Annotation::annotationType)
+                .anyMatch(type -> type.isAnnotationPresent(HttpMethod.class));
+    }
+}
