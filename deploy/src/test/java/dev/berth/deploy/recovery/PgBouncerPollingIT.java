@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.PgBouncer;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class PgBouncerPollingIT {
             assertThat(rows.getInt(1)).isGreaterThan(5);
             assertThat(rows.getBoolean(2)).isTrue();
         }
-        List<String> warnings = Files.readAllLines(cluster.process(0).log()).stream()
+        List<String> warnings = cluster.process(0).logLines().stream()
                 .filter(line -> line.contains("Not listening for notifications")).toList();
         assertThat(warnings).hasSize(1);
         assertThat(warnings.getFirst()).contains("WARN", "berth.db.direct-url (BERTH_DB_DIRECT_URL)");
