@@ -124,10 +124,16 @@ final class Cluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             cluster.processes.add(cluster.create("p" + i));
         }
-        // The first start migrates the schema; start it alone so the others find it migrated.
-        cluster.processes.getFirst().start();
-        cluster.processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
-                .forEach(CompletableFuture::join);
+        try {
+            // The first start migrates the schema; start it alone so the others find it migrated.
+            cluster.processes.getFirst().start();
+            cluster.processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
+                    .forEach(CompletableFuture::join);
+        } catch (RuntimeException e) {
+            // The test never gets the cluster to close: stop what did start (processes, pooler, database).
+            cluster.close();
+            throw e;
+        }
         return cluster;
     }
 
