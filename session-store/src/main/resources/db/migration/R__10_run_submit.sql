@@ -49,3 +49,16 @@ begin
         returning *;
 end
 $$;
+
+-- A submission that carries an idempotency key: the key is claimed first (berth_claim_key, R__60),
+-- so a retry of it waits for this transaction and then finds the key, and a crash after the commit
+-- leaves the key with the run it created. One statement still (ADR 0010).
+create or replace function berth_submit_keyed(p_session uuid, p_tenant uuid, p_run uuid, p_type text, p_payload text,
+        p_key text, p_fingerprint text, p_ttl_seconds bigint, p_wait_ms integer)
+returns setof runs
+language plpgsql as $$
+begin
+    perform berth_claim_key(p_tenant, p_key, p_fingerprint, 'run', p_run::text, p_ttl_seconds, p_wait_ms);
+    return query select * from berth_submit(p_session, p_tenant, p_run, p_type, p_payload);
+end
+$$;

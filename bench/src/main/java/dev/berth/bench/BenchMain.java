@@ -10,6 +10,7 @@ import dev.berth.bench.report.SvgChart;
 import dev.berth.bench.scenario.DbCost;
 import dev.berth.bench.scenario.Growth;
 import dev.berth.bench.scenario.IdleHeap;
+import dev.berth.bench.scenario.Outage;
 import dev.berth.bench.scenario.PgbenchLimit;
 import dev.berth.bench.scenario.PoolerLatency;
 import dev.berth.bench.scenario.Results;
@@ -98,6 +99,9 @@ public final class BenchMain {
         }
         if (options.runs(8) && options.target() == null) {
             scenario(() -> PoolerLatency.run(vertx, options.poolerTurns()));
+        }
+        if (options.runs(9) && options.target() == null) {
+            scenario(() -> Outage.run(vertx, options.outagesSeconds(), options.outageRuns()));
         }
         environment.put("load average at end", Host.loadAverage());
         environment.put("finished", Instant.now().toString());

@@ -42,7 +42,9 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("berth.bootstrap-key", ADMIN_KEY),
                 Map.entry("berth.engine.poll-interval", "200ms"),
                 Map.entry("berth.engine.heartbeat-interval", "1s"),
-                Map.entry("berth.engine.lease-ttl", "5s"));
+                Map.entry("berth.engine.lease-ttl", "5s"),
+                // A request with an Idempotency-Key held by another in flight gives up sooner (IdempotencyKeyTest).
+                Map.entry("berth.api.idempotency-wait", "2s"));
     }
 
     @Override

@@ -3,12 +3,14 @@ package dev.berth.store;
 import dev.berth.runtime.cpu.CpuWork;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.store.entity.AgentEntity;
 import dev.berth.store.internal.AgentJson;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.VertxContexts;
 import dev.berth.store.repository.AgentRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -35,10 +37,13 @@ public class PanacheAgentStore implements AgentStore {
     }
 
     @Override
-    public Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec) {
+    public Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec, Optional<RequestKey> key) {
         return cpu.run(tenant, writeSize(spec), () -> AgentJson.write(spec))
-                .chain(definition -> contexts.onContext(() -> Panache.withTransaction(
-                        () -> repository.latest(tenant.value(), name).chain(latest -> {
+                // The key first, so a request with the same key waits for this one (ADR 0024); the
+                // version it names is known once written.
+                .chain(definition -> contexts.onContext(() -> Panache.withTransaction(() -> Panache.getSession()
+                        .chain(db -> KeyClaims.claim(db, tenant, key, "agent-version", null))
+                        .chain(() -> repository.latest(tenant.value(), name)).chain(latest -> {
                             AgentEntity entity = new AgentEntity();
                             entity.tenantId = tenant.value();
                             entity.name = name;
@@ -46,12 +51,13 @@ public class PanacheAgentStore implements AgentStore {
                             entity.definition = definition;
                             entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                             return repository.persistAndFlush(entity);
-                        }))))
+                        }).call(entity -> Panache.getSession().chain(db -> KeyClaims.bind(db, tenant, key,
+                                Integer.toString(entity.version)))))))
                 .chain(entity -> toDomain(tenant, List.of(entity)).map(List::getFirst))
                 .onFailure().transform(failure -> isDuplicate(failure)
                         ? new ConflictException("concurrent-update",
                                 "another version of agent '" + name + "' was created at the same time; retry")
-                        : DbErrors.translate(failure));
+                        : KeyClaims.translate(failure, key));
     }
 
     @Override

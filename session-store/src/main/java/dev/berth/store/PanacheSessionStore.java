@@ -3,6 +3,7 @@ package dev.berth.store;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.SessionStatus;
 import dev.berth.runtime.domain.TenantId;
@@ -11,6 +12,7 @@ import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.port.SessionStore;
 import dev.berth.store.entity.SessionEntity;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.VertxContexts;
 import dev.berth.store.repository.SessionRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -38,7 +40,7 @@ public class PanacheSessionStore implements SessionStore {
     }
 
     @Override
-    public Uni<Session> create(NewSession session) {
+    public Uni<Session> create(NewSession session, Optional<RequestKey> key) {
         SessionEntity entity = new SessionEntity();
         entity.id = session.id();
         entity.tenantId = session.tenant().value();
@@ -53,9 +55,12 @@ public class PanacheSessionStore implements SessionStore {
         entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         entity.updatedAt = entity.createdAt;
         entity.expiresAt = session.expiresAt() == null ? null : session.expiresAt().truncatedTo(ChronoUnit.MICROS);
-        return contexts.onContext(() -> Panache.withTransaction(() -> repository.persist(entity)))
+        // The key first: a request with the same key waits there for this transaction (ADR 0024).
+        return contexts.onContext(() -> Panache.withTransaction(() -> Panache.getSession()
+                        .chain(db -> KeyClaims.claim(db, session.tenant(), key, "session", session.id().toString()))
+                        .chain(() -> repository.persist(entity))))
                 .map(SessionMapper::toDomain)
-                .onFailure().transform(DbErrors::translate);
+                .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.berth.store;
 
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.ApiPrincipal;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.AccessStore;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -72,22 +74,27 @@ public class PgAccessStore implements AccessStore {
     }
 
     @Override
-    public Uni<TenantId> createTenant(String name) {
+    public Uni<TenantId> createTenant(String name, TenantId caller, Optional<RequestKey> key) {
         UUID id = UUID.randomUUID();
-        return pool.preparedQuery("insert into tenants (id, name) values ($1, $2)").execute(Tuple.of(id, name))
+        return pool.withTransaction(conn -> KeyClaims.claim(conn, caller, key, "tenant", id.toString())
+                        .chain(() -> conn.preparedQuery("insert into tenants (id, name) values ($1, $2)")
+                                .execute(Tuple.of(id, name))))
                 .replaceWith(new TenantId(id))
-                .onFailure().transform(DbErrors::translate);
+                .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
     @Override
-    public Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix) {
-        return pool.preparedQuery("insert into api_keys as k (id, tenant_id, name, key_hash, key_prefix, admin)"
-                        + " values ($1, $2, $3, $4, $5, $6) returning " + KEY_COLUMNS)
-                .execute(Tuple.tuple().addValue(UUID.randomUUID()).addValue(tenant.value()).addValue(name)
-                        .addValue(io.vertx.core.buffer.Buffer.buffer(keyHash)).addValue(keyPrefix)
-                        .addValue(admin))
+    public Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix,
+            Optional<RequestKey> key) {
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "api-key", id.toString())
+                        .chain(() -> conn.preparedQuery("insert into api_keys as k (id, tenant_id, name, key_hash,"
+                                        + " key_prefix, admin) values ($1, $2, $3, $4, $5, $6) returning " + KEY_COLUMNS)
+                                .execute(Tuple.tuple().addValue(id).addValue(tenant.value()).addValue(name)
+                                        .addValue(io.vertx.core.buffer.Buffer.buffer(keyHash)).addValue(keyPrefix)
+                                        .addValue(admin))))
                 .map(rows -> keyInfo(rows.iterator().next()))
-                .onFailure().transform(DbErrors::translate);
+                .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -95,7 +96,10 @@ public class PgChangeFeed implements ChangeFeed {
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 500L);
         // A (re)subscription may follow a gap in which notifications were lost: every waiter looks again.
-        subscriber.channel("berth_events").handler(this::onEvents).subscribeHandler(() -> wakeAll(sessionWaiters));
+        subscriber.channel("berth_events").handler(this::onEvents).subscribeHandler(() -> {
+            quietConnection();
+            wakeAll(sessionWaiters);
+        });
         subscriber.channel("berth_runs").handler(this::onRun).subscribeHandler(() -> wakeAll(runWaiters));
         subscriber.channel("berth_deltas").handler(this::onDelta);
         subscriber.channel("berth_work").handler(payload -> workListeners.forEach(Runnable::run))
@@ -103,6 +107,19 @@ public class PgChangeFeed implements ChangeFeed {
         subscriber.connect().subscribe().with(
                 ignored -> LOG.debug("Listening for notifications"),
                 failure -> LOG.warnf("Could not listen for notifications yet (%s); polling until it can", failure.toString()));
+    }
+
+    /**
+     * A connection without an exception handler prints what it meets to stderr with its whole
+     * stack (Vert.x's SqlConnectionBase), and the subscriber sets none: a database restart would
+     * print the server's 57P01 "terminating connection" and the reset that follows. The
+     * subscriber reconnects by itself, so the failure is only worth a debug line.
+     */
+    private void quietConnection() {
+        PgConnection connection = subscriber.actualConnection();
+        if (connection != null) {
+            connection.exceptionHandler(failure -> LOG.debugf("The notification connection failed: %s", failure));
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,6 +1,7 @@
 package dev.berth.store;
 
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.memory.Erasure;
 import dev.berth.runtime.memory.MemoryBlock;
@@ -9,6 +10,7 @@ import dev.berth.runtime.memory.MemoryStore;
 import dev.berth.runtime.memory.NamespaceVectors;
 import dev.berth.runtime.memory.NewMemory;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -37,14 +39,23 @@ public class PgMemoryStore implements MemoryStore {
     }
 
     @Override
-    public Uni<MemoryRecord> upsert(TenantId tenant, NewMemory m) {
+    public Uni<MemoryRecord> upsert(TenantId tenant, NewMemory m, Optional<RequestKey> key) {
         Tuple params = Tuple.tuple().addValue(tenant.value()).addValue(m.id()).addValue(m.namespace())
                 .addValue(m.kind()).addValue(m.key()).addValue(m.content()).addValue(m.actorId())
                 .addValue(m.sourceSessionId()).addValue(m.sourceFromSeq()).addValue(m.sourceThroughSeq())
                 .addValue(time(m.expiresAt())).addArrayOfFloat(boxed(m.embedding()));
-        return pool.preparedQuery(m.key() == null ? MemorySql.INSERT : MemorySql.UPSERT_KEYED).execute(params)
-                .map(rows -> record(rows.iterator().next()))
-                .onFailure().transform(DbErrors::translate);
+        String sql = m.key() == null ? MemorySql.INSERT : MemorySql.UPSERT_KEYED;
+        if (key.isEmpty()) {
+            return pool.preparedQuery(sql).execute(params)
+                    .map(rows -> record(rows.iterator().next()))
+                    .onFailure().transform(DbErrors::translate);
+        }
+        // A keyed upsert may replace a record (and keep its id): the key names the record it wrote.
+        return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "memory", null)
+                        .chain(() -> conn.preparedQuery(sql).execute(params))
+                        .map(rows -> record(rows.iterator().next()))
+                        .call(written -> KeyClaims.bind(conn, tenant, key, written.id().toString())))
+                .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
     @Override
@@ -145,11 +156,18 @@ public class PgMemoryStore implements MemoryStore {
     }
 
     @Override
-    public Uni<MemoryBlock> putBlock(TenantId tenant, MemoryBlock block, String actorId) {
-        return pool.preparedQuery(MemorySql.PUT_BLOCK)
-                .execute(Tuple.of(tenant.value(), block.namespace(), block.label(), block.content(), actorId))
+    public Uni<MemoryBlock> putBlock(TenantId tenant, MemoryBlock block, String actorId, Optional<RequestKey> key) {
+        Tuple params = Tuple.of(tenant.value(), block.namespace(), block.label(), block.content(), actorId);
+        if (key.isEmpty()) {
+            return pool.preparedQuery(MemorySql.PUT_BLOCK).execute(params)
+                    .map(rows -> block(rows.iterator().next()))
+                    .onFailure().transform(DbErrors::translate);
+        }
+        return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "memory-block",
+                                block.namespace() + "#" + block.label())
+                        .chain(() -> conn.preparedQuery(MemorySql.PUT_BLOCK).execute(params)))
                 .map(rows -> block(rows.iterator().next()))
-                .onFailure().transform(DbErrors::translate);
+                .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
     @Override

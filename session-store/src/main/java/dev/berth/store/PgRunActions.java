@@ -1,6 +1,7 @@
 package dev.berth.store;
 
 import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
@@ -13,6 +14,7 @@ import dev.berth.runtime.run.PendingAction;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -70,8 +73,10 @@ final class PgRunActions {
      * session's and the run's row locks, while the run still waits for exactly the calls the
      * decision was made on; nothing is decided here.
      */
-    Uni<Run> apply(TenantId tenant, UUID runId, AnswerDecision decision) {
-        return pool.withTransaction(conn -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value()))
+    Uni<Run> apply(TenantId tenant, UUID runId, AnswerDecision decision, Optional<RequestKey> key) {
+        // The key first: a request with the same key waits there for this transaction (ADR 0024).
+        return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "answers", runId.toString())
+                .chain(() -> conn.preparedQuery(ActionSql.RUN_SESSION).execute(Tuple.of(runId, tenant.value())))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         throw new NotFoundException("run", runId);

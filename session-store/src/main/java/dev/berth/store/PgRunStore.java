@@ -1,5 +1,6 @@
 package dev.berth.store;
 
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
@@ -18,6 +19,7 @@ import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.run.Submission;
 import dev.berth.store.internal.DbErrors;
+import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -54,7 +56,15 @@ public class PgRunStore implements RunStore {
     public Uni<Run> submit(Submission submission) {
         Tuple params = Tuple.of(submission.sessionId(), submission.tenant().value(), submission.runId(),
                 submission.input().type(), DocumentJson.write(submission.input().data()));
-        return pool.preparedQuery(RunSql.SUBMIT).execute(params)
+        String sql = RunSql.SUBMIT;
+        if (submission.key().isPresent()) {
+            // The key is claimed by the same statement (R__10's berth_submit_keyed), before the input.
+            RequestKey key = submission.key().get();
+            params.addValue(key.value()).addValue(key.fingerprint()).addValue(key.ttl().toSeconds())
+                    .addValue(KeyClaims.waitMillis(key));
+            sql = RunSql.SUBMIT_KEYED;
+        }
+        return pool.preparedQuery(sql).execute(params)
                 .map(rows -> Rows.run(rows.iterator().next()))
                 .onFailure().transform(failure -> submitFailure(failure, submission));
     }
@@ -66,7 +76,7 @@ public class PgRunStore implements RunStore {
                     "a run of this session is still active and the session's input policy is 'reject'");
             case "BR003" -> new ConflictException("session-expired", "the session has expired and takes no more input");
             case "BR004" -> new NotFoundException("session", submission.sessionId());
-            default -> DbErrors.translate(failure);
+            default -> KeyClaims.translate(failure, submission.key());
         };
     }
 
@@ -107,6 +117,18 @@ public class PgRunStore implements RunStore {
         return commitOn(pool, lease, step, leaseTtl);
     }
 
+    /**
+     * The same statement with the run's steps before it: berth_commit_step sees a try that
+     * landed (the run is a step further under this lease) and writes nothing again.
+     */
+    @Override
+    public Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
+        return pool.preparedQuery(RunSql.COMMIT_STEP)
+                .execute(Tuple.of(StepCommitCall.of(lease, step, leaseTtl, stepsBefore).json()))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .onFailure().transform(failure -> commitFailure(failure, lease));
+    }
+
     /** A step commit on a pool, or on a connection in a transaction that does more. */
     static Uni<Long> commitOn(SqlClient client, Lease lease, StepCommit step, Duration leaseTtl) {
         return client.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
@@ -139,8 +161,8 @@ public class PgRunStore implements RunStore {
     }
 
     @Override
-    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
-        return actions.apply(tenant, runId, decision).onFailure().transform(DbErrors::translate);
+    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision, Optional<RequestKey> key) {
+        return actions.apply(tenant, runId, decision, key).onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
     private static Tuple commitParams(Lease lease, StepCommit step, Duration leaseTtl) {

@@ -23,6 +23,10 @@ final class RunSql {
     /** Appends input and queues its run, following the session's input policy (R__10_run_submit.sql). */
     static final String SUBMIT = "select " + Rows.runColumns("r") + " from berth_submit($1, $2, $3, $4, $5) r";
 
+    /** A submission with the client's idempotency key (ADR 0024): key, fingerprint, ttl seconds, wait ms. */
+    static final String SUBMIT_KEYED = "select " + Rows.runColumns("r")
+            + " from berth_submit_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9) r";
+
     static final String FIND = "select " + Rows.runColumns("r") + " from runs r where r.id = $1 and r.tenant_id = $2";
 
     /**

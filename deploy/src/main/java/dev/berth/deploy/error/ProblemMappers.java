@@ -9,6 +9,8 @@ import dev.berth.runtime.error.AuthenticationException;
 import dev.berth.runtime.error.BerthException;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.ForbiddenException;
+import dev.berth.runtime.error.InProgressException;
+import dev.berth.runtime.error.KeyReusedException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.error.ValidationException;
@@ -34,13 +36,20 @@ public class ProblemMappers {
             case AuthenticationException ignored -> 401;
             case ForbiddenException ignored -> 403;
             case UnavailableException ignored -> 503;
+            case KeyReusedException ignored -> 422;
+            case InProgressException ignored -> 409;
         };
         Map<String, String> errors = e instanceof ValidationException v ? v.fieldErrors() : null;
         if (status >= 500) {
             return serverError(Problems.response(status, e.problemType(), "Service unavailable", e.getMessage(), null)
                     .header("Retry-After", "1"), e);
         }
-        return Problems.response(status, e.problemType(), Problems.title(status), e.getMessage(), errors).build();
+        Response.ResponseBuilder answer = Problems.response(status, e.problemType(), Problems.title(status), e.getMessage(),
+                errors);
+        if (e instanceof InProgressException inProgress) {
+            answer.header("Retry-After", Long.toString(Math.max(1, inProgress.retryAfter().toSeconds())));
+        }
+        return answer.build();
     }
 
     // The JSON provider has mappers of its own for these subtypes; closer types win, so name them.

@@ -6,18 +6,22 @@ import dev.berth.deploy.api.KeyView;
 import dev.berth.deploy.api.TenantRequest;
 import dev.berth.deploy.api.TenantView;
 import dev.berth.deploy.auth.ApiKeys;
+import dev.berth.deploy.auth.KeyCache;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.deploy.error.Problems;
+import dev.berth.runtime.domain.KeyedRequest;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ForbiddenException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.port.AccessStore;
 import io.smallrye.mutiny.Uni;
-import dev.berth.deploy.auth.KeyCache;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +29,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * API keys of the caller's tenant (admin keys only), and tenants (admin keys of the operator
@@ -35,12 +41,18 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AccessResource {
 
+    static final String SECRET_KEY_DOC = "Idempotency-Key (1 to 255 printable ASCII characters): a retry with the"
+            + " same key and request creates nothing and gets 409 secret-shown-once naming what the first one created"
+            + " (the secret is kept only as a hash); the same key with another request gets 422";
+
     private final AccessStore access;
     private final KeyCache keys;
     private final RequestPrincipal principal;
+    private final IdempotentRequests idempotent;
 
     @Inject
-    public AccessResource(AccessStore access, KeyCache keys, RequestPrincipal principal) {
+    public AccessResource(AccessStore access, KeyCache keys, RequestPrincipal principal, IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.access = access;
         this.keys = keys;
         this.principal = principal;
@@ -48,11 +60,15 @@ public class AccessResource {
 
     @POST
     @Path("api-keys")
-    public Uni<Response> createKey(KeyRequest request) {
+    public Uni<Response> createKey(
+            @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            KeyRequest request) {
         TenantId tenant = principal.requireAdmin().tenant();
         String name = name(request == null ? null : request.name());
         boolean admin = request.admin() != null && request.admin();
-        return newKey(tenant, name, admin).map(key -> Response.status(201).entity(key).build());
+        return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST", "/v1/api-keys", request),
+                key -> newKey(tenant, name, admin, key).map(created -> Response.status(201).entity(created).build()),
+                earlier -> secretShownOnce("api key", earlier));
     }
 
     @GET
@@ -77,21 +93,36 @@ public class AccessResource {
     /** Creates a tenant and its first admin key. */
     @POST
     @Path("tenants")
-    public Uni<Response> createTenant(TenantRequest request) {
+    public Uni<Response> createTenant(
+            @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            TenantRequest request) {
         if (!principal.requireAdmin().operator()) {
             throw new ForbiddenException("only admin keys of the operator tenant may create tenants");
         }
         String name = name(request == null ? null : request.name());
-        return access.createTenant(name)
-                .chain(tenant -> newKey(tenant, "admin", true)
-                        .map(key -> new TenantView(tenant.toString(), name, key)))
-                .map(view -> Response.status(201).entity(view).build());
+        TenantId caller = principal.tenant();
+        return idempotent.handle(new IdempotentRequests.Request(caller, idempotencyKey, "POST", "/v1/tenants", request),
+                key -> access.createTenant(name, caller, key)
+                        .chain(tenant -> newKey(tenant, "admin", true, Optional.empty())
+                                .map(created -> new TenantView(tenant.toString(), name, created)))
+                        .map(view -> Response.status(201).entity(view).build()),
+                earlier -> secretShownOnce("tenant", earlier));
     }
 
-    private Uni<KeyView> newKey(TenantId tenant, String name, boolean admin) {
+    private Uni<KeyView> newKey(TenantId tenant, String name, boolean admin, Optional<RequestKey> requestKey) {
         String key = ApiKeys.generate();
-        return access.createKey(tenant, name, admin, ApiKeys.hash(key), ApiKeys.displayPrefix(key))
+        return access.createKey(tenant, name, admin, ApiKeys.hash(key), ApiKeys.displayPrefix(key), requestKey)
                 .map(info -> ApiMapper.key(info, key));
+    }
+
+    /**
+     * A retry of a request whose answer held a secret: the secret is stored only as a hash, so it
+     * cannot be shown again. The answer says what was created, so the client can use or revoke it.
+     */
+    private static Uni<Response> secretShownOnce(String what, KeyedRequest earlier) {
+        return Uni.createFrom().item(Problems.response(409, "secret-shown-once", Problems.title(409), "this request"
+                + " already created " + what + " '" + earlier.resource() + "', whose secret was shown once, in the"
+                + " first answer; revoke it if that answer was lost", null).build());
     }
 
     private static String name(String name) {

@@ -3,8 +3,8 @@ package dev.berth.deploy.rest;
 import dev.berth.deploy.api.AgentRequest;
 import dev.berth.deploy.api.AgentVersionsView;
 import dev.berth.deploy.api.AgentView;
-import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.api.ApiMapper;
+import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.TenantId;
@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -40,28 +41,41 @@ public class AgentResource {
     private final AgentService agents;
     private final RequestPrincipal principal;
     private final OffLoopJson json;
+    private final IdempotentRequests idempotent;
 
     @Inject
-    public AgentResource(AgentService agents, RequestPrincipal principal, OffLoopJson json) {
+    public AgentResource(AgentService agents, RequestPrincipal principal, OffLoopJson json, IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.agents = agents;
         this.principal = principal;
         this.json = json;
     }
 
-    /** Creates a new version of the agent (201, version 1 for a new name). */
+    /**
+     * Creates a new version of the agent (201, version 1 for a new name). With an
+     * {@code Idempotency-Key}, a retry of the same request answers with the version it created and
+     * creates none (ADR 0024); the key's fingerprint takes the body's bytes as sent.
+     */
     @PUT
     @Path("{name}")
     @APIResponse(responseCode = "201", description = "the new version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
     public Uni<Response> define(@PathParam("name") String name,
+            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AgentRequest.class))) byte[] body) {
         TenantId tenant = principal.tenant();
-        return json.read(tenant, body, AgentRequest.class, ApiMapper::toSpec)
-                .chain(spec -> agents.define(tenant, name, spec))
-                .chain(agent -> json.write(tenant,
-                        Locations.created("/v1/agents/" + name + "/versions/" + agent.version()),
-                        ApiMapper.agent(agent), large(List.of(agent))));
+        return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "PUT", "/v1/agents/" + name, body),
+                key -> json.read(tenant, body, AgentRequest.class, ApiMapper::toSpec)
+                        .chain(spec -> agents.define(tenant, name, spec, key))
+                        .chain(agent -> created(tenant, agent)),
+                earlier -> agents.get(tenant, name, Integer.valueOf(earlier.resource()))
+                        .chain(agent -> created(tenant, agent)));
+    }
+
+    private Uni<Response> created(TenantId tenant, AgentDefinition agent) {
+        return json.write(tenant, Locations.created("/v1/agents/" + agent.name() + "/versions/" + agent.version()),
+                ApiMapper.agent(agent), large(List.of(agent)));
     }
 
     /** The latest version of each agent, by name, paged: pass {@code nextCursor} as {@code cursor}. */

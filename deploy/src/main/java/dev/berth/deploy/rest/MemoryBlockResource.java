@@ -2,6 +2,8 @@ package dev.berth.deploy.rest;
 
 import dev.berth.deploy.api.MemoryBlockView;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryService;
@@ -10,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,6 +21,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Pinned memory blocks of a namespace: small labelled texts always in the context of its agents. */
 @Path("/v1/memory-blocks")
@@ -26,9 +33,11 @@ import java.util.List;
 public class MemoryBlockResource {
     private final MemoryService memory;
     private final RequestPrincipal principal;
+    private final IdempotentRequests idempotent;
 
     @Inject
-    public MemoryBlockResource(MemoryService memory, RequestPrincipal principal) {
+    public MemoryBlockResource(MemoryService memory, RequestPrincipal principal, IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.memory = memory;
         this.principal = principal;
     }
@@ -39,16 +48,32 @@ public class MemoryBlockResource {
                 .map(blocks -> blocks.stream().map(MemoryBlockResource::view).toList());
     }
 
-    /** Creates or replaces the block. */
+    /**
+     * Creates or replaces the block. With an {@code Idempotency-Key}, a retry of the same request
+     * answers with the block as it is now and writes nothing (ADR 0024).
+     */
     @PUT
     @Path("{label}")
-    public Uni<MemoryBlockView> put(@QueryParam("namespace") String namespace, @PathParam("label") String label,
+    @APIResponse(responseCode = "200", description = "the block", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemoryBlockView.class)))
+    public Uni<Response> put(@QueryParam("namespace") String namespace, @PathParam("label") String label,
+            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
             MemoryBlockView request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
-        return memory.putBlock(principal.tenant(), namespace, label, request.content())
-                .map(MemoryBlockResource::view);
+        TenantId tenant = principal.tenant();
+        // The namespace (a query value) goes with the body into the request's fingerprint.
+        return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "PUT", "/v1/memory-blocks/" + label,
+                        java.util.Arrays.asList(namespace, request)),
+                key -> memory.putBlock(tenant, namespace, label, request.content(), key).map(MemoryBlockResource::ok),
+                earlier -> memory.blocks(tenant, List.of(namespace)).map(blocks -> ok(blocks.stream()
+                        .filter(block -> block.label().equals(label)).findFirst()
+                        .orElseThrow(() -> new NotFoundException("memory block", label)))));
+    }
+
+    private static Response ok(MemoryBlock block) {
+        return Response.ok(view(block)).build();
     }
 
     @DELETE

@@ -6,6 +6,7 @@ import dev.berth.deploy.api.MemorySearchRequest;
 import dev.berth.deploy.api.MemoryView;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.memory.MemoryRecord;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,6 +28,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -37,9 +40,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 public class MemoryResource {
     private final MemoryService memory;
     private final RequestPrincipal principal;
+    private final IdempotentRequests idempotent;
 
     @Inject
-    public MemoryResource(MemoryService memory, RequestPrincipal principal) {
+    public MemoryResource(MemoryService memory, RequestPrincipal principal, IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.memory = memory;
         this.principal = principal;
     }
@@ -54,14 +59,22 @@ public class MemoryResource {
     }
 
     @POST
-    public Uni<Response> create(MemoryRequest request) {
+    public Uni<Response> create(
+            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            MemoryRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
-        return memory.remember(principal.tenant(), new MemoryService.Input(request.namespace(),
+        TenantId tenant = principal.tenant();
+        return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST", "/v1/memories", request),
+                key -> memory.remember(tenant, new MemoryService.Input(request.namespace(),
                         request.kind() == null ? "fact" : request.kind(), request.key(), request.content(), null, null,
-                        null, null, expiry(request.ttlSeconds())))
-                .map(saved -> Locations.created("/v1/memories/" + saved.id()).entity(view(saved)).build());
+                        null, null, expiry(request.ttlSeconds())), key).map(MemoryResource::created),
+                earlier -> memory.get(tenant, UUID.fromString(earlier.resource())).map(MemoryResource::created));
+    }
+
+    private static Response created(MemoryRecord saved) {
+        return Locations.created("/v1/memories/" + saved.id()).entity(view(saved)).build();
     }
 
     /**

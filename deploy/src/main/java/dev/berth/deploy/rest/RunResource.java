@@ -5,6 +5,7 @@ import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.api.RunTreeView;
 import dev.berth.deploy.api.RunView;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
@@ -14,17 +15,21 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Runs: read (optionally waiting until settled), cancel, and answer what a paused run waits
@@ -37,9 +42,12 @@ public class RunResource {
     private final PausedRunService actions;
     private final TeamService teams;
     private final RequestPrincipal principal;
+    private final IdempotentRequests idempotent;
 
     @Inject
-    public RunResource(RunService runs, PausedRunService actions, TeamService teams, RequestPrincipal principal) {
+    public RunResource(RunService runs, PausedRunService actions, TeamService teams, RequestPrincipal principal,
+            IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.runs = runs;
         this.actions = actions;
         this.teams = teams;
@@ -67,14 +75,27 @@ public class RunResource {
 
     /**
      * Answers calls a paused run waits for: client-side tool outputs and approval decisions.
-     * All answers apply or none; once nothing is left unanswered, the run is queued again.
+     * All answers apply or none; once nothing is left unanswered, the run is queued again. With an
+     * {@code Idempotency-Key}, a retry of the same answers gets the run again, not a conflict.
      */
     @POST
     @Path("{id}/actions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RunView> answer(@PathParam("id") String id, ActionsRequest request) {
+    @APIResponse(responseCode = "200", description = "the run after the answers",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    public Uni<Response> answer(@PathParam("id") String id,
+            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            ActionsRequest request) {
         UUID runId = Ids.parse(id, "run");
-        return actions.answer(principal.tenant(), runId, ApiMapper.toAnswers(request)).chain(this::view);
+        TenantId tenant = principal.tenant();
+        return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST",
+                        "/v1/runs/" + runId + "/actions", request),
+                key -> actions.answer(tenant, runId, ApiMapper.toAnswers(request), key).chain(this::answered),
+                earlier -> runs.get(tenant, runId).chain(this::answered));
+    }
+
+    private Uni<Response> answered(Run run) {
+        return view(run).map(view -> Response.ok(view).build());
     }
 
     private Uni<RunView> view(Run run) {

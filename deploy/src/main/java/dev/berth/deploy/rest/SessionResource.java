@@ -16,8 +16,12 @@ import dev.berth.deploy.observe.SseStreams;
 import dev.berth.deploy.observe.TraceContexts;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Session;
+import dev.berth.deploy.error.Problems;
+import dev.berth.runtime.error.UnavailableException;
+import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
+import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
 import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.service.EventService;
@@ -52,6 +56,13 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** The name of the last event of a stream a fault ended. */
+    static final String STREAM_ERROR = "stream.error";
+    /** When a client should reconnect after a stream a fault ended (the SSE retry field). */
+    private static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
+    static final String KEY_DOC = "Idempotency-Key (1 to 255 printable ASCII characters, kept berth.api.idempotency-ttl):"
+            + " a retry with the same key and the same request gets the original answer, marked"
+            + " Idempotent-Replayed: true; the same key with another request gets 422";
 
     private final SessionService sessions;
     private final RunService runs;
@@ -62,10 +73,13 @@ public class SessionResource {
     private final PausedRunService actions;
     private final SseStreams streams;
     private final StreamedSession streamed;
+    private final IdempotentRequests idempotent;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
-            Sse sse, ObjectMapper json, PausedRunService actions, SseStreams streams, StreamedSession streamed) {
+            Sse sse, ObjectMapper json, PausedRunService actions, SseStreams streams, StreamedSession streamed,
+            IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.actions = actions;
         this.streams = streams;
         this.streamed = streamed;
@@ -77,17 +91,27 @@ public class SessionResource {
         this.json = json;
     }
 
+    /**
+     * Opens a session (201). With an {@code Idempotency-Key}, a retry of the same request answers
+     * with the session it opened (ADR 0024).
+     */
     @POST
-    public Uni<Response> open(SessionRequest request) {
+    public Uni<Response> open(@Parameter(description = KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            SessionRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
-        return sessions.open(principal.tenant(), request.agent(), request.agentVersion(), request.actorId(),
-                        request.inputPolicy() == null ? null : ApiMapper.policy(request.inputPolicy()),
-                        ApiMapper.metadata(request.metadata()),
-                        InputLimits.seconds("ttlSeconds", request.ttlSeconds()))
-                .map(session -> Locations.created("/v1/sessions/" + session.id())
-                        .entity(ApiMapper.session(session)).build());
+        TenantId tenant = principal.tenant();
+        return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST", "/v1/sessions", request),
+                key -> sessions.open(tenant, new SessionService.Opening(request.agent(), request.agentVersion(),
+                                request.actorId(), request.inputPolicy() == null ? null : ApiMapper.policy(request.inputPolicy()),
+                                ApiMapper.metadata(request.metadata()), InputLimits.seconds("ttlSeconds", request.ttlSeconds())),
+                        key).map(SessionResource::opened),
+                earlier -> sessions.get(tenant, UUID.fromString(earlier.resource())).map(SessionResource::opened));
+    }
+
+    private static Response opened(Session session) {
+        return Locations.created("/v1/sessions/" + session.id()).entity(ApiMapper.session(session)).build();
     }
 
     @GET
@@ -125,24 +149,42 @@ public class SessionResource {
      * Submits input: the input event and a queued run are committed before this returns 202.
      * With {@code wait} (seconds, at most 60), answers once the run has settled (200) or the
      * wait is over (202). A W3C {@code traceparent} header is stored with the input: the run's
-     * trace continues the caller's.
+     * trace continues the caller's. With an {@code Idempotency-Key}, a retry of the same input
+     * answers with the run the first request created (waiting on it as that one did), and adds no
+     * input (ADR 0024).
      */
     @POST
     @Path("{id}/messages")
     public Uni<Response> submit(@PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("wait") String wait,
-            @HeaderParam("traceparent") String traceparent, MessageRequest request) {
+            @HeaderParam("traceparent") String traceparent,
+            @Parameter(description = KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            MessageRequest request) {
         UUID sessionId = Ids.parse(id, "session");
         int waitSeconds = QueryNumbers.integer("wait", wait, 0);
         if (request == null) {
             throw ValidationException.field("body", "is required");
         }
         InputLimits.count("wait", waitSeconds, 0, InputLimits.MAX_WAIT_SECONDS);
-        return runs.submit(principal.tenant(), sessionId, request.text(), TraceContexts.current(traceparent))
-                .chain(run -> waitSeconds == 0 ? Uni.createFrom().item(run)
-                        : runs.await(principal.tenant(), run, Duration.ofSeconds(waitSeconds)))
-                .chain(run -> actions.required(principal.tenant(), run).map(required -> Locations
-                        .at(Response.status(run.status().settled() ? 200 : 202), "/v1/runs/" + run.id())
+        TenantId tenant = principal.tenant();
+        // wait is not part of the request's identity: it changes how long the answer waits, not the effect.
+        return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST",
+                        "/v1/sessions/" + sessionId + "/messages", request),
+                key -> runs.submit(tenant, sessionId, request.text(), TraceContexts.current(traceparent), key)
+                        .chain(run -> answer(tenant, run, waitSeconds)),
+                // A retry waits on the run the first request created, as the first request did.
+                earlier -> runs.get(tenant, UUID.fromString(earlier.resource())).chain(run -> answer(tenant, run, waitSeconds)));
+    }
+
+    /**
+     * The run without a wait (202: a just submitted run is queued; a retry shows it as it is now, with
+     * the same status), or once settled within the wait (200), or as it is when the wait is over (202).
+     */
+    private Uni<Response> answer(TenantId tenant, Run submitted, int waitSeconds) {
+        return (waitSeconds == 0 ? Uni.createFrom().item(submitted)
+                : runs.await(tenant, submitted, Duration.ofSeconds(waitSeconds)))
+                .chain(run -> actions.required(tenant, run).map(required -> Locations
+                        .at(Response.status(waitSeconds > 0 && run.status().settled() ? 200 : 202), "/v1/runs/" + run.id())
                         .entity(ApiMapper.run(run, required)).build()));
     }
 
@@ -164,8 +206,10 @@ public class SessionResource {
      * event id; resumes after {@code Last-Event-ID} (or {@code after}) without gaps or duplicates.
      * Unless {@code deltas=false}, answers being generated are previewed as {@code assistant.delta}
      * events without an id (best effort, from whichever process runs the model call). An unknown
-     * session, or another tenant's, is a 404 problem before the stream starts; a stream that meets
-     * a server fault (the database gone, say) ends, and the client resumes with Last-Event-ID.
+     * session, or another tenant's, is a 404 problem before the stream starts. A database outage of
+     * up to 30 s is ridden out (the stream's reads are retried, and it continues after its last
+     * event); a longer one, or another fault, ends the stream with a {@code stream.error} event and
+     * an SSE retry hint, and the client resumes with Last-Event-ID.
      */
     @GET
     @Path("{id}/stream")
@@ -198,7 +242,21 @@ public class SessionResource {
         // Comments keep idle connections open through proxies; clients ignore them.
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
-        return streams.served(Multi.createBy().merging().streams(live, keepAlive));
+        return streams.served(Multi.createBy().merging().streams(live, keepAlive), this::streamEnded);
+    }
+
+    /**
+     * The last event of a stream that a fault ended (the database gone for longer than the stream
+     * rides out, EventService.OUTAGE_TOLERANCE): a problem saying why, without an id (Last-Event-ID
+     * stays the last event delivered), and an SSE {@code retry} telling EventSource clients when to
+     * reconnect; they resume with Last-Event-ID.
+     */
+    private OutboundSseEvent streamEnded(Throwable failure) {
+        int status = failure instanceof UnavailableException ? 503 : 500;
+        Problems.Problem problem = Problems.problem(status, Problems.slug(status), Problems.title(status),
+                "The stream ended; reconnect with Last-Event-ID to resume after the last event received", null, null);
+        return sse.newEventBuilder().name(STREAM_ERROR).reconnectDelay(RECONNECT_AFTER.toMillis())
+                .data(Problems.json(problem)).build();
     }
 
     private OutboundSseEvent sseEvent(Event event) {

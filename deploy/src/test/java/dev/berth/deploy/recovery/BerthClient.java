@@ -45,8 +45,8 @@ final class BerthClient {
         return new BerthClient(process.baseUrl(), process.managementUrl());
     }
 
-    /** A status and a JSON body (null when the body is not JSON). */
-    record Reply(int status, String contentType, JsonNode body) {
+    /** A status and a JSON body (null when the body is not JSON), and whether it is an idempotent replay. */
+    record Reply(int status, String contentType, JsonNode body, boolean replayed) {
         String text(String field) {
             return body == null ? null : body.path(field).asText(null);
         }
@@ -88,6 +88,29 @@ final class BerthClient {
         return send(management, "GET", "/q/health/ready", null, Duration.ofSeconds(2));
     }
 
+    /**
+     * A counter or gauge of the process's Prometheus metrics (management port), summed over its
+     * labels; 0 when the process does not show it.
+     */
+    double metric(String name) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(management + "/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build();
+        String text;
+        try {
+            text = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     Reply submit(String session, String text) throws IOException {
         return send("POST", "/v1/sessions/" + session + "/messages", Map.of("text", text), Duration.ofSeconds(10));
     }
@@ -117,12 +140,25 @@ final class BerthClient {
     }
 
     Reply send(String method, String path, Object body, Duration timeout) throws IOException {
-        return send(base, method, path, body, timeout);
+        return send(base, method, path, body, timeout, null);
+    }
+
+    /** A request with an {@code Idempotency-Key}. */
+    Reply sendKeyed(String method, String path, Object body, Duration timeout, String idempotencyKey) throws IOException {
+        return send(base, method, path, body, timeout, idempotencyKey);
     }
 
     private Reply send(String origin, String method, String path, Object body, Duration timeout) throws IOException {
+        return send(origin, method, path, body, timeout, null);
+    }
+
+    private Reply send(String origin, String method, String path, Object body, Duration timeout, String idempotencyKey)
+            throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path)).timeout(timeout)
                 .header("Authorization", "Bearer " + key);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
         if (body != null) {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
@@ -133,7 +169,8 @@ final class BerthClient {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
-            return new Reply(response.statusCode(), type, json);
+            return new Reply(response.statusCode(), type, json,
+                    "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.fake.FakeModelServer;
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.BerthProcess;
+import dev.berth.testsupport.DbOutageProxy;
 import dev.berth.testsupport.PgBouncer;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;
@@ -42,6 +43,8 @@ final class Cluster implements AutoCloseable {
     private final Map<String, String> env;
     /** The pooler the processes reach the database through, if any. */
     private PgBouncer bouncer;
+    /** Between the processes and the database when a test cuts the database off ({@link #behindProxy}); else null. */
+    private DbOutageProxy proxy;
 
     private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
             Duration heartbeat, Duration poll, Map<String, String> env) {
@@ -99,6 +102,23 @@ final class Cluster implements AutoCloseable {
         return start(size, model, LEASE_TTL, Duration.ofSeconds(1), poll, env, true, directUrl);
     }
 
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration, Duration, Map)}, on a fresh database of
+     * the local server, which the processes reach through a {@link DbOutageProxy} the test may cut.
+     */
+    static Cluster behindProxy(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env) {
+        PostgresDatabase database = PostgresDatabase.create();
+        DbOutageProxy proxy = DbOutageProxy.inFrontOf(database);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("BERTH_DB_URL", proxy.url(database));
+        Vertx vertx = Vertx.vertx();
+        FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, all);
+        cluster.proxy = proxy;
+        return cluster.launch(size);
+    }
+
     private static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
             Map<String, String> env, boolean pooled, boolean directUrl) {
         PostgresDatabase database;
@@ -121,20 +141,25 @@ final class Cluster implements AutoCloseable {
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
         Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, all);
         cluster.bouncer = bouncer;
+        return cluster.launch(size);
+    }
+
+    /** Creates and starts {@code size} processes. */
+    private Cluster launch(int size) {
         for (int i = 0; i < size; i++) {
-            cluster.processes.add(cluster.create("p" + i));
+            processes.add(create("p" + i));
         }
         try {
             // The first start migrates the schema; start it alone so the others find it migrated.
-            cluster.processes.getFirst().start();
-            cluster.processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
+            processes.getFirst().start();
+            processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
                     .forEach(CompletableFuture::join);
         } catch (RuntimeException e) {
-            // The test never gets the cluster to close: stop what did start (processes, pooler, database).
-            cluster.close();
+            // The test never gets the cluster to close: stop what did start (processes, pooler, proxy, database).
+            close();
             throw e;
         }
-        return cluster;
+        return this;
     }
 
     private BerthProcess create(String name) {
@@ -223,6 +248,14 @@ final class Cluster implements AutoCloseable {
         return database;
     }
 
+    /** The proxy the processes reach the database through ({@link #behindProxy}). */
+    DbOutageProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("this cluster reaches its database directly: start it behindProxy");
+        }
+        return proxy;
+    }
+
     FakeModelServer fake() {
         return fake;
     }
@@ -243,6 +276,9 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         processes.forEach(BerthProcess::close);
+        if (proxy != null) {
+            proxy.close();
+        }
         fake.close();
         vertx.closeAndAwait();
         if (bouncer != null) {

@@ -14,6 +14,7 @@ import dev.berth.runtime.observe.LogContext;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
+import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.LeaseState;
@@ -78,16 +79,18 @@ public class RunEngine {
     private final SessionSweeper sweeper;
     private Cancellable poller;
     private Cancellable heartbeat;
+    private final RepeatedFailureLog claimLog;
+    private final RepeatedFailureLog heartbeatLog;
 
     @Inject
     public RunEngine(RunStore runs, EventLog events, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
-            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu) {
+            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu, IdempotencyKeys keys) {
         this(new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
                 Clock.systemUTC(), observers.isResolvable() ? observers.get() : EngineObserver.NONE,
                 new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
-                memoryConfig), agents, memoryStore);
+                memoryConfig), agents, memoryStore, keys);
     }
 
     /**
@@ -95,6 +98,10 @@ public class RunEngine {
      * model, a fake clock), with no container.
      */
     RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore) {
+        this(parts, agents, memoryStore, IdempotencyKeys.NONE);
+    }
+
+    private RunEngine(EngineParts parts, AgentStore agents, MemoryStore memoryStore, IdempotencyKeys keys) {
         this.runs = parts.runs();
         this.agents = agents;
         this.feed = parts.feed();
@@ -103,7 +110,9 @@ public class RunEngine {
         this.parts = parts;
         new AttemptCap(config.maxAttempts()); // a cap below 1 stops the start, not the first failing run
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
-        this.sweeper = new SessionSweeper(runs, memoryStore, config.sweepInterval());
+        this.sweeper = new SessionSweeper(runs, memoryStore, keys, config.sweepInterval());
+        this.claimLog = new RepeatedFailureLog(LOG, "claim runs", parts.clock());
+        this.heartbeatLog = new RepeatedFailureLog(LOG, "renew leases", parts.clock());
     }
 
     public String ownerId() {
@@ -200,6 +209,7 @@ public class RunEngine {
         runs.claim(owner, config.leaseTtl(), asked).subscribe().with(
                 claimed -> {
                     claiming.set(false);
+                    claimLog.succeeded();
                     claimed.forEach(this::begin);
                     if (claimed.size() == asked || claimAgain) {
                         claim();
@@ -207,7 +217,7 @@ public class RunEngine {
                 },
                 failure -> {
                     claiming.set(false);
-                    LOG.warnf("Could not claim runs: %s", failure.toString());
+                    claimLog.failed(failure);
                 });
     }
 
@@ -272,9 +282,14 @@ public class RunEngine {
         if (leases.isEmpty()) {
             return;
         }
+        // A failed heartbeat drops nothing: the executions keep their runs until the store answers again, and
+        // then the lease is renewed, or reconcile() finds it taken over and stops the execution (ADR 0025).
         runs.heartbeat(List.copyOf(leases.values()), config.leaseTtl()).subscribe().with(
-                held -> reconcile(leases, held),
-                failure -> LOG.warnf("Could not renew leases: %s", failure.toString()));
+                held -> {
+                    heartbeatLog.succeeded();
+                    reconcile(leases, held);
+                },
+                heartbeatLog::failed);
     }
 
     /**
@@ -292,7 +307,8 @@ public class RunEngine {
         }
         asked.forEach((runId, lease) -> {
             RunExecution execution = active.get(runId);
-            if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()) {
+            if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()
+                    && !execution.isLost()) {
                 LogContext.of(execution.run(), () -> LOG.infof("Lost the lease of run %s", runId));
                 execution.lose();
             }

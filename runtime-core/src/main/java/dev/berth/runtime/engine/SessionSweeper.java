@@ -1,6 +1,7 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.runtime.memory.MemoryStore;
+import dev.berth.runtime.port.IdempotencyKeys;
 import dev.berth.runtime.run.RunStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -9,7 +10,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Enforces retention: expires sessions whose time is up, with their unfinished runs, and
- * deletes memories past their expiry (both set per agent by its memory policy, or per request). Every process runs one: the
+ * deletes memories past their expiry (both set per agent by its memory policy, or per request)
+ * and idempotency keys past theirs (ADR 0024). Every process runs one: the
  * store skips rows another sweeper holds, so sweeps never block or double-count each other,
  * and no process is special.
  *
@@ -23,12 +25,14 @@ final class SessionSweeper {
 
     private final RunStore runs;
     private final MemoryStore memories;
+    private final IdempotencyKeys keys;
     private final Duration interval;
     private Cancellable ticks;
 
-    SessionSweeper(RunStore runs, MemoryStore memories, Duration interval) {
+    SessionSweeper(RunStore runs, MemoryStore memories, IdempotencyKeys keys, Duration interval) {
         this.runs = runs;
         this.memories = memories;
+        this.keys = keys;
         this.interval = interval;
     }
 
@@ -49,10 +53,19 @@ final class SessionSweeper {
                         .chain(() -> memories.deleteExpired(BATCH).onFailure().recoverWithItem(failure -> {
                             LOG.debugf("Could not delete expired memories: %s", failure.toString());
                             return 0;
+                        }).invoke(deleted -> {
+                            if (deleted > 0) {
+                                LOG.infof("Deleted %d expired memories", deleted);
+                            }
+                        }))
+                        // Expired keys are already free (a claim takes them over); this only reclaims the rows.
+                        .chain(() -> keys.deleteExpired(BATCH).onFailure().recoverWithItem(failure -> {
+                            LOG.debugf("Could not delete expired idempotency keys: %s", failure.toString());
+                            return 0;
                         })))
                 .subscribe().with(deleted -> {
                     if (deleted > 0) {
-                        LOG.infof("Deleted %d expired memories", deleted);
+                        LOG.debugf("Deleted %d expired idempotency keys", deleted);
                     }
                 });
     }

@@ -6,7 +6,7 @@ package dev.berth.runtime.error;
  */
 public abstract sealed class BerthException extends RuntimeException
         permits NotFoundException, ValidationException, ConflictException, UnavailableException,
-        AuthenticationException, ForbiddenException {
+        AuthenticationException, ForbiddenException, KeyReusedException, InProgressException {
 
     private final String problemType;
 

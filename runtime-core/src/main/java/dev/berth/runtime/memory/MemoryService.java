@@ -4,6 +4,7 @@ import dev.berth.model.EmbeddingRequest;
 import dev.berth.model.ModelClient;
 import dev.berth.runtime.config.MemoryConfig;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -58,6 +60,11 @@ public class MemoryService {
     }
 
     public Uni<MemoryRecord> remember(TenantId tenant, Input input) {
+        return remember(tenant, input, Optional.empty());
+    }
+
+    /** As {@link #remember(TenantId, Input)}, claiming the client's idempotency key with the write (ADR 0024). */
+    public Uni<MemoryRecord> remember(TenantId tenant, Input input, Optional<RequestKey> requestKey) {
         validateNamespace(input.namespace());
         if (input.kind() == null || !KINDS.contains(input.kind())) {
             throw ValidationException.field("kind", "must be one of fact, preference, summary, note");
@@ -71,7 +78,7 @@ public class MemoryService {
         String key = input.key() == null ? null : input.key().trim().toLowerCase(java.util.Locale.ROOT);
         return embed(input.content()).chain(vector -> store.upsert(tenant, new NewMemory(UUID.randomUUID(),
                 input.namespace(), input.kind(), key, input.content(), actor, input.sessionId(), input.fromSeq(),
-                input.throughSeq(), input.expiresAt(), vector)));
+                input.throughSeq(), input.expiresAt(), vector), requestKey));
     }
 
     public Uni<MemoryRecord> get(TenantId tenant, UUID id) {
@@ -129,6 +136,12 @@ public class MemoryService {
     }
 
     public Uni<MemoryBlock> putBlock(TenantId tenant, String namespace, String label, String content) {
+        return putBlock(tenant, namespace, label, content, Optional.empty());
+    }
+
+    /** As {@link #putBlock(TenantId, String, String, String)}, claiming the client's idempotency key with the write. */
+    public Uni<MemoryBlock> putBlock(TenantId tenant, String namespace, String label, String content,
+            Optional<RequestKey> key) {
         validateNamespace(namespace);
         if (label == null || !LABEL.matcher(label).matches()) {
             throw ValidationException.field("label", "must be 1-64 letters, digits, '.', '_' or '-'");
@@ -137,7 +150,7 @@ public class MemoryService {
             throw ValidationException.field("content", "is required and at most " + MAX_BLOCK + " characters");
         }
         String actor = namespace.startsWith("actors/") ? namespace.substring("actors/".length()) : null;
-        return store.putBlock(tenant, new MemoryBlock(namespace, label, content, null), actor);
+        return store.putBlock(tenant, new MemoryBlock(namespace, label, content, null), actor, key);
     }
 
     public Uni<Void> deleteBlock(TenantId tenant, String namespace, String label) {

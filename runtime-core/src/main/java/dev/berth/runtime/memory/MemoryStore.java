@@ -1,6 +1,7 @@
 package dev.berth.runtime.memory;
 
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;
@@ -18,7 +19,15 @@ public interface MemoryStore {
      * Stores a memory; with a key, replaces the memory of the same namespace, kind and key
      * (consolidation) and keeps its id.
      */
-    Uni<MemoryRecord> upsert(TenantId tenant, NewMemory memory);
+    default Uni<MemoryRecord> upsert(TenantId tenant, NewMemory memory) {
+        return upsert(tenant, memory, Optional.empty());
+    }
+
+    /**
+     * As {@link #upsert(TenantId, NewMemory)}, claiming the client's idempotency key in the same
+     * transaction (see {@link dev.berth.runtime.port.SessionStore#create(dev.berth.runtime.domain.NewSession, Optional)}).
+     */
+    Uni<MemoryRecord> upsert(TenantId tenant, NewMemory memory, Optional<RequestKey> key);
 
     Uni<Optional<MemoryRecord>> find(TenantId tenant, UUID id);
 
@@ -44,7 +53,12 @@ public interface MemoryStore {
     Uni<List<MemoryBlock>> blocks(TenantId tenant, List<String> namespaces);
 
     /** Creates or replaces a block. */
-    Uni<MemoryBlock> putBlock(TenantId tenant, MemoryBlock block, String actorId);
+    default Uni<MemoryBlock> putBlock(TenantId tenant, MemoryBlock block, String actorId) {
+        return putBlock(tenant, block, actorId, Optional.empty());
+    }
+
+    /** As {@link #putBlock(TenantId, MemoryBlock, String)}, claiming the client's idempotency key with it. */
+    Uni<MemoryBlock> putBlock(TenantId tenant, MemoryBlock block, String actorId, Optional<RequestKey> key);
 
     Uni<Boolean> deleteBlock(TenantId tenant, String namespace, String label);
 

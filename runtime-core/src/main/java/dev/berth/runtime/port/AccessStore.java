@@ -2,6 +2,7 @@ package dev.berth.runtime.port;
 
 import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.ApiPrincipal;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
@@ -25,9 +26,25 @@ public interface AccessStore {
     /** The principal of a live (not revoked) key. */
     Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash);
 
-    Uni<TenantId> createTenant(String name);
+    default Uni<TenantId> createTenant(String name) {
+        return createTenant(name, null, Optional.empty());
+    }
 
-    Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix);
+    /**
+     * Creates a tenant, claiming the idempotency key of the {@code caller}'s request in the same
+     * transaction (see {@link SessionStore#create(dev.berth.runtime.domain.NewSession, Optional)}).
+     *
+     * @param caller the tenant whose key it is (null only without a key)
+     */
+    Uni<TenantId> createTenant(String name, TenantId caller, Optional<RequestKey> key);
+
+    default Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix) {
+        return createKey(tenant, name, admin, keyHash, keyPrefix, Optional.empty());
+    }
+
+    /** As {@link #createKey(TenantId, String, boolean, byte[], String)}, claiming the tenant's idempotency key with it. */
+    Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix,
+            Optional<RequestKey> key);
 
     Uni<List<ApiKeyInfo>> listKeys(TenantId tenant);
 

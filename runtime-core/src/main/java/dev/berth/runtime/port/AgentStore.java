@@ -2,6 +2,7 @@ package dev.berth.runtime.port;
 
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
@@ -17,7 +18,15 @@ import java.util.Optional;
 public interface AgentStore {
 
     /** Stores the spec as the next version of the agent (1 for a new name). */
-    Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec);
+    default Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec) {
+        return createVersion(tenant, name, spec, Optional.empty());
+    }
+
+    /**
+     * As {@link #createVersion(TenantId, String, AgentSpec)}, claiming the client's idempotency key in
+     * the same transaction (see {@link SessionStore#create(dev.berth.runtime.domain.NewSession, Optional)}).
+     */
+    Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec, Optional<RequestKey> key);
 
     /** The given version, or the latest when {@code version} is null. */
     Uni<Optional<AgentDefinition>> find(TenantId tenant, String name, Integer version);

@@ -2,6 +2,7 @@ package dev.berth.runtime.port;
 
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +15,15 @@ import java.util.UUID;
  */
 public interface SessionStore {
 
-    Uni<Session> create(NewSession session);
+    default Uni<Session> create(NewSession session) {
+        return create(session, Optional.empty());
+    }
+
+    /**
+     * Creates the session, claiming the client's idempotency key in the same transaction: fails
+     * with {@link dev.berth.runtime.error.KeyTakenException} when the key was used before (ADR 0024).
+     */
+    Uni<Session> create(NewSession session, Optional<RequestKey> key);
 
     Uni<Optional<Session>> find(TenantId tenant, UUID id);
 

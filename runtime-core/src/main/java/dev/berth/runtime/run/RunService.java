@@ -1,5 +1,6 @@
 package dev.berth.runtime.run;
 
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Accepts input for sessions, and lets clients read, wait for and cancel runs from any process. */
@@ -47,6 +49,15 @@ public class RunService {
      * request with the input so the run's trace continues it; an invalid value is ignored.
      */
     public Uni<Run> submit(TenantId tenant, UUID sessionId, String text, String traceparent) {
+        return submit(tenant, sessionId, text, traceparent, Optional.empty());
+    }
+
+    /**
+     * Like {@link #submit(TenantId, UUID, String, String)}, claiming the client's idempotency key in
+     * the submission's transaction: fails with {@link dev.berth.runtime.error.KeyTakenException} when
+     * the key was used before (ADR 0024).
+     */
+    public Uni<Run> submit(TenantId tenant, UUID sessionId, String text, String traceparent, Optional<RequestKey> key) {
         if (text == null || text.isBlank()) {
             throw ValidationException.field("text", "must not be blank");
         }
@@ -54,7 +65,7 @@ public class RunService {
             throw ValidationException.field("text", "must be at most " + MAX_INPUT_CHARS + " characters");
         }
         return runs.submit(new Submission(tenant, sessionId, UUID.randomUUID(), Submission.userMessage(text,
-                TRACEPARENT.matcher(traceparent == null ? "" : traceparent).matches() ? traceparent : null)));
+                TRACEPARENT.matcher(traceparent == null ? "" : traceparent).matches() ? traceparent : null), key));
     }
 
     public Uni<Run> get(TenantId tenant, UUID runId) {

@@ -1,5 +1,6 @@
 package dev.berth.runtime.run;
 
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -45,6 +46,16 @@ public interface RunStore {
     Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl);
 
     /**
+     * {@link #commit} tried again after a try whose outcome is unknown: the database could not
+     * be reached, or the connection broke, while it ran, so it may have committed and lost only
+     * its answer. {@code stepsBefore} is the run's committed steps ({@link Run#step()}) before
+     * this one. When the run already has one step more under this same lease, the earlier try
+     * landed: nothing is written again, and the result is the sequence number of the run's last
+     * event, as that try would have returned. Otherwise exactly {@link #commit} (ADR 0025).
+     */
+    Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl);
+
+    /**
      * Records that the tool calls of a step are about to be executed, with their attempt
      * numbers, so that a successor knows they may have run and marks its re-execution as a
      * retry. Fenced like {@link #commit}; the record also keeps the idempotency key each
@@ -74,7 +85,16 @@ public interface RunStore {
      *         is not waiting ({@code run-not-waiting}) or waits for other calls than the decision
      *         assumed ({@link #ACTIONS_CHANGED}: decide again); nothing changes when it fails
      */
-    Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision);
+    default Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
+        return applyAnswers(tenant, runId, decision, Optional.empty());
+    }
+
+    /**
+     * As {@link #applyAnswers(TenantId, UUID, AnswerDecision)}, claiming the client's idempotency key
+     * in the same transaction, first: fails with {@link dev.berth.runtime.error.KeyTakenException}
+     * when the key was used before (ADR 0024).
+     */
+    Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision, Optional<RequestKey> key);
 
     /** The problem type of {@link #applyAnswers} when the run's open calls changed since the decision. */
     String ACTIONS_CHANGED = "actions-changed";

@@ -4,6 +4,7 @@ import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
 import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,8 +46,13 @@ public class AgentService {
 
     /** Stores a new version of the agent; the agents its team names must exist (or be itself). */
     public Uni<AgentDefinition> define(TenantId tenant, String name, AgentSpec spec) {
+        return define(tenant, name, spec, Optional.empty());
+    }
+
+    /** As {@link #define(TenantId, String, AgentSpec)}, claiming the client's idempotency key with the write (ADR 0024). */
+    public Uni<AgentDefinition> define(TenantId tenant, String name, AgentSpec spec, Optional<RequestKey> key) {
         validate(name, spec);
-        return checkTeamExists(tenant, name, spec).chain(() -> agents.createVersion(tenant, name, spec));
+        return checkTeamExists(tenant, name, spec).chain(() -> agents.createVersion(tenant, name, spec, key));
     }
 
     /**

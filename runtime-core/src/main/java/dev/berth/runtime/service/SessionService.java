@@ -3,6 +3,7 @@ package dev.berth.runtime.service;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
@@ -17,6 +18,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Opens, reads, lists and deletes sessions. */
@@ -61,6 +63,25 @@ public class SessionService {
      */
     public Uni<Session> open(TenantId tenant, String agentName, Integer agentVersion, String actorId,
             InputPolicy policy, Map<String, Object> metadata, Duration ttl) {
+        return open(tenant, new Opening(agentName, agentVersion, actorId, policy, metadata, ttl), Optional.empty());
+    }
+
+    /** What a client asks for when it opens a session ({@code policy} and {@code ttl} may be null). */
+    public record Opening(String agentName, Integer agentVersion, String actorId, InputPolicy policy,
+            Map<String, Object> metadata, Duration ttl) {
+    }
+
+    /**
+     * As {@link #open(TenantId, String, Integer, String, InputPolicy, Map, Duration)}, claiming the
+     * client's idempotency key in the session's transaction (ADR 0024).
+     */
+    public Uni<Session> open(TenantId tenant, Opening opening, Optional<RequestKey> key) {
+        String agentName = opening.agentName();
+        Integer agentVersion = opening.agentVersion();
+        String actorId = opening.actorId();
+        InputPolicy policy = opening.policy();
+        Map<String, Object> metadata = opening.metadata();
+        Duration ttl = opening.ttl();
         InputLimits.identifier("actorId", actorId);
         InputLimits.metadata("metadata", metadata);
         if (agentName == null || agentName.isBlank()) {
@@ -73,7 +94,7 @@ public class SessionService {
         return agents.get(tenant, agentName, agentVersion)
                 .chain(agent -> agents.teamOf(tenant, agent).chain(team -> sessions.create(new NewSession(
                         UUID.randomUUID(), tenant, agent, actorId, policy == null ? agent.spec().inputPolicy() : policy,
-                        metadata, expiry(ttl, agent), team))));
+                        metadata, expiry(ttl, agent), team), key)));
     }
 
     /** The client's TTL, else the agent's session retention, else none. */

@@ -1,13 +1,14 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.memory.Erasure;
 import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryRecord;
+import dev.berth.runtime.memory.MemoryStore;
 import dev.berth.runtime.memory.NamespaceVectors;
 import dev.berth.runtime.memory.NewMemory;
-import dev.berth.runtime.memory.MemoryStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.Collection;
@@ -52,7 +53,7 @@ final class EmptyMemoryStore implements MemoryStore {
     }
 
     @Override
-    public Uni<MemoryRecord> upsert(TenantId tenant, NewMemory memory) {
+    public Uni<MemoryRecord> upsert(TenantId tenant, NewMemory memory, Optional<RequestKey> key) {
         return refused();
     }
 
@@ -78,7 +79,7 @@ final class EmptyMemoryStore implements MemoryStore {
     }
 
     @Override
-    public Uni<MemoryBlock> putBlock(TenantId tenant, MemoryBlock block, String actorId) {
+    public Uni<MemoryBlock> putBlock(TenantId tenant, MemoryBlock block, String actorId, Optional<RequestKey> key) {
         return refused();
     }
 

@@ -2,6 +2,7 @@ package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.AgentStore;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +23,11 @@ public final class InMemoryAgentStore implements AgentStore {
     }
 
     @Override
-    public synchronized Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec) {
+    public synchronized Uni<AgentDefinition> createVersion(TenantId tenant, String name, AgentSpec spec,
+            Optional<RequestKey> key) {
+        if (key.isPresent()) {
+            throw new UnsupportedOperationException("the in-memory store keeps no idempotency keys");
+        }
         List<AgentDefinition> list = versions.computeIfAbsent(key(tenant, name), k -> new ArrayList<>());
         AgentDefinition created = new AgentDefinition(tenant, name, list.size() + 1, spec, Instant.EPOCH);
         list.add(created);

@@ -1,9 +1,16 @@
 package dev.berth.runtime.testkit;
 
-import dev.berth.runtime.run.ActionAnswer;
-import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.InputPolicy;
+import dev.berth.runtime.domain.RequestKey;
+import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.domain.ToolInvocation;
+import dev.berth.runtime.error.ConflictException;
+import dev.berth.runtime.error.FencedOutException;
+import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.run.ActionAnswer;
+import dev.berth.runtime.run.AnswerDecision;
+import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.LeaseState;
 import dev.berth.runtime.run.PendingAction;
@@ -13,13 +20,7 @@ import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.run.Submission;
-import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.run.AnswerDecision;
-import dev.berth.runtime.error.ConflictException;
-import dev.berth.runtime.error.FencedOutException;
-import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.testkit.InMemoryDatabase.ToolStart;
-import dev.berth.runtime.domain.ToolInvocation;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,7 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     private <T> Uni<T> tx(Supplier<T> work) {
-        return Uni.createFrom().item(() -> db.transaction(work));
+        return Uni.createFrom().item(() -> db.statement(work));
     }
 
     private Instant now() {
@@ -163,6 +164,19 @@ public final class InMemoryRunStore implements RunStore {
         return tx(() -> apply(lease, step, leaseTtl));
     }
 
+    @Override
+    public Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
+        return tx(() -> {
+            RunRow run = db.runs.get(lease.runId());
+            if (run != null && run.leaseEpoch == lease.epoch() && run.step == stepsBefore + 1) {
+                // The earlier try landed: its answer is the sequence of the run's last event.
+                return db.events.get(lease.sessionId()).stream().filter(e -> lease.runId().equals(e.runId()))
+                        .mapToLong(Event::seq).max().orElse(0);
+            }
+            return apply(lease, step, leaseTtl);
+        });
+    }
+
     /** The step commit ({@code berth_commit_step}): called inside a transaction. */
     long apply(Lease lease, StepCommit step, Duration leaseTtl) {
         if (!step.statePatch().isEmpty() && step.sessionState() == null) {
@@ -275,7 +289,10 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision) {
+    public Uni<Run> applyAnswers(TenantId tenant, UUID runId, AnswerDecision decision, Optional<RequestKey> key) {
+        if (key.isPresent()) {
+            throw new UnsupportedOperationException("the in-memory store keeps no idempotency keys");
+        }
         return tx(() -> {
             RunRow run = db.runs.get(runId);
             if (run == null || !run.tenant.equals(tenant)) {

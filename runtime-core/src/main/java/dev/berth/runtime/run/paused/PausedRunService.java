@@ -1,6 +1,7 @@
 package dev.berth.runtime.run.paused;
 
 import dev.berth.runtime.config.EngineConfig;
+import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -57,12 +59,17 @@ public class PausedRunService {
 
     /** Applies the answers in one transaction, or nothing at all; the run is queued again once all are in. */
     public Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers) {
+        return answer(tenant, runId, answers, Optional.empty());
+    }
+
+    /** As {@link #answer(TenantId, UUID, List)}, claiming the client's idempotency key with the answers (ADR 0024). */
+    public Uni<Run> answer(TenantId tenant, UUID runId, List<ActionAnswer> answers, Optional<RequestKey> key) {
         validate(answers);
-        return Uni.createFrom().deferred(() -> decideAndApply(tenant, runId, answers))
+        return Uni.createFrom().deferred(() -> decideAndApply(tenant, runId, answers, key))
                 .onFailure(PausedRunService::decidedOnStaleActions).retry().atMost(MAX_DECISIONS - 1);
     }
 
-    private Uni<Run> decideAndApply(TenantId tenant, UUID runId, List<ActionAnswer> answers) {
+    private Uni<Run> decideAndApply(TenantId tenant, UUID runId, List<ActionAnswer> answers, Optional<RequestKey> key) {
         return runs.find(tenant, runId)
                 .map(found -> found.orElseThrow(() -> new NotFoundException("run", runId)))
                 .invoke(run -> {
@@ -72,7 +79,7 @@ public class PausedRunService {
                 })
                 .chain(run -> runs.pendingActions(tenant, runId))
                 .map(pending -> ActionResolution.resolve(runId, pending, answers, maxOutputChars))
-                .chain(resolution -> runs.applyAnswers(tenant, runId, resolution));
+                .chain(resolution -> runs.applyAnswers(tenant, runId, resolution, key));
     }
 
     /** What a client hears when answering a run that waits for nothing (the store says the same under its lock). */
