@@ -102,10 +102,12 @@ public class AccessResource {
         String name = name(request == null ? null : request.name());
         TenantId caller = principal.tenant();
         return idempotent.handle(new IdempotentRequests.Request(caller, idempotencyKey, "POST", "/v1/tenants", request),
-                key -> access.createTenant(name, caller, key)
-                        .chain(tenant -> newKey(tenant, "admin", true, Optional.empty())
-                                .map(created -> new TenantView(tenant.toString(), name, created)))
-                        .map(view -> Response.status(201).entity(view).build()),
+                key -> {
+                    String secret = ApiKeys.generate();
+                    return access.createTenant(name, ApiKeys.hash(secret), ApiKeys.displayPrefix(secret), caller, key)
+                            .map(admin -> new TenantView(admin.tenant().toString(), name, ApiMapper.key(admin, secret)))
+                            .map(view -> Response.status(201).entity(view).build());
+                },
                 earlier -> secretShownOnce("tenant", earlier));
     }
 
