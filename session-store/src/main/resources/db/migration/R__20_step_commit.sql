@@ -14,12 +14,18 @@
 --   state                                the session's whole state after the step (null: unchanged)
 --   events [{type, payload}]             appended in order
 --   started [{callId, attempt, key}]     tool starts recorded with the step
+--   stepsBefore                          only on a try made again after an unknown outcome (the
+--                                        connection broke while it ran): the run's committed steps
+--                                        before this one (ADR 0025)
 -- A run that is no longer live is over (terminal); one that is not running gives its lease up.
 -- A run that ends with tool calls open gets a tool.result for each (berth_answer_open_calls,
 -- ADR 0018), before the step's own events (so they precede run.failed / run.cancelled). Why
 -- follows from the step: "cancelled" for a cancelled run, else the error's code ("interrupted"
 -- without one). The engine sends no such events itself: this is the rule's one writer.
 --
+-- A try made again whose earlier try landed (the run is already one step further under this very
+-- lease epoch: only this lease's owner commits its steps) writes nothing and returns what the
+-- earlier try returned: the sequence of the run's last event.
 -- Error code BR001: the run's lease is no longer this writer's (or its session is gone); the
 -- statement as a whole then changes nothing.
 -- The positional versions stay for one release: processes of the previous release call the
@@ -43,6 +49,12 @@ declare
     v_state jsonb := nullif(p_step -> 'state', 'null'::jsonb);
     v_last bigint;
 begin
+    if (p_step ->> 'stepsBefore') is not null and exists (
+            select 1 from runs where id = v_run and lease_epoch = v_epoch
+                                 and step = (p_step ->> 'stepsBefore')::integer + 1) then
+        -- Newest first on the primary key: the run's events are at the end of its session's log.
+        return (select seq from events where session_id = v_session and run_id = v_run order by seq desc limit 1);
+    end if;
     -- Before the run's row takes the step's pending (none, for a run that ends): the calls left
     -- open are those the run's row still lists. A fenced-out writer's results roll back with it.
     if v_terminal then

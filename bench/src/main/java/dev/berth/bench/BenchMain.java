@@ -10,7 +10,9 @@ import dev.berth.bench.report.SvgChart;
 import dev.berth.bench.scenario.DbCost;
 import dev.berth.bench.scenario.Growth;
 import dev.berth.bench.scenario.IdleHeap;
+import dev.berth.bench.scenario.Outage;
 import dev.berth.bench.scenario.PgbenchLimit;
+import dev.berth.bench.scenario.PoolerLatency;
 import dev.berth.bench.scenario.Results;
 import dev.berth.bench.scenario.ScenarioContext;
 import dev.berth.bench.scenario.Takeover;
@@ -94,6 +96,12 @@ public final class BenchMain {
         }
         if (options.runs(7) && options.target() == null) {
             scenario(() -> Takeover.run(vertx, options.takeoverRuns(), Map.of()));
+        }
+        if (options.runs(8) && options.target() == null) {
+            scenario(() -> PoolerLatency.run(vertx, options.poolerTurns()));
+        }
+        if (options.runs(9) && options.target() == null) {
+            scenario(() -> Outage.run(vertx, options.outagesSeconds(), options.outageRuns()));
         }
         environment.put("load average at end", Host.loadAverage());
         environment.put("finished", Instant.now().toString());

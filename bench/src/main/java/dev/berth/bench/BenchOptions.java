@@ -18,7 +18,8 @@ import java.util.TreeSet;
  */
 public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Sizes fast, Sizes slow,
         int idleSessions, Duration idleBudget, Duration pgbenchDuration, int takeoverRuns, Path out, boolean jfr,
-        Integer maxConcurrentRuns, Target target, String label, String berthJavaOptions) {
+        Integer maxConcurrentRuns, Target target, String label, String berthJavaOptions, int poolerTurns,
+        List<Integer> outagesSeconds, int outageRuns) {
 
     /** Sizes of scenarios 1 to 4 for one model latency. */
     public record Sizes(int overheadTurns, int growthTurns, List<Integer> levels, Duration levelDuration,
@@ -31,7 +32,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
 
     static final String USAGE = """
             Berth benchmark. Options:
-              --scenarios 1,2,3,4,5,6,7   which scenarios (default all)
+              --scenarios 1,2,3,4,5,6,7,8,9 which scenarios (default 1 to 7 and 9; 8, PgBouncer, needs pgbouncer installed)
               --latencies 0,300           fake model latencies in ms (default 0,300)
               --full                      the issue's sizes: 1,000 turns, 5,000 sessions, 100,000 idle sessions
               --quick                     tiny sizes, for checking that everything works (about 2 minutes)
@@ -43,6 +44,9 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
               --idle-minutes M            at most this long to open them (default 2; the count reached is reported)
               --pgbench-seconds S         scenario 5 seconds per level
               --takeover-runs N           scenario 7 runs owned by the killed process (default 4)
+              --pooler-turns N            scenario 8 timed turns per set-up, ?wait and SSE each (default 200)
+              --outages 1,3,10,20         scenario 9 database outage lengths in seconds
+              --outage-runs N             scenario 9 runs in flight when the database goes (default 8)
               --db-turns N / --db-turns-slow N  scenario 4 turns
               --max-concurrent-runs N     BERTH_ENGINE_MAX_CONCURRENT_RUNS for the Berth processes started
               --jfr                       record a JFR profile of the main Berth process into the output directory
@@ -55,10 +59,11 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
             """;
 
     public static BenchOptions defaults() {
-        return new BenchOptions(new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7)), List.of(0, 300),
+        return new BenchOptions(new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 9)), List.of(0, 300),
                 new Sizes(1000, 1000, List.of(1, 16, 64, 256), Duration.ofSeconds(10), 30),
                 new Sizes(30, 60, List.of(1, 16, 64, 256, 1000), Duration.ofSeconds(10), 10),
-                20_000, Duration.ofMinutes(2), Duration.ofSeconds(8), 4, defaultOut(), false, null, null, null, null);
+                20_000, Duration.ofMinutes(2), Duration.ofSeconds(8), 4, defaultOut(), false, null, null, null, null, 200,
+                List.of(1, 3, 10, 20), 8);
     }
 
     public static BenchOptions parse(String... args) {
@@ -94,7 +99,7 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
                 "--growth", "--growth-slow", "--levels", "--levels-slow", "--level-seconds", "--level-seconds-slow",
                 "--db-turns", "--db-turns-slow", "--idle", "--idle-minutes", "--pgbench-seconds", "--max-concurrent-runs", "--jfr",
                 "--out", "--target", "--target-key", "--target-db", "--target-pid", "--takeover-runs", "--label",
-                "--berth-java-options");
+                "--berth-java-options", "--pooler-turns", "--outages", "--outage-runs");
         for (String key : a.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException("unknown option " + key + "\n" + USAGE);
@@ -107,7 +112,8 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
                 seconds(a, "--pgbench-seconds", o.pgbenchDuration), integer(a, "--takeover-runs", o.takeoverRuns),
                 a.containsKey("--out") ? Path.of(a.get("--out")) : o.out, a.containsKey("--jfr"),
                 a.containsKey("--max-concurrent-runs") ? Integer.valueOf(a.get("--max-concurrent-runs")) : null,
-                target, a.get("--label"), a.get("--berth-java-options"));
+                target, a.get("--label"), a.get("--berth-java-options"), integer(a, "--pooler-turns", o.poolerTurns),
+                ints(a, "--outages", o.outagesSeconds), integer(a, "--outage-runs", o.outageRuns));
     }
 
     static BenchOptions full() {
@@ -115,7 +121,8 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
         return new BenchOptions(d.scenarios, d.latenciesMs,
                 new Sizes(1000, 1000, List.of(1, 16, 64, 256), Duration.ofSeconds(20), 100),
                 new Sizes(100, 1000, List.of(1, 16, 64, 256, 1000, 5000), Duration.ofSeconds(30), 30),
-                100_000, Duration.ofMinutes(30), Duration.ofSeconds(20), 8, d.out, false, null, null, null, null);
+                100_000, Duration.ofMinutes(30), Duration.ofSeconds(20), 8, d.out, false, null, null, null, null, 1000,
+                d.outagesSeconds, 16);
     }
 
     static BenchOptions quick() {
@@ -123,7 +130,8 @@ public record BenchOptions(Set<Integer> scenarios, List<Integer> latenciesMs, Si
         return new BenchOptions(d.scenarios, d.latenciesMs,
                 new Sizes(30, 40, List.of(1, 4), Duration.ofSeconds(3), 10),
                 new Sizes(5, 12, List.of(1, 4), Duration.ofSeconds(3), 4),
-                300, Duration.ofMinutes(1), Duration.ofSeconds(3), 2, d.out, false, null, null, null, null);
+                300, Duration.ofMinutes(1), Duration.ofSeconds(3), 2, d.out, false, null, null, null, null, 20,
+                List.of(1, 3), 4);
     }
 
     /** Sizes for a model latency: the slow set for any latency above zero. */

@@ -14,10 +14,12 @@ import java.util.stream.Stream;
 /** The manifests of this module, rendered once per test run. */
 final class Manifests {
     static final Path ROOT = Path.of("").toAbsolutePath();
-    static final List<String> OVERLAYS = List.of("overlays/dev", "overlays/production", "overlays/production-hpa");
+    static final List<String> OVERLAYS = List.of("overlays/dev", "overlays/production", "overlays/production-hpa",
+            "overlays/azure-flexible-server");
     /** Every directory an operator may apply with {@code kubectl apply -k}. */
     static final List<String> RENDERABLE = List.of(
-            "overlays/dev", "overlays/production", "overlays/production-hpa", "observability");
+            "overlays/dev", "overlays/production", "overlays/production-hpa", "overlays/azure-flexible-server",
+            "observability");
 
     private static final Map<String, List<RenderedObject>> RENDERED = new ConcurrentHashMap<>();
 

@@ -216,6 +216,27 @@ class WiringRulesTest {
         assertThat(spec.at("/ingress/0/ports/0/port").asText()).isEqualTo("http");
     }
 
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void berthPodsMayReachThePortsOfTheirDatabaseUrls(String overlay) {
+        // Given the rendered overlay and the ports of its database URLs (pooled and direct)
+        List<RenderedObject> objects = Manifests.render(overlay);
+        JsonNode config = Manifests.get(objects, "ConfigMap", "berth-config").object().path("data");
+        List<Integer> ports = java.util.stream.Stream.of("BERTH_DB_URL", "BERTH_DB_DIRECT_URL")
+                .filter(config::has).map(key -> java.net.URI.create(config.path(key).asText()).getPort()).toList();
+
+        // When the egress ports of the NetworkPolicy selecting Berth pods are read
+        JsonNode berthLabels = PodSpecs.podLabels(Manifests.get(objects, "Deployment", "berth"));
+        List<Integer> egress = Manifests.ofKind(objects, "NetworkPolicy").stream()
+                .filter(policy -> PodSpecs.selects(policy.object().at("/spec/podSelector/matchLabels"), berthLabels))
+                .flatMap(policy -> policy.object().at("/spec/egress").findValues("port").stream())
+                .filter(JsonNode::isInt).map(JsonNode::asInt).toList();
+
+        // Then every database port is admitted (PgBouncer's 6432 as well as PostgreSQL's 5432)
+        assertThat(ports).isNotEmpty();
+        assertThat(egress).containsAll(ports);
+    }
+
     private static boolean looksSecret(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
         return SECRET_WORDS.stream().anyMatch(upper::contains);

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -30,6 +31,13 @@ import org.jboss.logging.Logger;
  * {@link ChangeFeed} on one dedicated LISTEN connection per process, reconnected when it
  * drops. Waiters are kept in memory and woken by notifications; every wait is bounded, so a
  * notification lost while reconnecting only delays a waiter.
+ *
+ * <p>The LISTEN connection goes to {@link DatabaseRouting#listenUrl()}, never through a
+ * transaction pooler (it would drop the notifications). When there is no such URL the feed polls
+ * instead, every {@code berth.db.poll-interval} ({@link PolledChanges}): it wakes the waiters of
+ * sessions with new events and of runs, and tells the engine to look for work. Then previews
+ * (deltas) reach only streams on the process that generates them, and a cancellation reaches a
+ * run's owner at its next heartbeat.
  */
 @ApplicationScoped
 public class PgChangeFeed implements ChangeFeed {
@@ -42,7 +50,8 @@ public class PgChangeFeed implements ChangeFeed {
 
     private final Vertx vertx;
     private final Pool pool;
-    private final String url;
+    private final DatabaseRouting routing;
+    private final Duration pollInterval;
     private final Optional<String> username;
     private final Optional<String> password;
     private final Map<UUID, List<Waiter>> sessionWaiters = new ConcurrentHashMap<>();
@@ -51,25 +60,46 @@ public class PgChangeFeed implements ChangeFeed {
     private final List<Consumer<UUID>> stopListeners = new CopyOnWriteArrayList<>();
     private final Map<UUID, List<Consumer<AssistantDelta>>> deltaListeners = new ConcurrentHashMap<>();
     private PgSubscriber subscriber;
+    private PolledChanges polled;
 
     @Inject
-    public PgChangeFeed(Vertx vertx, Pool pool, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+    public PgChangeFeed(Vertx vertx, Pool pool, DatabaseRouting routing,
+            @ConfigProperty(name = "berth.db.poll-interval", defaultValue = "500ms") Duration pollInterval,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
         this.pool = pool;
-        this.url = url;
+        this.routing = routing;
+        this.pollInterval = pollInterval;
         this.username = username;
         this.password = password;
     }
 
     void start(@Observes StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
+        routing.listenUrl().ifPresentOrElse(this::listen, this::poll);
+    }
+
+    private void poll() {
+        LOG.warnf("Not listening for notifications: %s=transaction and no %s, and LISTEN through a transaction"
+                + " pooler loses them. Polling every %s instead: ?wait answers and streamed events come up to"
+                + " that much later, answer previews reach only streams on the process that runs the model, and"
+                + " a cancellation reaches the run's owner at its next heartbeat. Set %s (BERTH_DB_DIRECT_URL) to a"
+                + " URL that reaches PostgreSQL directly (Azure Flexible Server: port 5432) to be notified at once.",
+                DatabaseRouting.POOLER, DatabaseRouting.DIRECT_URL, pollInterval, DatabaseRouting.DIRECT_URL);
+        polled = new PolledChanges(vertx, pool, pollInterval, sessionWaiters, runWaiters, workListeners);
+        polled.start();
+    }
+
+    private void listen(String url) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url);
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 500L);
         // A (re)subscription may follow a gap in which notifications were lost: every waiter looks again.
-        subscriber.channel("berth_events").handler(this::onEvents).subscribeHandler(() -> wakeAll(sessionWaiters));
+        subscriber.channel("berth_events").handler(this::onEvents).subscribeHandler(() -> {
+            quietConnection();
+            wakeAll(sessionWaiters);
+        });
         subscriber.channel("berth_runs").handler(this::onRun).subscribeHandler(() -> wakeAll(runWaiters));
         subscriber.channel("berth_deltas").handler(this::onDelta);
         subscriber.channel("berth_work").handler(payload -> workListeners.forEach(Runnable::run))
@@ -79,9 +109,25 @@ public class PgChangeFeed implements ChangeFeed {
                 failure -> LOG.warnf("Could not listen for notifications yet (%s); polling until it can", failure.toString()));
     }
 
+    /**
+     * A connection without an exception handler prints what it meets to stderr with its whole
+     * stack (Vert.x's SqlConnectionBase), and the subscriber sets none: a database restart would
+     * print the server's 57P01 "terminating connection" and the reset that follows. The
+     * subscriber reconnects by itself, so the failure is only worth a debug line.
+     */
+    private void quietConnection() {
+        PgConnection connection = subscriber.actualConnection();
+        if (connection != null) {
+            connection.exceptionHandler(failure -> LOG.debugf("The notification connection failed: %s", failure));
+        }
+    }
+
     void stop(@Observes ShutdownEvent event) {
         if (subscriber != null) {
             subscriber.closeAndForget();
+        }
+        if (polled != null) {
+            polled.stop();
         }
     }
 
@@ -107,6 +153,11 @@ public class PgChangeFeed implements ChangeFeed {
 
     @Override
     public Uni<Void> publishDelta(AssistantDelta delta) {
+        if (polled != null) {
+            // Nobody listens: the previews go to this process's own streams only.
+            onDelta(delta);
+            return Uni.createFrom().voidItem();
+        }
         // In order: the pieces of a long delta go out one after the other.
         Uni<Void> chain = Uni.createFrom().voidItem();
         String text = delta.text();
@@ -141,15 +192,17 @@ public class PgChangeFeed implements ChangeFeed {
     private void onDelta(String payload) {
         try {
             JsonObject json = new JsonObject(payload);
-            UUID session = UUID.fromString(json.getString("s"));
-            List<Consumer<AssistantDelta>> listening = deltaListeners.get(session);
-            if (listening != null) {
-                AssistantDelta delta = new AssistantDelta(session, UUID.fromString(json.getString("r")),
-                        json.getInteger("n"), json.getInteger("o"), json.getString("t"));
-                listening.forEach(listener -> listener.accept(delta));
-            }
+            onDelta(new AssistantDelta(UUID.fromString(json.getString("s")), UUID.fromString(json.getString("r")),
+                    json.getInteger("n"), json.getInteger("o"), json.getString("t")));
         } catch (RuntimeException e) {
             LOG.debugf("Ignoring a malformed delta notification: %s", e.toString());
+        }
+    }
+
+    private void onDelta(AssistantDelta delta) {
+        List<Consumer<AssistantDelta>> listening = deltaListeners.get(delta.sessionId());
+        if (listening != null) {
+            listening.forEach(listener -> listener.accept(delta));
         }
     }
 
@@ -164,7 +217,7 @@ public class PgChangeFeed implements ChangeFeed {
         }).ifNoItem().after(max).recoverWithItem((Void) null);
     }
 
-    private static void wakeAll(Map<UUID, List<Waiter>> waiters) {
+    static void wakeAll(Map<UUID, List<Waiter>> waiters) {
         waiters.values().forEach(list -> list.forEach(waiter -> waiter.wake().run()));
     }
 
@@ -194,6 +247,7 @@ public class PgChangeFeed implements ChangeFeed {
         }
     }
 
-    private record Waiter(long afterSeq, Runnable wake) {
+    /** Someone waiting for events above {@code afterSeq} (or any change of a run: -1), and how to wake them. */
+    record Waiter(long afterSeq, Runnable wake) {
     }
 }

@@ -117,6 +117,18 @@ public class PgRunStore implements RunStore {
         return commitOn(pool, lease, step, leaseTtl);
     }
 
+    /**
+     * The same statement with the run's steps before it: berth_commit_step sees a try that
+     * landed (the run is a step further under this lease) and writes nothing again.
+     */
+    @Override
+    public Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
+        return pool.preparedQuery(RunSql.COMMIT_STEP)
+                .execute(Tuple.of(StepCommitCall.of(lease, step, leaseTtl, stepsBefore).json()))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .onFailure().transform(failure -> commitFailure(failure, lease));
+    }
+
     /** A step commit on a pool, or on a connection in a transaction that does more. */
     static Uni<Long> commitOn(SqlClient client, Lease lease, StepCommit step, Duration leaseTtl) {
         return client.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))

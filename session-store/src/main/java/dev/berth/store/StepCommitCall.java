@@ -18,10 +18,12 @@ import java.util.UUID;
  * ends or gives its lease up follows from {@code status} in the SQL (berth_is_live).
  *
  * @param state the session's whole state after the step ({@link StepCommit#sessionState()}), null: unchanged
+ * @param stepsBefore the run's committed steps before this one, on a try made again after an unknown
+ *                    outcome (RunStore#commitAgain); null on a first try
  */
 record StepCommitCall(UUID run, long epoch, String owner, UUID tenant, UUID session, String status,
         Map<String, Integer> pending, Tokens usage, int modelCalls, String output, RunError error, double leaseSeconds,
-        Map<String, Object> state, List<Event> events, List<Start> started) {
+        Map<String, Object> state, List<Event> events, List<Start> started, Integer stepsBefore) {
 
     record Tokens(long input, long output, long cached, long reasoning) {
     }
@@ -33,6 +35,11 @@ record StepCommitCall(UUID run, long epoch, String owner, UUID tenant, UUID sess
     }
 
     static StepCommitCall of(Lease lease, StepCommit step, Duration leaseTtl) {
+        return of(lease, step, leaseTtl, null);
+    }
+
+    /** @param stepsBefore the run's committed steps before this one, on a try made again; else null */
+    static StepCommitCall of(Lease lease, StepCommit step, Duration leaseTtl, Integer stepsBefore) {
         if (!step.statePatch().isEmpty() && step.sessionState() == null) {
             throw new IllegalArgumentException("a step's state patch is applied to the session's state first: "
                     + "StepCommit.onState");
@@ -48,7 +55,7 @@ record StepCommitCall(UUID run, long epoch, String owner, UUID tenant, UUID sess
                 lease.sessionId(), step.status().wire(), step.pendingTools(),
                 new Tokens(usage.inputTokens(), usage.outputTokens(), usage.cachedTokens(), usage.reasoningTokens()),
                 step.modelCall() ? 1 : 0, step.output(), step.error(), leaseTtl.toMillis() / 1000.0,
-                step.sessionState(), events, started);
+                step.sessionState(), events, started, stepsBefore);
     }
 
     private static Event event(NewEvent event) {

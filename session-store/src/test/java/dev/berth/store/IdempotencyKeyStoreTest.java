@@ -1,43 +1,31 @@
 package dev.berth.store;
 
-import static dev.berth.store.StoreFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.berth.runtime.domain.EventType;
-import dev.berth.runtime.domain.KeyedRequest;
-import dev.berth.runtime.domain.NewEvent;
-import dev.berth.runtime.domain.RequestKey;
-import dev.berth.runtime.error.InProgressException;
-import dev.berth.runtime.error.KeyTakenException;
-import dev.berth.runtime.error.NotFoundException;
-import dev.berth.runtime.internal.DocumentJson;
-import dev.berth.runtime.run.Run;
-import dev.berth.runtime.run.Submission;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
-import java.util.Optional;
+import java.sql.SQLException;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Idempotency keys in the store (R__60_idempotency_keys.sql, R__10's berth_submit_keyed; ADR
- * 0024): a key is claimed in the transaction of its effect, first, so the two commit together or
- * not at all; a key used before is refused without an effect; a key held by a transaction in
- * flight is waited for, boundedly; an expired key is free again and swept.
+ * berth_claim_key and berth_bind_key (R__60_idempotency_keys.sql) and berth_submit_keyed
+ * (R__10_run_submit.sql) against PostgreSQL, each statement on a JDBC connection of its own so
+ * that two requests with the same key really overlap.
  */
 class IdempotencyKeyStoreTest {
-    private static final Duration TTL = Duration.ofHours(1);
+    private static final String ALREADY_USED = "BR010";
+    private static final String STILL_IN_FLIGHT = "55P03";
+
     private StoreFixture store;
-    private PgIdempotencyKeys keys;
 
     @BeforeEach
     void migrated() {
         store = new StoreFixture();
-        keys = new PgIdempotencyKeys(store.pool);
     }
 
     @AfterEach
@@ -46,92 +34,126 @@ class IdempotencyKeyStoreTest {
     }
 
     @Test
-    void aKeyedSubmissionStoresTheKeyWithItsRunAndAKeyUsedBeforeMakesNoInput() {
-        // Given a submission with a key
-        UUID session = store.session("enqueue");
-        RequestKey key = new RequestKey("k1", "print-1", TTL, Duration.ofSeconds(1));
-        Run run = submit(session, "hello", key);
+    void aKeyIsClaimedOnceAndASecondClaimIsRefusedAsAlreadyUsed() throws SQLException {
+        try (Connection first = store.database.connect(); Connection second = store.database.connect()) {
+            // Given a key claimed and committed
+            assertThat(claim(first, "k1", "fp-a")).isTrue();
 
-        // Then the key names the run, and expires after its TTL
-        Optional<KeyedRequest> found = keys.find(store.tenant, "k1").await().atMost(WAIT);
-        assertThat(found).get().satisfies(keyed -> {
-            assertThat(keyed.kind()).isEqualTo("run");
-            assertThat(keyed.resource()).isEqualTo(run.id().toString());
-            assertThat(keyed.fingerprint()).isEqualTo("print-1");
-        });
-        assertThat(store.query("select (expires_at - created_at)::text from idempotency_keys")).isEqualTo("01:00:00");
+            // When the same key is claimed again, with any fingerprint
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> claim(second, "k1", "fp-a"));
 
-        // When the key comes again (any fingerprint), Then it is refused and no input is added
-        Throwable again = catchThrowable(() -> submit(session, "hello", key));
-        assertThat(again).isInstanceOf(KeyTakenException.class);
-        assertThat(store.query("select count(*)::text from events")).isEqualTo("1");
-        assertThat(store.query("select count(*)::text from runs")).isEqualTo("1");
-    }
-
-    @Test
-    void aSubmissionThatFailsLeavesItsKeyFree() {
-        // Given a submission to a session that does not exist
-        RequestKey key = new RequestKey("k2", "print-2", TTL, Duration.ofSeconds(1));
-        Throwable failed = catchThrowable(() -> submit(UUID.randomUUID(), "hello", key));
-
-        // Then it fails as without a key, and the key was rolled back with it
-        assertThat(failed).isInstanceOf(NotFoundException.class);
-        assertThat(store.query("select count(*)::text from idempotency_keys")).isEqualTo("0");
-        assertThat(submit(store.session("enqueue"), "hello", key).id()).isNotNull();
-    }
-
-    @Test
-    void aKeyHeldByARequestInFlightIsWaitedForThenRefusedAsInProgress() throws Exception {
-        UUID session = store.session("enqueue");
-        RequestKey key = new RequestKey("k3", "print-3", TTL, Duration.ofMillis(300));
-        try (Connection held = store.database.connect()) {
-            // Given another request holding the key in its open transaction
-            held.setAutoCommit(false);
-            held.createStatement().execute("select berth_claim_key('" + store.tenant + "', 'k3', 'other', 'run', null,"
-                    + " 3600, 1000)");
-            // whose own statements after the claim are not bounded by the claim's wait
-            try (ResultSet setting = held.createStatement().executeQuery("show lock_timeout")) {
-                setting.next();
-                assertThat(setting.getString(1)).isEqualTo("0");
-            }
-
-            // When a submission with the key comes, Then it gives up after its wait, having written nothing
-            long started = System.nanoTime();
-            Throwable busy = catchThrowable(() -> submit(session, "hello", key));
-            assertThat(busy).isInstanceOf(InProgressException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-            assertThat(store.query("select count(*)::text from events")).isEqualTo("0");
-            held.rollback();
+            // Then it is refused as already used and the first claim's row is unchanged
+            assertThat(refused.getSQLState()).isEqualTo(ALREADY_USED);
+            assertThat(store.query("select fingerprint from idempotency_keys where key = 'k1'")).isEqualTo("fp-a");
+            assertThat(store.query("select count(*) from idempotency_keys")).isEqualTo("1");
         }
-        // and once the other request is gone (rolled back), the key is free
-        assertThat(submit(session, "hello", key).id()).isNotNull();
     }
 
     @Test
-    void anExpiredKeyIsFreeAgainAndSwept() {
-        // Given a key past its expiry
-        UUID session = store.session("enqueue");
-        RequestKey key = new RequestKey("k4", "print-4", TTL, Duration.ofSeconds(1));
-        Run first = submit(session, "hello", key);
-        store.update("update idempotency_keys set expires_at = now() - interval '1 second'");
+    void aClaimWaitsForTheSameKeyInFlightThenFindsItCommitted() throws SQLException {
+        try (Connection first = store.database.connect(); Connection second = store.database.connect()) {
+            // Given a request that claimed the key in a transaction still open
+            first.setAutoCommit(false);
+            assertThat(claim(first, "k2", "fp")).isTrue();
 
-        // Then it is not found, and a claim takes it over
-        assertThat(keys.find(store.tenant, "k4").await().atMost(WAIT)).isEmpty();
-        Run second = submit(session, "hello", key);
-        assertThat(second.id()).isNotEqualTo(first.id());
-        assertThat(keys.find(store.tenant, "k4").await().atMost(WAIT)).get()
-                .extracting(KeyedRequest::resource).isEqualTo(second.id().toString());
+            // When a retry claims it meanwhile, it waits its bound and is told the first is in flight
+            SQLException inFlight = catchThrowableOfType(SQLException.class, () -> claim(second, "k2", "fp"));
+            assertThat(inFlight.getSQLState()).isEqualTo(STILL_IN_FLIGHT);
 
-        // and the sweeper deletes expired keys only
-        store.update("insert into idempotency_keys (tenant_id, key, fingerprint, kind, resource, expires_at)"
-                + " values ('" + store.tenant + "', 'old', 'p', 'run', 'r', now() - interval '1 second')");
-        assertThat(keys.deleteExpired(100).await().atMost(WAIT)).isEqualTo(1);
-        assertThat(store.query("select string_agg(key, ',') from idempotency_keys")).isEqualTo("k4");
+            // and once the first commits, a retry finds the key used
+            first.commit();
+            SQLException used = catchThrowableOfType(SQLException.class, () -> claim(second, "k2", "fp"));
+            assertThat(used.getSQLState()).isEqualTo(ALREADY_USED);
+        }
     }
 
-    private Run submit(UUID session, String text, RequestKey key) {
-        return store.runs.submit(new Submission(store.tenant, session, UUID.randomUUID(),
-                new NewEvent(EventType.USER_MESSAGE, DocumentJson.object().put("text", text)), Optional.of(key)))
-                .await().atMost(WAIT);
+    @Test
+    void aClaimWhoseTransactionRolledBackLeavesTheKeyFree() throws SQLException {
+        try (Connection first = store.database.connect(); Connection second = store.database.connect()) {
+            // Given a request whose effect failed after it claimed the key
+            first.setAutoCommit(false);
+            claim(first, "k3", "fp-first");
+            first.rollback();
+
+            // When the client retries, the key is free and its retry claims it
+            assertThat(claim(second, "k3", "fp-retry")).isTrue();
+            assertThat(store.query("select fingerprint from idempotency_keys where key = 'k3'")).isEqualTo("fp-retry");
+        }
+    }
+
+    @Test
+    void anExpiredKeyNotYetSweptIsTakenOverAsIfItWereGone() throws SQLException {
+        // Given a key past its expiry that the sweeper has not deleted yet
+        store.update("insert into idempotency_keys (tenant_id, key, fingerprint, kind, resource, expires_at)"
+                + " values ('" + store.tenant + "', 'k4', 'old', 'session', 'x', now() - interval '1 second')");
+
+        // When a new request claims it
+        try (Connection connection = store.database.connect()) {
+            assertThat(claim(connection, "k4", "new")).isTrue();
+        }
+
+        // Then the row is the new request's, kept afresh
+        assertThat(store.query("select fingerprint || ',' || (resource is null) || ',' || (expires_at > now())"
+                + " from idempotency_keys where key = 'k4'")).isEqualTo("new,true,true");
+    }
+
+    @Test
+    void bindKeyNamesWhatTheRequestCreated() throws SQLException {
+        try (Connection connection = store.database.connect()) {
+            claim(connection, "k5", "fp");
+            try (PreparedStatement bind = connection.prepareStatement("select berth_bind_key(?, ?, ?)")) {
+                bind.setObject(1, store.tenant.value());
+                bind.setString(2, "k5");
+                bind.setString(3, "agent-version:7");
+                bind.executeQuery().close();
+            }
+        }
+        assertThat(store.query("select resource from idempotency_keys where key = 'k5'")).isEqualTo("agent-version:7");
+    }
+
+    @Test
+    void aKeyedSubmissionRetriedAfterItsCommitWritesNoSecondInputOrRun() throws SQLException {
+        // Given a keyed submission that committed (the answer may have been lost on the way back)
+        UUID session = store.session("enqueue");
+        UUID run = UUID.randomUUID();
+        try (Connection connection = store.database.connect()) {
+            assertThat(submitKeyed(connection, session, run, "m1")).isEqualTo(run.toString());
+
+            // When the client retries it with the same key (a new run id, as a new request would have)
+            SQLException used = catchThrowableOfType(SQLException.class,
+                    () -> submitKeyed(connection, session, UUID.randomUUID(), "m1"));
+
+            // Then the retry is told the key is used and nothing more was written
+            assertThat(used.getSQLState()).isEqualTo(ALREADY_USED);
+        }
+        assertThat(store.query("select count(*) from runs where session_id = '" + session + "'")).isEqualTo("1");
+        assertThat(store.types(session)).isEqualTo("user_message");
+        assertThat(store.query("select kind || ':' || resource from idempotency_keys where key = 'm1'"))
+                .isEqualTo("run:" + run);
+    }
+
+    private boolean claim(Connection connection, String key, String fingerprint) throws SQLException {
+        try (PreparedStatement claim = connection.prepareStatement(
+                "select berth_claim_key(?, ?, ?, 'session', null, 3600, 300)")) {
+            claim.setObject(1, store.tenant.value());
+            claim.setString(2, key);
+            claim.setString(3, fingerprint);
+            try (ResultSet row = claim.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        }
+    }
+
+    private String submitKeyed(Connection connection, UUID session, UUID run, String key) throws SQLException {
+        try (PreparedStatement submit = connection.prepareStatement(
+                "select id from berth_submit_keyed(?, ?, ?, 'user_message', '{\"text\":\"hi\"}', ?, 'fp', 3600, 300)")) {
+            submit.setObject(1, session);
+            submit.setObject(2, store.tenant.value());
+            submit.setObject(3, run);
+            submit.setString(4, key);
+            try (ResultSet row = submit.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
     }
 }

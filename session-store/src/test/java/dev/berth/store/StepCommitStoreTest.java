@@ -157,6 +157,65 @@ class StepCommitStoreTest {
     }
 
     @Test
+    void aCommitMadeAgainAfterItsFirstTryLandedWritesNothingAndAnswersAsThatTryWould() {
+        // Given a claimed run whose step committed, its answer lost on the way (ADR 0025)
+        UUID session = store.session("enqueue");
+        Run run = store.submit(session, "hi");
+        ClaimedRun claimed = store.claim(run.id());
+        StepCommit step = StepCommit.to(RunStatus.RUNNING).event(StoreFixture.answer("once"))
+                .modelCall(new Usage(10, 5, 0, 0)).build();
+        long first = store.runs.commit(claimed.lease(), step, LEASE).await().atMost(WAIT);
+        String before = snapshot(session, run.id());
+
+        // When the engine makes the same commit again, naming the run's steps before it (0)
+        long again = store.runs.commitAgain(claimed.lease(), step, 0, LEASE).await().atMost(WAIT);
+
+        // Then nothing is written twice, and the answer is the first try's: the sequence of its event
+        assertThat(again).isEqualTo(first);
+        assertThat(snapshot(session, run.id())).isEqualTo(before);
+        assertThat(store.types(session)).isEqualTo("user.message,assistant.message");
+    }
+
+    @Test
+    void aCommitMadeAgainWhoseFirstTryDidNotLandIsCommitted() {
+        // Given a claimed run with no committed step
+        UUID session = store.session("enqueue");
+        Run run = store.submit(session, "hi");
+        ClaimedRun claimed = store.claim(run.id());
+
+        // When the engine makes a step's commit again (its first try never reached the database)
+        long last = store.runs.commitAgain(claimed.lease(), StepCommit.to(RunStatus.COMPLETED)
+                .event(StoreFixture.answer("done")).output("done").build(), 0, LEASE).await().atMost(WAIT);
+
+        // Then it is committed as a first try would be
+        assertThat(last).isEqualTo(2);
+        assertThat(store.query("select status || ':' || step from runs where id = '" + run.id() + "'"))
+                .isEqualTo("completed:1");
+    }
+
+    @Test
+    void aCommitMadeAgainUnderALeaseTakenOverIsFencedEvenIfItsFirstTryLanded() {
+        // Given A's step committed under its lease, which then expired and B took over
+        UUID session = store.session("enqueue");
+        Run run = store.submit(session, "hi");
+        ClaimedRun a = store.claim("owner-a", Duration.ofMillis(200)).getFirst();
+        StepCommit step = StepCommit.to(RunStatus.RUNNING).event(StoreFixture.answer("by A")).build();
+        store.runs.commit(a.lease(), step, Duration.ofMillis(200)).await().atMost(WAIT);
+        StoreFixture.until("B takes the run over", () -> !store.claim("owner-b", LEASE).isEmpty());
+        String before = snapshot(session, run.id());
+
+        // When A makes that commit again after an unknown outcome, and again naming a step count that did not land
+        Throwable landed = catchThrowable(() -> store.runs.commitAgain(a.lease(), step, 0, LEASE).await().atMost(WAIT));
+        Throwable notLanded = catchThrowable(() -> store.runs.commitAgain(a.lease(), step, 1, LEASE).await()
+                .atMost(WAIT));
+
+        // Then both are fenced out: only the lease that wrote the step may take it for its own
+        assertThat(landed).isInstanceOf(FencedOutException.class);
+        assertThat(notLanded).isInstanceOf(FencedOutException.class);
+        assertThat(snapshot(session, run.id())).isEqualTo(before);
+    }
+
+    @Test
     void theSessionStateIsTheStepsMergePatchAppliedOnceAndReadBackByTheNextClaim() {
         // Given a session whose state has nested objects, a list and a scalar
         UUID session = store.session("enqueue");

@@ -67,6 +67,19 @@ public final class PostgresDatabase implements AutoCloseable {
         return "jdbc:" + url();
     }
 
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The database's name on its server. */
+    public String name() {
+        return name;
+    }
+
     /** Opens a JDBC connection to the database, as user {@code postgres}. */
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), "postgres", "");

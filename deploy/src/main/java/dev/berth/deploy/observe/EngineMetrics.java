@@ -7,6 +7,8 @@ import dev.berth.runtime.run.RunStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -28,6 +30,33 @@ public class EngineMetrics {
     @Inject
     public EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** The counters an alert reads exist from the start, at 0, rather than after their first event. */
+    void registerAtStart(@Observes StartupEvent started) {
+        runsGivenUp();
+        modelCallsRepeated();
+    }
+
+    /** A run given back after its steps kept failing (ADR 0021); never for a database outage (ADR 0025). */
+    void runGivenUp() {
+        runsGivenUp().increment();
+    }
+
+    /** A model answer obtained and not committed: its step's model call is made again (ADR 0025). */
+    void modelCallRepeated() {
+        modelCallsRepeated().increment();
+    }
+
+    private Counter runsGivenUp() {
+        return Counter.builder("berth.runs.given.up")
+                .description("Runs given back by a process after their steps kept failing").register(registry);
+    }
+
+    private Counter modelCallsRepeated() {
+        return Counter.builder("berth.model.calls.repeated")
+                .description("Model answers obtained and not committed, so that the step's model call is made again")
+                .register(registry);
     }
 
     void leaseTakenOver() {

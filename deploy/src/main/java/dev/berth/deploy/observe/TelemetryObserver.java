@@ -60,6 +60,16 @@ public class TelemetryObserver implements EngineObserver {
     }
 
     @Override
+    public void runGivenUp(ClaimedRun claimed) {
+        metrics.runGivenUp();
+    }
+
+    @Override
+    public void modelAnswerDiscarded(ClaimedRun claimed) {
+        metrics.modelCallRepeated();
+    }
+
+    @Override
     public Observation stepStarted(ClaimedRun claimed, String kind) {
         long start = System.nanoTime();
         Span span = tracing.stepStarted(claimed, kind);

@@ -16,6 +16,8 @@ import dev.berth.deploy.observe.SseStreams;
 import dev.berth.deploy.observe.TraceContexts;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Session;
+import dev.berth.deploy.error.Problems;
+import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
@@ -54,6 +56,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** The name of the last event of a stream a fault ended. */
+    static final String STREAM_ERROR = "stream.error";
+    /** When a client should reconnect after a stream a fault ended (the SSE retry field). */
+    private static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
     static final String KEY_DOC = "Idempotency-Key (1 to 255 printable ASCII characters, kept berth.api.idempotency-ttl):"
             + " a retry with the same key and the same request gets the original answer, marked"
             + " Idempotent-Replayed: true; the same key with another request gets 422";
@@ -200,8 +206,10 @@ public class SessionResource {
      * event id; resumes after {@code Last-Event-ID} (or {@code after}) without gaps or duplicates.
      * Unless {@code deltas=false}, answers being generated are previewed as {@code assistant.delta}
      * events without an id (best effort, from whichever process runs the model call). An unknown
-     * session, or another tenant's, is a 404 problem before the stream starts; a stream that meets
-     * a server fault (the database gone, say) ends, and the client resumes with Last-Event-ID.
+     * session, or another tenant's, is a 404 problem before the stream starts. A database outage of
+     * up to 30 s is ridden out (the stream's reads are retried, and it continues after its last
+     * event); a longer one, or another fault, ends the stream with a {@code stream.error} event and
+     * an SSE retry hint, and the client resumes with Last-Event-ID.
      */
     @GET
     @Path("{id}/stream")
@@ -234,7 +242,21 @@ public class SessionResource {
         // Comments keep idle connections open through proxies; clients ignore them.
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
-        return streams.served(Multi.createBy().merging().streams(live, keepAlive));
+        return streams.served(Multi.createBy().merging().streams(live, keepAlive), this::streamEnded);
+    }
+
+    /**
+     * The last event of a stream that a fault ended (the database gone for longer than the stream
+     * rides out, EventService.OUTAGE_TOLERANCE): a problem saying why, without an id (Last-Event-ID
+     * stays the last event delivered), and an SSE {@code retry} telling EventSource clients when to
+     * reconnect; they resume with Last-Event-ID.
+     */
+    private OutboundSseEvent streamEnded(Throwable failure) {
+        int status = failure instanceof UnavailableException ? 503 : 500;
+        Problems.Problem problem = Problems.problem(status, Problems.slug(status), Problems.title(status),
+                "The stream ended; reconnect with Last-Event-ID to resume after the last event received", null, null);
+        return sse.newEventBuilder().name(STREAM_ERROR).reconnectDelay(RECONNECT_AFTER.toMillis())
+                .data(Problems.json(problem)).build();
     }
 
     private OutboundSseEvent sseEvent(Event event) {

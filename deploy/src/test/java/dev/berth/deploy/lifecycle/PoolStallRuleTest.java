@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.deploy.observe.PoolSample;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The liveness rule for a wedged pool, driven by a fake clock (no Quarkus, no database). */
@@ -81,29 +77,5 @@ class PoolStallRuleTest {
 
     private static PoolSample exhausted(long released) {
         return new PoolSample(MAX, 5, released, MAX);
-    }
-
-    /** A clock that moves only when told. */
-    private static final class FakeClock extends Clock {
-        private Instant now = Instant.parse("2026-12-07T06:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

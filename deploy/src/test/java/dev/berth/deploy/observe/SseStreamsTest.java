@@ -20,16 +20,18 @@ class SseStreamsTest {
                 Multi.createFrom().failure(new UnavailableException("the database is not reachable", null)));
 
         // When a client follows it
-        AssertSubscriber<String> client = streams.served(events).subscribe().withSubscriber(AssertSubscriber.create(10));
+        AssertSubscriber<String> client = streams.served(events, failure -> "ended: " + failure.getMessage())
+                .subscribe().withSubscriber(AssertSubscriber.create(10));
 
-        // Then the client gets both events and then the end of the stream (it resumes with Last-Event-ID), not an error
-        client.assertCompleted().assertItems("1", "2");
+        // Then the client gets both events, a last one saying why, and the end of the stream (it
+        // resumes with Last-Event-ID), not an error
+        client.assertCompleted().assertItems("1", "2", "ended: the database is not reachable");
         assertThat(registry.get("berth.sse.streams.active").gauge().value()).isZero();
     }
 
     @Test
     void anOpenStreamIsCountedUntilTheClientLeaves() {
-        AssertSubscriber<Long> client = streams.served(Multi.createFrom().<Long>nothing()).subscribe()
+        AssertSubscriber<Long> client = streams.served(Multi.createFrom().<Long>nothing(), failure -> -1L).subscribe()
                 .withSubscriber(AssertSubscriber.create(1));
         assertThat(registry.get("berth.sse.streams.active").gauge().value()).isEqualTo(1);
         client.cancel();

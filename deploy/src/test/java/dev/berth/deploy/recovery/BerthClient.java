@@ -88,6 +88,29 @@ final class BerthClient {
         return send(management, "GET", "/q/health/ready", null, Duration.ofSeconds(2));
     }
 
+    /**
+     * A counter or gauge of the process's Prometheus metrics (management port), summed over its
+     * labels; 0 when the process does not show it.
+     */
+    double metric(String name) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(management + "/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build();
+        String text;
+        try {
+            text = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     Reply submit(String session, String text) throws IOException {
         return send("POST", "/v1/sessions/" + session + "/messages", Map.of("text", text), Duration.ofSeconds(10));
     }

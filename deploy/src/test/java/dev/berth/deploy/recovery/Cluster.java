@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.fake.FakeModelServer;
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.BerthProcess;
+import dev.berth.testsupport.DbOutageProxy;
+import dev.berth.testsupport.PgBouncer;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;
 import java.io.IOException;
@@ -39,6 +41,10 @@ final class Cluster implements AutoCloseable {
     private final Duration poll;
     /** Further environment of every process (configuration a test needs). */
     private final Map<String, String> env;
+    /** The pooler the processes reach the database through, if any. */
+    private PgBouncer bouncer;
+    /** Between the processes and the database when a test cuts the database off ({@link #behindProxy}); else null. */
+    private DbOutageProxy proxy;
 
     private Cluster(PostgresDatabase database, Vertx vertx, FakeModelServer fake, Duration leaseTtl,
             Duration heartbeat, Duration poll, Map<String, String> env) {
@@ -82,23 +88,72 @@ final class Cluster implements AutoCloseable {
     /** As {@link #start(int, FakeOptions, Duration, Duration, Duration)}, with further environment for every process. */
     static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
             Map<String, String> env) {
+        return start(size, model, leaseTtl, heartbeat, poll, env, false, false);
+    }
+
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration, Duration, Map)}, with the processes'
+     * {@code BERTH_DB_URL} on a real PgBouncer in transaction mode in front of the database
+     * ({@code BERTH_DB_POOLER=transaction}), and {@code BERTH_DB_DIRECT_URL} on the database itself
+     * when {@code directUrl}.
+     */
+    static Cluster behindPgBouncer(int size, FakeOptions model, Duration poll, boolean directUrl,
+            Map<String, String> env) {
+        return start(size, model, LEASE_TTL, Duration.ofSeconds(1), poll, env, true, directUrl);
+    }
+
+    /**
+     * As {@link #start(int, FakeOptions, Duration, Duration, Duration, Map)}, on a fresh database of
+     * the local server, which the processes reach through a {@link DbOutageProxy} the test may cut.
+     */
+    static Cluster behindProxy(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env) {
+        PostgresDatabase database = PostgresDatabase.create();
+        DbOutageProxy proxy = DbOutageProxy.inFrontOf(database);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("BERTH_DB_URL", proxy.url(database));
+        Vertx vertx = Vertx.vertx();
+        FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, all);
+        cluster.proxy = proxy;
+        return cluster.launch(size);
+    }
+
+    private static Cluster start(int size, FakeOptions model, Duration leaseTtl, Duration heartbeat, Duration poll,
+            Map<String, String> env, boolean pooled, boolean directUrl) {
         PostgresDatabase database;
         try {
             database = PostgresDatabase.embedded(Files.createTempDirectory("berth-recovery-pg"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Map<String, String> all = new java.util.HashMap<>(env);
+        PgBouncer bouncer = null;
+        if (pooled) {
+            bouncer = PgBouncer.start(database);
+            all.put("BERTH_DB_URL", bouncer.url());
+            all.put("BERTH_DB_POOLER", "transaction");
+            if (directUrl) {
+                all.put("BERTH_DB_DIRECT_URL", database.url());
+            }
+        }
         Vertx vertx = Vertx.vertx();
         FakeModelServer fake = FakeModelServer.startAndAwait(vertx, model);
-        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, env);
+        Cluster cluster = new Cluster(database, vertx, fake, leaseTtl, heartbeat, poll, all);
+        cluster.bouncer = bouncer;
+        return cluster.launch(size);
+    }
+
+    /** Creates and starts {@code size} processes. */
+    private Cluster launch(int size) {
         for (int i = 0; i < size; i++) {
-            cluster.processes.add(cluster.create("p" + i));
+            processes.add(create("p" + i));
         }
         // The first start migrates the schema; start it alone so the others find it migrated.
-        cluster.processes.getFirst().start();
-        cluster.processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
+        processes.getFirst().start();
+        processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
                 .forEach(CompletableFuture::join);
-        return cluster;
+        return this;
     }
 
     private BerthProcess create(String name) {
@@ -187,8 +242,21 @@ final class Cluster implements AutoCloseable {
         return database;
     }
 
+    /** The proxy the processes reach the database through ({@link #behindProxy}). */
+    DbOutageProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("this cluster reaches its database directly: start it behindProxy");
+        }
+        return proxy;
+    }
+
     FakeModelServer fake() {
         return fake;
+    }
+
+    /** The pooler in front of the database ({@link #behindPgBouncer}); null without one. */
+    PgBouncer bouncer() {
+        return bouncer;
     }
 
     Connection sql() {
@@ -202,8 +270,14 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         processes.forEach(BerthProcess::close);
+        if (proxy != null) {
+            proxy.close();
+        }
         fake.close();
         vertx.closeAndAwait();
+        if (bouncer != null) {
+            bouncer.close();
+        }
         database.close();
     }
 }

@@ -88,4 +88,16 @@ public interface EngineConfig {
     /** The pause before the first retry of a tool call; doubled for each further retry. */
     @WithDefault("200ms")
     Duration toolRetryBackoff();
+
+    /**
+     * While the database cannot be reached, a run's step, or its commit, is tried again after this
+     * pause, doubled after each further failure up to {@link #dbRetryMaxBackoff()}. The run stays
+     * in memory meanwhile, with the model answer it holds (ADR 0025).
+     */
+    @WithDefault("200ms")
+    Duration dbRetryBackoff();
+
+    /** The longest pause between two tries while the database cannot be reached (ADR 0025). */
+    @WithDefault("2s")
+    Duration dbRetryMaxBackoff();
 }

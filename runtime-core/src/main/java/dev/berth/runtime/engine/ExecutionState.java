@@ -42,6 +42,18 @@ final class ExecutionState {
     /** Tool calls whose start this execution committed with the model's answer; the tool step runs them next. */
     Set<String> startedWithAnswer = Set.of();
     volatile boolean cancelRequested;
+    /** Set when the fence or the heartbeat says the lease is gone: nothing more is written. */
+    volatile boolean lost;
+    /**
+     * The run's committed steps as the store counts them ({@code runs.step}): what it had when
+     * claimed plus every step this execution committed. A commit tried again after an unknown
+     * outcome names it, so the store can tell a try that landed (ADR 0025).
+     */
+    int steps;
+    /** Whether this execution holds a model answer it has not committed yet. */
+    boolean answerHeld;
+    /** Tries the step's reads and writes again while the database cannot be reached. */
+    final OutageRetry outage;
     /** The status this execution last committed; RUNNING until it settles or pauses the run. */
     volatile RunStatus outcome = RunStatus.RUNNING;
 
@@ -51,11 +63,13 @@ final class ExecutionState {
         this.agent = agent;
         this.pending = new LinkedHashMap<>(claimed.pendingTools());
         this.modelCalls = claimed.run().modelCalls();
+        this.steps = claimed.run().step();
         this.state = claimed.sessionState();
         this.cancelRequested = claimed.cancelRequested();
         Instant started = claimed.activeSince() == null ? parts.clock().instant() : claimed.activeSince();
         this.deadline = started.plus(agent.spec().limits().runTimeout());
         this.context = new KeptContext(parts, claimed.run(), claimed.actorId(), agent);
+        this.outage = new OutageRetry(this);
     }
 
     UUID runId() {
@@ -64,12 +78,19 @@ final class ExecutionState {
 
     /**
      * Commits one step, fenced by the lease, and takes its effects into this execution's view;
-     * its state patch is applied here, to the state this run holds ({@code StatePatch}).
+     * its state patch is applied here, to the state this run holds ({@code StatePatch}). While
+     * the database cannot be reached the same commit is tried again, under the same lease, so
+     * what the step holds (a model answer) is never thrown away for an outage (ADR 0025).
      */
     Uni<Void> commit(StepCommit step) {
         StepCommit commit = step.onState(state);
-        return parts.runs().commit(claimed.lease(), commit, parts.config().leaseTtl())
+        int before = steps;
+        Duration ttl = parts.config().leaseTtl();
+        return outage.write(() -> parts.runs().commit(claimed.lease(), commit, ttl),
+                        () -> parts.runs().commitAgain(claimed.lease(), commit, before, ttl))
                 .invoke(lastSeq -> {
+                    steps = before + 1;
+                    answerHeld = false;
                     context.committed(commit.events(), lastSeq);
                     if (commit.sessionState() != null) {
                         state = commit.sessionState();
@@ -77,6 +98,11 @@ final class ExecutionState {
                     outcome = commit.status();
                 })
                 .replaceWithVoid();
+    }
+
+    /** A step committed by another part (a team step's own store): counted as the store counts it. */
+    void committedElsewhere() {
+        steps++;
     }
 
     /** Time left before the wall-clock limit; at least a millisecond, as timers need a positive delay. */

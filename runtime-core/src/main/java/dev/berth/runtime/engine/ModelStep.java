@@ -91,8 +91,11 @@ final class ModelStep {
         }
         return run.parts.compactor().compact(run.agent, context.summaryText(), fold)
                 .ifNoItem().after(run.remaining()).failWith(RunTimedOut::new)
-                .chain(compaction -> run.commit(StepCommit.after(RunEvent.STEP).event(compaction.event())
-                        .usage(compaction.response().usage()).pending(run.pending).build()))
+                .chain(compaction -> {
+                    run.answerHeld = true;
+                    return run.commit(StepCommit.after(RunEvent.STEP).event(compaction.event())
+                            .usage(compaction.response().usage()).pending(run.pending).build());
+                })
                 .map(ignored -> {
                     // The window now starts after the new summary: read it afresh.
                     run.context.forget();
@@ -122,6 +125,7 @@ final class ModelStep {
      * the tool step needs no statement of its own before running them (ADR 0011).
      */
     private Uni<Boolean> commitAnswer(ChatResponse response) {
+        run.answerHeld = true;
         List<ToolCall> toolCalls = response.toolCalls();
         boolean last = toolCalls.isEmpty();
         boolean startNow = !last && ToolTurn.allRunNow(toolCalls, run.agent, run.parts.tools()::requiresApproval);

@@ -79,6 +79,8 @@ public class RunEngine {
     private final SessionSweeper sweeper;
     private Cancellable poller;
     private Cancellable heartbeat;
+    private final RepeatedFailureLog claimLog;
+    private final RepeatedFailureLog heartbeatLog;
 
     @Inject
     public RunEngine(RunStore runs, EventLog events, AgentStore agents, ModelClient model,
@@ -109,6 +111,8 @@ public class RunEngine {
         new AttemptCap(config.maxAttempts()); // a cap below 1 stops the start, not the first failing run
         this.owner = config.ownerId().orElseGet(RunEngine::defaultOwner);
         this.sweeper = new SessionSweeper(runs, memoryStore, keys, config.sweepInterval());
+        this.claimLog = new RepeatedFailureLog(LOG, "claim runs", parts.clock());
+        this.heartbeatLog = new RepeatedFailureLog(LOG, "renew leases", parts.clock());
     }
 
     public String ownerId() {
@@ -205,6 +209,7 @@ public class RunEngine {
         runs.claim(owner, config.leaseTtl(), asked).subscribe().with(
                 claimed -> {
                     claiming.set(false);
+                    claimLog.succeeded();
                     claimed.forEach(this::begin);
                     if (claimed.size() == asked || claimAgain) {
                         claim();
@@ -212,7 +217,7 @@ public class RunEngine {
                 },
                 failure -> {
                     claiming.set(false);
-                    LOG.warnf("Could not claim runs: %s", failure.toString());
+                    claimLog.failed(failure);
                 });
     }
 
@@ -277,9 +282,14 @@ public class RunEngine {
         if (leases.isEmpty()) {
             return;
         }
+        // A failed heartbeat drops nothing: the executions keep their runs until the store answers again, and
+        // then the lease is renewed, or reconcile() finds it taken over and stops the execution (ADR 0025).
         runs.heartbeat(List.copyOf(leases.values()), config.leaseTtl()).subscribe().with(
-                held -> reconcile(leases, held),
-                failure -> LOG.warnf("Could not renew leases: %s", failure.toString()));
+                held -> {
+                    heartbeatLog.succeeded();
+                    reconcile(leases, held);
+                },
+                heartbeatLog::failed);
     }
 
     /**
@@ -297,7 +307,8 @@ public class RunEngine {
         }
         asked.forEach((runId, lease) -> {
             RunExecution execution = active.get(runId);
-            if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()) {
+            if (!stillHeld.contains(runId) && execution != null && execution.lease().epoch() == lease.epoch()
+                    && !execution.isLost()) {
                 LogContext.of(execution.run(), () -> LOG.infof("Lost the lease of run %s", runId));
                 execution.lose();
             }

@@ -34,7 +34,6 @@ final class RunExecution {
     private final Settlement settlement;
     private final ModelStep modelStep;
     private final ToolStep toolStep;
-    private volatile boolean lost;
     private volatile boolean draining;
     private int consecutiveFailures;
     private final AttemptCap attempts;
@@ -69,13 +68,18 @@ final class RunExecution {
     }
 
     void lose() {
-        lost = true;
+        run.lost = true;
         stopSignal.fire();
     }
 
     /** Stops at the next step boundary and releases the run for another process. */
     void drain() {
         draining = true;
+    }
+
+    /** Whether the lease is known to be gone; the execution is winding down. */
+    boolean isLost() {
+        return run.lost;
     }
 
     boolean isDraining() {
@@ -88,7 +92,7 @@ final class RunExecution {
 
     /** @return true when this execution is over */
     private Uni<Boolean> step() {
-        if (lost) {
+        if (run.lost) {
             return Uni.createFrom().item(true);
         }
         if (draining) {
@@ -109,7 +113,10 @@ final class RunExecution {
                 .map(context -> context.filter(this::ownEvent))
                 .chain(context -> run.pending.isEmpty() ? modelStep.run(context) : toolStep.run(context.window()))
                 .onItemOrFailure().invoke((done, failure) -> observation.ended(failure))
-                .invoke(done -> consecutiveFailures = 0)
+                .invoke(done -> {
+                    consecutiveFailures = 0;
+                    run.outage.answered();
+                })
                 .call(done -> done ? Uni.createFrom().voidItem() : resetAttempts())
                 .onFailure().recoverWithUni(this::onStepFailure);
     }
@@ -146,12 +153,23 @@ final class RunExecution {
         return event.seq() <= inputSeq || runId.equals(event.runId()) || !EventType.USER_MESSAGE.equals(event.type());
     }
 
+    /**
+     * A step failed. A stale lease ends the execution; a database that cannot be reached is not
+     * the step's fault: the step is made again after a pause, uncounted, for as long as the lease
+     * may still be held (ADR 0025); any other failure counts, and the uncommitted step is made
+     * again from a fresh read until too many failed in a row (ADR 0021).
+     */
     private Uni<Boolean> onStepFailure(Throwable failure) {
+        discardHeldAnswer(failure);
         if (failure instanceof FencedOutException) {
             LogContext.of(run.claimed.run(),
                     () -> LOG.infof("Run %s is owned by another process now; stopping here", run.runId()));
-            lost = true;
+            run.lost = true;
             return Uni.createFrom().item(true);
+        }
+        if (OutageRetry.isOutage(failure)) {
+            // Nothing of the step was written (its commit retries on its own, see ExecutionState.commit).
+            return Uni.createFrom().item(false).onItem().delayIt().by(run.outage.failed(failure));
         }
         consecutiveFailures++;
         run.context.forget();
@@ -165,6 +183,21 @@ final class RunExecution {
     }
 
     /**
+     * A model answer this execution obtained and could not commit is lost: whoever makes the
+     * step next (this execution, or the process that takes the run over) calls the model again
+     * for it. Counted (berth_model_calls_repeated_total) and logged, once per answer.
+     */
+    private void discardHeldAnswer(Throwable failure) {
+        if (!run.answerHeld) {
+            return;
+        }
+        run.answerHeld = false;
+        run.parts.observer().modelAnswerDiscarded(run.claimed);
+        LogContext.of(run.claimed.run(), () -> LOG.infof("Run %s: the model answer of its step was not committed (%s);"
+                + " the step's model call will be made again", run.runId(), failure.toString()));
+    }
+
+    /**
      * This claim's steps kept failing: a failed attempt. The last allowed one fails the run with
      * its error; an earlier one gives the run back for any process to claim, counting the
      * attempt in the same statement (ADR 0021). If even the failure cannot be committed, the
@@ -173,6 +206,7 @@ final class RunExecution {
     private Uni<Boolean> giveUp(Throwable failure) {
         int failures = consecutiveFailures;
         boolean last = attempts.lastAttempt(run.claimed);
+        run.parts.observer().runGivenUp(run.claimed);
         LogContext.of(run.claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; %s",
                 run.runId(), failures, last ? "failing it, its attempts are used up" : "giving the run up"));
         Uni<Boolean> releaseFailed = run.parts.runs().releaseFailed(run.claimed.lease()).replaceWith(true)

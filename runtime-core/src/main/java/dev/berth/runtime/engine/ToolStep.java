@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The tool step of an execution: runs the pending calls Berth executes itself and commits their
@@ -58,6 +59,7 @@ final class ToolStep {
     private Uni<Boolean> teamStep(List<ToolCall> calls) {
         return run.parts.teams().run(run.claimed, run.agent, calls, run.pending).map(result -> {
             // Team steps commit through their own store (and a handoff changes whose history is shown).
+            run.committedElsewhere();
             run.context.forget();
             run.pending = result.pending();
             if (result.agent() != null) {
@@ -81,8 +83,10 @@ final class ToolStep {
         if (!counted) {
             calls.forEach(call -> attempts.put(call.id(), run.pending.getOrDefault(call.id(), 0) + 1));
         }
-        Uni<Void> start = counted ? Uni.createFrom().voidItem()
-                : run.parts.runs().startTools(run.claimed.lease(), attempts, run.parts.config().leaseTtl());
+        // Recording the same starts twice changes nothing, so a try whose answer was lost may simply be made again.
+        Supplier<Uni<Void>> startTools = () -> run.parts.runs().startTools(run.claimed.lease(), attempts,
+                run.parts.config().leaseTtl());
+        Uni<Void> start = counted ? Uni.createFrom().voidItem() : run.outage.write(startTools, startTools);
         return start
                 .invoke(() -> run.pending = attempts)
                 .chain(() -> {
@@ -105,7 +109,11 @@ final class ToolStep {
      */
     private Uni<Boolean> pause(ToolTurn turn, List<ToolOutcome> outcomes) {
         StepCommit commit = turn.pauseCommit(run.runId(), outcomes, run.pending).onState(run.state);
-        return run.parts.runs().pause(run.claimed.lease(), commit, turn.pendingActions(), run.parts.config().leaseTtl())
+        // Tried again while the database cannot be reached, so the tools' results are not thrown away; a
+        // try whose answer was lost had paused the run, and the next one is refused by the fence.
+        Supplier<Uni<Void>> pause = () -> run.parts.runs().pause(run.claimed.lease(), commit, turn.pendingActions(),
+                run.parts.config().leaseTtl());
+        return run.outage.write(pause, pause)
                 .invoke(() -> run.outcome = commit.status())
                 .replaceWith(true);
     }

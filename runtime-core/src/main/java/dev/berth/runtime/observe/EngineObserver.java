@@ -42,6 +42,21 @@ public interface EngineObserver {
     default void runEnded(ClaimedRun claimed, RunStatus status) {
     }
 
+    /**
+     * This process gave the run back after its steps kept failing (a failed attempt, ADR 0021);
+     * {@link #runEnded} follows. A database outage never gives a run up (ADR 0025).
+     */
+    default void runGivenUp(ClaimedRun claimed) {
+    }
+
+    /**
+     * A model answer this process obtained for the run was not committed (a failed commit, a
+     * lost lease): the step's model call is made again, here or by the process that takes the
+     * run over, and paid twice (ADR 0025).
+     */
+    default void modelAnswerDiscarded(ClaimedRun claimed) {
+    }
+
     /** A step of the run begins: {@code model} (context, model call, commit) or {@code tools}. */
     default Observation stepStarted(ClaimedRun claimed, String kind) {
         return Observation.NONE;

@@ -46,6 +46,16 @@ public interface RunStore {
     Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl);
 
     /**
+     * {@link #commit} tried again after a try whose outcome is unknown: the database could not
+     * be reached, or the connection broke, while it ran, so it may have committed and lost only
+     * its answer. {@code stepsBefore} is the run's committed steps ({@link Run#step()}) before
+     * this one. When the run already has one step more under this same lease, the earlier try
+     * landed: nothing is written again, and the result is the sequence number of the run's last
+     * event, as that try would have returned. Otherwise exactly {@link #commit} (ADR 0025).
+     */
+    Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl);
+
+    /**
      * Records that the tool calls of a step are about to be executed, with their attempt
      * numbers, so that a successor knows they may have run and marks its re-execution as a
      * retry. Fenced like {@link #commit}; the record also keeps the idempotency key each

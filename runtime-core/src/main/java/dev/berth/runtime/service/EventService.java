@@ -5,6 +5,7 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.internal.DocumentJson;
@@ -26,6 +27,14 @@ public class EventService {
     public static final int MAX_PAGE = InputLimits.MAX_EVENT_PAGE;
     /** How often a follower reads without being told to (see RunService.POLL_BOUND). */
     private static final Duration POLL_BOUND = Duration.ofSeconds(10);
+    /**
+     * How long a follower keeps trying a read the database could not answer (it is restarting, a
+     * failover is under way) before its stream fails: an outage shorter than this is invisible to
+     * its clients; after a longer one they reconnect with Last-Event-ID.
+     */
+    public static final Duration OUTAGE_TOLERANCE = Duration.ofSeconds(30);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    private static final Duration LONGEST_RETRY_PAUSE = Duration.ofSeconds(2);
 
     private final EventLog events;
     private final SessionService sessions;
@@ -65,7 +74,7 @@ public class EventService {
                 .uni(() -> (caughtUp.get()
                         ? feed.awaitSessionEvents(sessionId, cursor.get(), POLL_BOUND)
                         : Uni.createFrom().voidItem())
-                        .chain(() -> events.after(tenant, sessionId, cursor.get(), MAX_PAGE))
+                        .chain(() -> readThroughOutages(tenant, sessionId, cursor.get()))
                         .invoke(batch -> {
                             if (!batch.isEmpty()) {
                                 cursor.set(batch.get(batch.size() - 1).seq());
@@ -74,6 +83,18 @@ public class EventService {
                         }))
                 .indefinitely()
                 .onItem().transformToIterable(batch -> batch);
+    }
+
+    /**
+     * The next page after {@code afterSeq}, retried while the database is unavailable, up to
+     * {@link #OUTAGE_TOLERANCE} (built per read: the expiry counts from when the read starts).
+     * The cursor only moves on a page read, so a retried read continues where the stream was.
+     */
+    private Uni<List<Event>> readThroughOutages(TenantId tenant, UUID sessionId, long afterSeq) {
+        return events.after(tenant, sessionId, afterSeq, MAX_PAGE)
+                .onFailure(UnavailableException.class).retry()
+                .withBackOff(FIRST_RETRY, LONGEST_RETRY_PAUSE)
+                .expireIn(OUTAGE_TOLERANCE.toMillis());
     }
 
     /**

@@ -55,6 +55,8 @@ final class EngineHarness implements AutoCloseable {
     final ScriptedModel model = new ScriptedModel();
     private final ToolRegistry registry = new ToolRegistry(List.<ToolProvider>of(() -> List.of(new Tools(clock))));
     private final List<RunEngine> engines = new ArrayList<>();
+    /** What the executions and engines built from here report to; set it before building them. */
+    EngineObserver observer = EngineObserver.NONE;
 
     /** Server-side tools: one answers, one throws, one takes (fake) time. */
     public static final class Tools {
@@ -119,7 +121,10 @@ final class EngineHarness implements AutoCloseable {
                 // The engine's own timers stay out of the way: tests claim through notifications.
                 "berth.engine.poll-interval", "1h",
                 "berth.engine.heartbeat-interval", "1h",
-                "berth.engine.sweep-interval", "1h")).engine();
+                "berth.engine.sweep-interval", "1h",
+                // Retries through a database outage (the testkit's DatabaseFaults) without real waiting.
+                "berth.engine.db-retry-backoff", "5ms",
+                "berth.engine.db-retry-max-backoff", "20ms")).engine();
     }
 
     EngineParts parts(String owner) {
@@ -128,7 +133,7 @@ final class EngineHarness implements AutoCloseable {
         TeamConfig teamConfig = configs.teams();
         MemoryService memory = new MemoryService(new EmptyMemoryStore(), model, configs.memory());
         return new EngineParts(runs, events, model, new ToolExecutor(registry, Duration.ofSeconds(30), 10_000),
-                new ContextAssembler(registry), db.feed(), config, clock, EngineObserver.NONE,
+                new ContextAssembler(registry), db.feed(), config, clock, observer,
                 new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
                 configs.memory());
     }

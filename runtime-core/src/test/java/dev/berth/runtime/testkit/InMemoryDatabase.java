@@ -51,6 +51,7 @@ public final class InMemoryDatabase {
     final List<CallRow> calls = new ArrayList<>();
     final List<ToolStart> toolStarts = new ArrayList<>();
     private final List<Runnable> outbox = new ArrayList<>();
+    private final DatabaseFaults faults = new DatabaseFaults();
 
     public InMemoryDatabase(FakeClock clock) {
         this.clock = clock;
@@ -63,6 +64,16 @@ public final class InMemoryDatabase {
 
     public InMemoryChangeFeed feed() {
         return feed;
+    }
+
+    /** The outage a test gives the ports' statements (none unless it asks). */
+    public DatabaseFaults faults() {
+        return faults;
+    }
+
+    /** One statement of a port: a {@link #transaction} under the {@link #faults()}. */
+    <T> T statement(Supplier<T> work) {
+        return faults.run(() -> transaction(work));
     }
 
     /** A session row (what SessionStore.create would insert); returns its id. */

@@ -19,7 +19,7 @@ public final class InMemoryEventLog implements EventLog {
     }
 
     private <T> Uni<T> tx(Supplier<T> work) {
-        return Uni.createFrom().item(() -> db.transaction(work));
+        return Uni.createFrom().item(() -> db.statement(work));
     }
 
     private List<Event> log(TenantId tenant, UUID sessionId) {

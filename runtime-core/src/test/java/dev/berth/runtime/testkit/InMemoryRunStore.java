@@ -49,7 +49,7 @@ public final class InMemoryRunStore implements RunStore {
     }
 
     private <T> Uni<T> tx(Supplier<T> work) {
-        return Uni.createFrom().item(() -> db.transaction(work));
+        return Uni.createFrom().item(() -> db.statement(work));
     }
 
     private Instant now() {
@@ -162,6 +162,19 @@ public final class InMemoryRunStore implements RunStore {
     @Override
     public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
         return tx(() -> apply(lease, step, leaseTtl));
+    }
+
+    @Override
+    public Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
+        return tx(() -> {
+            RunRow run = db.runs.get(lease.runId());
+            if (run != null && run.leaseEpoch == lease.epoch() && run.step == stepsBefore + 1) {
+                // The earlier try landed: its answer is the sequence of the run's last event.
+                return db.events.get(lease.sessionId()).stream().filter(e -> lease.runId().equals(e.runId()))
+                        .mapToLong(Event::seq).max().orElse(0);
+            }
+            return apply(lease, step, leaseTtl);
+        });
     }
 
     /** The step commit ({@code berth_commit_step}): called inside a transaction. */

@@ -37,7 +37,7 @@ public final class InMemoryTeamStore implements TeamStore {
     }
 
     private <T> Uni<T> tx(Supplier<T> work) {
-        return Uni.createFrom().item(() -> db.transaction(work));
+        return Uni.createFrom().item(() -> db.statement(work));
     }
 
     @Override
