@@ -53,6 +53,6 @@ class ApiDocumentTest {
         given().get(ManagementPort.url("/q/health/ready")).then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("berth-engine"))
-                .body(containsString("Reactive PostgreSQL connections health check"));
+                .body(containsString("berth-database"));
     }
 }

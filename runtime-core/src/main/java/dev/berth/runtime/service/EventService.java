@@ -39,12 +39,19 @@ public class EventService {
     private final EventLog events;
     private final SessionService sessions;
     private final ChangeFeed feed;
+    private final Duration outageTolerance;
 
     @Inject
     public EventService(EventLog events, SessionService sessions, ChangeFeed feed) {
+        this(events, sessions, feed, OUTAGE_TOLERANCE);
+    }
+
+    /** With the time a follower rides an outage out (tests shorten it). */
+    EventService(EventLog events, SessionService sessions, ChangeFeed feed, Duration outageTolerance) {
         this.events = events;
         this.sessions = sessions;
         this.feed = feed;
+        this.outageTolerance = outageTolerance;
     }
 
     /** Events after a sequence number, oldest first; 404 for an unknown session. */
@@ -87,14 +94,17 @@ public class EventService {
 
     /**
      * The next page after {@code afterSeq}, retried while the database is unavailable, up to
-     * {@link #OUTAGE_TOLERANCE} (built per read: the expiry counts from when the read starts).
+     * {@link #OUTAGE_TOLERANCE} (built per read: Mutiny's expiry counts from when it is built).
      * The cursor only moves on a page read, so a retried read continues where the stream was.
      */
     private Uni<List<Event>> readThroughOutages(TenantId tenant, UUID sessionId, long afterSeq) {
         return events.after(tenant, sessionId, afterSeq, MAX_PAGE)
                 .onFailure(UnavailableException.class).retry()
                 .withBackOff(FIRST_RETRY, LONGEST_RETRY_PAUSE)
-                .expireIn(OUTAGE_TOLERANCE.toMillis());
+                .expireIn(outageTolerance.toMillis())
+                // Mutiny reports the end of the retries as "Retries exhausted" with the last failure as
+                // its cause: the stream's client is told about that failure (the database is unavailable).
+                .onFailure(failure -> failure.getCause() instanceof UnavailableException).transform(Throwable::getCause);
     }
 
     /**
