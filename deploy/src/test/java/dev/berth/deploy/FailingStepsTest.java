@@ -30,6 +30,8 @@ class FailingStepsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int STEP_TRIES_PER_CLAIM = 5;
     private static final int MAX_ATTEMPTS = 5;
+    private static final String GIVEN_UP = "berth_runs_given_up_total";
+    private static final String REPEATED = "berth_model_calls_repeated_total";
 
     @BeforeEach
     void resetFake() {
@@ -51,6 +53,8 @@ class FailingStepsTest {
         Api.defineAgent(BerthTestResource.ADMIN_KEY, "plain");
         String session = Api.openSession(BerthTestResource.ADMIN_KEY, "plain", "fred");
         refuseAnswers(session, Integer.MAX_VALUE);
+        double givenUpBefore = counter(GIVEN_UP);
+        double repeatedBefore = counter(REPEATED);
 
         // When a message is sent
         String run = Api.send(BerthTestResource.ADMIN_KEY, session, "Hello?", 0).statusCode(202).extract().path("id");
@@ -68,6 +72,10 @@ class FailingStepsTest {
         // and the model was called by each try of each attempt, and never again
         assertThat(BerthTestResource.fake().requests()).hasSize(MAX_ATTEMPTS * STEP_TRIES_PER_CLAIM);
         assertThat(column(run, "lease_epoch")).isEqualTo(String.valueOf(MAX_ATTEMPTS));
+        // and the metrics count the claims that gave the run back (not the last, which failed it) and the
+        // answers asked of the model again (not the last one's: nobody asks again)
+        assertThat(counter(GIVEN_UP) - givenUpBefore).isEqualTo(MAX_ATTEMPTS - 1);
+        assertThat(counter(REPEATED) - repeatedBefore).isEqualTo(MAX_ATTEMPTS * STEP_TRIES_PER_CLAIM - 1);
     }
 
     @Test
@@ -80,6 +88,9 @@ class FailingStepsTest {
                 FakeReply.text("refused 3"), FakeReply.text("refused 4"), FakeReply.text("refused 5"),
                 FakeReply.toolCall("current_time", "{\"timeZone\":\"UTC\"}"), FakeReply.text("It is noon."));
 
+        double givenUpBefore = counter(GIVEN_UP);
+        double repeatedBefore = counter(REPEATED);
+
         // When a message is sent and the run gets through on its second claim
         String run = Api.send(BerthTestResource.ADMIN_KEY, session, "What time is it?", 0).statusCode(202)
                 .extract().path("id");
@@ -91,6 +102,18 @@ class FailingStepsTest {
         assertThat(settled.path("output").asText()).isEqualTo("It is noon.");
         assertThat(column(run, "lease_epoch")).isEqualTo("2");
         assertThat(column(run, "failed_attempts")).isEqualTo("0");
+        // and the metrics say so: one run given up, and each of the 5 refused answers asked of the model again
+        // (ADR 0025), 4 times by the first claim and once by the second
+        assertThat(counter(GIVEN_UP) - givenUpBefore).isEqualTo(1);
+        assertThat(counter(REPEATED) - repeatedBefore).isEqualTo(STEP_TRIES_PER_CLAIM);
+    }
+
+    /** A counter of this process's Prometheus metrics (management port). */
+    private static double counter(String name) {
+        String text = io.restassured.RestAssured.given().get(ManagementPort.url("/q/metrics")).then().statusCode(200)
+                .extract().asString();
+        return text.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(
+                line -> Double.parseDouble(line.substring(name.length() + 1))).sum();
     }
 
     /** The database refuses the first {@code times} model answers of the session (a sequence counts across rollbacks). */

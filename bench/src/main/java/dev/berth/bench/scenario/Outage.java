@@ -46,7 +46,7 @@ public final class Outage {
     }
 
     public static Section run(Vertx vertx, List<Integer> lengthsSeconds, int runs) {
-        Section s = new Section("8-outage", "8. Database outages")
+        Section s = new Section("9-outage", "9. Database outages")
                 .config("processes", 2)
                 .config("engine settings", "lease TTL " + LEASE_TTL.toSeconds() + " s, heartbeat "
                         + HEARTBEAT.toSeconds() + " s, poll 250 ms")

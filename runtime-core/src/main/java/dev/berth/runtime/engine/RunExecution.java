@@ -160,8 +160,8 @@ final class RunExecution {
      * again from a fresh read until too many failed in a row (ADR 0021).
      */
     private Uni<Boolean> onStepFailure(Throwable failure) {
-        discardHeldAnswer(failure);
         if (failure instanceof FencedOutException) {
+            discardHeldAnswer(failure);
             LogContext.of(run.claimed.run(),
                     () -> LOG.infof("Run %s is owned by another process now; stopping here", run.runId()));
             run.lost = true;
@@ -169,11 +169,18 @@ final class RunExecution {
         }
         if (OutageRetry.isOutage(failure)) {
             // Nothing of the step was written (its commit retries on its own, see ExecutionState.commit).
+            discardHeldAnswer(failure);
             return Uni.createFrom().item(false).onItem().delayIt().by(run.outage.failed(failure));
         }
         consecutiveFailures++;
         run.context.forget();
-        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+        boolean givingUp = consecutiveFailures >= MAX_CONSECUTIVE_FAILURES;
+        if (givingUp && attempts.lastAttempt(run.claimed)) {
+            run.answerHeld = false; // the run fails now: its step's model call is not made again
+        } else {
+            discardHeldAnswer(failure);
+        }
+        if (givingUp) {
             return giveUp(failure);
         }
         LogContext.of(run.claimed.run(),
@@ -185,7 +192,8 @@ final class RunExecution {
     /**
      * A model answer this execution obtained and could not commit is lost: whoever makes the
      * step next (this execution, or the process that takes the run over) calls the model again
-     * for it. Counted (berth_model_calls_repeated_total) and logged, once per answer.
+     * for it. Counted (berth_model_calls_repeated_total) and logged, once per answer; not when
+     * the run fails instead, as then no one makes the step again.
      */
     private void discardHeldAnswer(Throwable failure) {
         if (!run.answerHeld) {
@@ -206,7 +214,9 @@ final class RunExecution {
     private Uni<Boolean> giveUp(Throwable failure) {
         int failures = consecutiveFailures;
         boolean last = attempts.lastAttempt(run.claimed);
-        run.parts.observer().runGivenUp(run.claimed);
+        if (!last) {
+            run.parts.observer().runGivenUp(run.claimed);
+        }
         LogContext.of(run.claimed.run(), () -> LOG.errorf(failure, "Run %s failed %d steps in a row; %s",
                 run.runId(), failures, last ? "failing it, its attempts are used up" : "giving the run up"));
         Uni<Boolean> releaseFailed = run.parts.runs().releaseFailed(run.claimed.lease()).replaceWith(true)

@@ -132,6 +132,32 @@ class DatabaseOutageTest {
     }
 
     @Test
+    void heartbeatsThatCannotReachTheDatabaseDropNoRun() {
+        // Given an engine whose run's model call is in flight, renewing its lease every 20 ms
+        h.heartbeatInterval = "20ms";
+        ScriptedModel.Held held = h.model.hold();
+        Run run = h.submit(session, "Hi");
+        RunEngine engine = h.engine("engine-a");
+        await().atMost(Duration.ofSeconds(5)).until(held::called);
+
+        // When the database refuses every statement for a while (only heartbeats are made meanwhile)
+        h.db.faults().down();
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.db.faults().failures() >= 5);
+        int activeDuringTheOutage = engine.activeRuns();
+        h.db.faults().up();
+        held.answer("Hello there.");
+
+        // Then the engine kept the run throughout, and completed it under the lease it had
+        Run completed = h.awaitStatus(run.id(), RunStatus.COMPLETED);
+        assertThat(activeDuringTheOutage).isEqualTo(1);
+        assertThat(h.db.epoch(run.id())).isEqualTo(1);
+        assertThat(completed.output()).isEqualTo("Hello there.");
+        assertThat(h.model.requests()).hasSize(1);
+        assertThat(givenUp).hasValue(0);
+        assertThat(discarded).hasValue(0);
+    }
+
+    @Test
     void aLeaseTakenOverDuringTheOutageFencesTheCommitAndTheLostAnswerIsCounted() throws Exception {
         // Given engine A's model call in flight
         ScriptedModel.Held held = h.model.hold();

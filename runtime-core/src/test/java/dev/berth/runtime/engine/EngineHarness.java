@@ -57,6 +57,8 @@ final class EngineHarness implements AutoCloseable {
     private final List<RunEngine> engines = new ArrayList<>();
     /** What the executions and engines built from here report to; set it before building them. */
     EngineObserver observer = EngineObserver.NONE;
+    /** The engines' heartbeat interval; by default out of the way, like their other timers. */
+    String heartbeatInterval = "1h";
 
     /** Server-side tools: one answers, one throws, one takes (fake) time. */
     public static final class Tools {
@@ -120,7 +122,7 @@ final class EngineHarness implements AutoCloseable {
                 "berth.engine.stream-deltas", "false",
                 // The engine's own timers stay out of the way: tests claim through notifications.
                 "berth.engine.poll-interval", "1h",
-                "berth.engine.heartbeat-interval", "1h",
+                "berth.engine.heartbeat-interval", heartbeatInterval,
                 "berth.engine.sweep-interval", "1h",
                 // Retries through a database outage (the testkit's DatabaseFaults) without real waiting.
                 "berth.engine.db-retry-backoff", "5ms",
