@@ -87,12 +87,16 @@ public class PgAccessStore implements AccessStore, ServerSecrets {
     }
 
     @Override
-    public Uni<TenantId> createTenant(String name, TenantId caller, Optional<RequestKey> key) {
+    public Uni<ApiKeyInfo> createTenant(String name, byte[] adminKeyHash, TenantId caller, Optional<RequestKey> key) {
         UUID id = UUID.randomUUID();
+        NewApiKey admin = new NewApiKey(UUID.randomUUID(), new TenantId(id), "admin", Set.of(Role.ADMIN), null, null,
+                adminKeyHash);
+        // One transaction: a tenant is never left without its first admin key.
         return pool.withTransaction(conn -> KeyClaims.claim(conn, caller, key, "tenant", id.toString())
                         .chain(() -> conn.preparedQuery("insert into tenants (id, name) values ($1, $2)")
-                                .execute(Tuple.of(id, name))))
-                .replaceWith(new TenantId(id))
+                                .execute(Tuple.of(id, name)))
+                        .chain(() -> conn.preparedQuery(AccessSql.INSERT_KEY).execute(keyTuple(admin))))
+                .map(rows -> keyInfo(rows.iterator().next()))
                 .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 

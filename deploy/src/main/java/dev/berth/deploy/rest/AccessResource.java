@@ -8,12 +8,10 @@ import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.ValidationException;
 import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.berth.deploy.auth.Allowed;
-import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.ApiMapper;
 import dev.berth.deploy.api.KeyRequest;
 import dev.berth.deploy.api.KeyView;
@@ -54,10 +52,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AccessResource {
 
-    static final String SECRET_KEY_DOC = "Idempotency-Key (1 to 255 printable ASCII characters): a retry with the"
-            + " same key and request creates nothing and gets 409 secret-shown-once naming what the first one created"
-            + " (the secret is kept only as a hash); the same key with another request gets 422";
-
     private final AccessStore access;
     private final KeyCache keys;
     private final RequestPrincipal principal;
@@ -82,7 +76,7 @@ public class AccessResource {
     @Path("api-keys")
     @Allowed({})
     public Uni<Response> createKey(
-            @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.SECRET_DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             KeyRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
@@ -127,7 +121,7 @@ public class AccessResource {
     @Path("tenants")
     @Allowed({})
     public Uni<Response> createTenant(
-            @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.SECRET_DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             TenantRequest request) {
         if (!principal.get().operator()) {
             throw new ForbiddenException("only admin keys of the operator tenant may create tenants");
@@ -135,11 +129,12 @@ public class AccessResource {
         String name = name(request == null ? null : request.name());
         TenantId caller = principal.tenant();
         return idempotent.handle(new IdempotentRequests.Request(caller, idempotencyKey, "POST", "/v1/tenants", request),
-                key -> access.createTenant(name, caller, key)
-                        .chain(tenant -> newKey(tenant, "admin", new KeyGrant(Set.of(Role.ADMIN), null, null),
-                                        Optional.empty())
-                                .map(created -> new TenantView(tenant.toString(), name, created)))
-                        .map(view -> Response.status(201).entity(view).build()),
+                key -> {
+                    String secret = ApiKeys.generate();
+                    return access.createTenant(name, hasher.hash(secret), caller, key)
+                            .map(admin -> new TenantView(admin.tenant().toString(), name, ApiMapper.key(admin, secret)))
+                            .map(view -> Response.status(201).entity(view).build());
+                },
                 earlier -> secretShownOnce("tenant", earlier));
     }
 

@@ -61,7 +61,7 @@ public class MemoryBlockResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemoryBlockView.class)))
     @Allowed({Role.DEVELOPER})
     public Uni<Response> put(@QueryParam("namespace") String namespace, @PathParam("label") String label,
-            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             MemoryBlockView request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");

@@ -66,7 +66,7 @@ public class MemoryResource {
     @POST
     @Allowed({Role.SERVICE})
     public Uni<Response> create(
-            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             MemoryRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");

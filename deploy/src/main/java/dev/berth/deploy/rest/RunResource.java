@@ -93,7 +93,7 @@ public class RunResource {
     @Allowed({Role.SERVICE, Role.ACTOR})
     @ActorOwned(ActorOwned.Kind.RUN)
     public Uni<Response> answer(@PathParam("id") String id,
-            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             ActionsRequest request) {
         UUID runId = Ids.parse(id, "run");
         TenantId tenant = principal.tenant();

@@ -3,6 +3,7 @@ package dev.berth.deploy.tenancy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.deploy.BerthTestResource;
+import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.NewApiKey;
 import dev.berth.runtime.domain.Revocation;
 import dev.berth.runtime.domain.Role;
@@ -37,9 +38,11 @@ class LastAdminRaceTest {
     void ofTwoRevocationsRacingForTheLastTwoAdminKeysExactlyOneWins() {
         List<String> rounds = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
-            // Given a tenant with exactly two admin keys (and a service key, which does not count)
-            TenantId tenant = access.createTenant("race-" + round).await().atMost(Duration.ofSeconds(10));
-            UUID first = key(tenant, Role.ADMIN);
+            // Given a tenant with exactly two admin keys, its first and one more (and a service key, which does not count)
+            ApiKeyInfo created = access.createTenant("race-" + round, hash(), null, Optional.empty())
+                    .await().atMost(Duration.ofSeconds(10));
+            TenantId tenant = created.tenant();
+            UUID first = created.id();
             UUID second = key(tenant, Role.ADMIN);
             key(tenant, Role.SERVICE);
 
@@ -58,10 +61,14 @@ class LastAdminRaceTest {
 
     private UUID key(TenantId tenant, Role role) {
         UUID id = UUID.randomUUID();
-        byte[] hash = new byte[32];
-        new java.security.SecureRandom().nextBytes(hash);
-        access.createKey(new NewApiKey(id, tenant, role.wire(), Set.of(role), null, null, hash), Optional.empty())
+        access.createKey(new NewApiKey(id, tenant, role.wire(), Set.of(role), null, null, hash()), Optional.empty())
                 .await().atMost(Duration.ofSeconds(10));
         return id;
+    }
+
+    private static byte[] hash() {
+        byte[] hash = new byte[32];
+        new java.security.SecureRandom().nextBytes(hash);
+        return hash;
     }
 }
