@@ -33,4 +33,9 @@ public class RequestPrincipal {
         }
         return current;
     }
+
+    /** Whether an API key authenticated this request (false on the public routes). */
+    public boolean present() {
+        return principal != null;
+    }
 }
