@@ -32,8 +32,8 @@ public class RateLimitFilter {
 
     @ServerRequestFilter(priority = PRIORITY)
     public Uni<Response> limit() {
-        if (!principal.present()) {
-            return Uni.createFrom().nullItem(); // a public route: no tenant to count against
+        if (!config.rateLimitEnabled() || !principal.present()) {
+            return Uni.createFrom().nullItem(); // off, or a public route: no tenant to count against
         }
         return limits.take(principal.tenant(), config.requestsPerSecond(), config.burst())
                 .map(wait -> wait.isZero() ? null : refused(wait));
