@@ -32,6 +32,25 @@ class ApiDocumentTest {
     }
 
     @Test
+    void everyCreatingRouteDocumentsTheIdempotencyKeyHeader() {
+        io.restassured.path.json.JsonPath document = given().accept("application/json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        for (String[] route : new String[][] {{"/v1/sessions", "post"}, {"/v1/sessions/{id}/messages", "post"},
+                {"/v1/runs/{id}/actions", "post"}, {"/v1/memories", "post"}, {"/v1/memory-blocks/{label}", "put"},
+                {"/v1/agents/{name}", "put"}, {"/v1/api-keys", "post"}, {"/v1/tenants", "post"}}) {
+            java.util.List<java.util.Map<String, Object>> parameters = document.getList(
+                    "paths.'" + route[0] + "'." + route[1] + ".parameters");
+            org.assertj.core.api.Assertions.assertThat(parameters).as(route[1] + " " + route[0])
+                    .anySatisfy(parameter -> {
+                        org.assertj.core.api.Assertions.assertThat(parameter).containsEntry("name", "Idempotency-Key")
+                                .containsEntry("in", "header");
+                        org.assertj.core.api.Assertions.assertThat((String) parameter.get("description"))
+                                .contains("same key");
+                    });
+        }
+    }
+
+    @Test
     void infoSaysWhatTheProcessRunsAgainstWithoutAKey() {
         given().get("/v1/info").then().statusCode(200)
                 .body("demoMode", equalTo(false))

@@ -11,6 +11,7 @@ import dev.berth.store.internal.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -74,12 +75,14 @@ public class PgAccessStore implements AccessStore {
     }
 
     @Override
-    public Uni<TenantId> createTenant(String name, TenantId caller, Optional<RequestKey> key) {
+    public Uni<ApiKeyInfo> createTenant(String name, byte[] adminKeyHash, String adminKeyPrefix, TenantId caller,
+            Optional<RequestKey> key) {
         UUID id = UUID.randomUUID();
+        // One transaction: a tenant is never left without its first admin key.
         return pool.withTransaction(conn -> KeyClaims.claim(conn, caller, key, "tenant", id.toString())
                         .chain(() -> conn.preparedQuery("insert into tenants (id, name) values ($1, $2)")
-                                .execute(Tuple.of(id, name))))
-                .replaceWith(new TenantId(id))
+                                .execute(Tuple.of(id, name)))
+                        .chain(() -> insertKey(conn, new TenantId(id), "admin", true, adminKeyHash, adminKeyPrefix)))
                 .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
 
@@ -88,13 +91,22 @@ public class PgAccessStore implements AccessStore {
             Optional<RequestKey> key) {
         UUID id = UUID.randomUUID();
         return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "api-key", id.toString())
-                        .chain(() -> conn.preparedQuery("insert into api_keys as k (id, tenant_id, name, key_hash,"
-                                        + " key_prefix, admin) values ($1, $2, $3, $4, $5, $6) returning " + KEY_COLUMNS)
-                                .execute(Tuple.tuple().addValue(id).addValue(tenant.value()).addValue(name)
-                                        .addValue(io.vertx.core.buffer.Buffer.buffer(keyHash)).addValue(keyPrefix)
-                                        .addValue(admin))))
-                .map(rows -> keyInfo(rows.iterator().next()))
+                        .chain(() -> insertKey(conn, tenant, name, admin, keyHash, keyPrefix, id)))
                 .onFailure().transform(failure -> KeyClaims.translate(failure, key));
+    }
+
+    private static Uni<ApiKeyInfo> insertKey(SqlClient conn, TenantId tenant, String name, boolean admin, byte[] keyHash,
+            String keyPrefix) {
+        return insertKey(conn, tenant, name, admin, keyHash, keyPrefix, UUID.randomUUID());
+    }
+
+    private static Uni<ApiKeyInfo> insertKey(SqlClient conn, TenantId tenant, String name, boolean admin, byte[] keyHash,
+            String keyPrefix, UUID id) {
+        return conn.preparedQuery("insert into api_keys as k (id, tenant_id, name, key_hash, key_prefix, admin)"
+                        + " values ($1, $2, $3, $4, $5, $6) returning " + KEY_COLUMNS)
+                .execute(Tuple.tuple().addValue(id).addValue(tenant.value()).addValue(name)
+                        .addValue(io.vertx.core.buffer.Buffer.buffer(keyHash)).addValue(keyPrefix).addValue(admin))
+                .map(rows -> keyInfo(rows.iterator().next()));
     }
 
     @Override

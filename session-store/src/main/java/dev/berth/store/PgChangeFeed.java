@@ -60,7 +60,7 @@ public class PgChangeFeed implements ChangeFeed {
     private final List<Consumer<UUID>> stopListeners = new CopyOnWriteArrayList<>();
     private final Map<UUID, List<Consumer<AssistantDelta>>> deltaListeners = new ConcurrentHashMap<>();
     private PgSubscriber subscriber;
-    private PolledChanges polled;
+    private volatile PolledChanges polled;
 
     @Inject
     public PgChangeFeed(Vertx vertx, Pool pool, DatabaseRouting routing,

@@ -33,6 +33,8 @@ public final class BerthProcess implements AutoCloseable {
     private final Path log;
     private final Path workDir;
     private Process process;
+    /** Where this process's output begins in its log (earlier processes of the same name wrote before it). */
+    private long logStart;
 
     private BerthProcess(Path jar, Map<String, String> env, int port, int managementPort, Path log, Path workDir) {
         this.jar = jar;
@@ -94,6 +96,7 @@ public final class BerthProcess implements AutoCloseable {
             builder.directory(workDir.toFile());
         }
         try {
+            logStart = Files.exists(log) ? Files.size(log) : 0;
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -133,6 +136,16 @@ public final class BerthProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The lines this process has written to its log so far (not those of earlier processes of the same name). */
+    public List<String> logLines() {
+        try (var in = Files.newInputStream(log)) {
+            in.skipNBytes(logStart);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -41,10 +41,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AccessResource {
 
-    static final String SECRET_KEY_DOC = "Idempotency-Key (1 to 255 printable ASCII characters): a retry with the"
-            + " same key and request creates nothing and gets 409 secret-shown-once naming what the first one created"
-            + " (the secret is kept only as a hash); the same key with another request gets 422";
-
     private final AccessStore access;
     private final KeyCache keys;
     private final RequestPrincipal principal;
@@ -61,7 +57,7 @@ public class AccessResource {
     @POST
     @Path("api-keys")
     public Uni<Response> createKey(
-            @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.SECRET_DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             KeyRequest request) {
         TenantId tenant = principal.requireAdmin().tenant();
         String name = name(request == null ? null : request.name());
@@ -94,7 +90,7 @@ public class AccessResource {
     @POST
     @Path("tenants")
     public Uni<Response> createTenant(
-            @Parameter(description = SECRET_KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.SECRET_DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             TenantRequest request) {
         if (!principal.requireAdmin().operator()) {
             throw new ForbiddenException("only admin keys of the operator tenant may create tenants");
@@ -102,10 +98,12 @@ public class AccessResource {
         String name = name(request == null ? null : request.name());
         TenantId caller = principal.tenant();
         return idempotent.handle(new IdempotentRequests.Request(caller, idempotencyKey, "POST", "/v1/tenants", request),
-                key -> access.createTenant(name, caller, key)
-                        .chain(tenant -> newKey(tenant, "admin", true, Optional.empty())
-                                .map(created -> new TenantView(tenant.toString(), name, created)))
-                        .map(view -> Response.status(201).entity(view).build()),
+                key -> {
+                    String secret = ApiKeys.generate();
+                    return access.createTenant(name, ApiKeys.hash(secret), ApiKeys.displayPrefix(secret), caller, key)
+                            .map(admin -> new TenantView(admin.tenant().toString(), name, ApiMapper.key(admin, secret)))
+                            .map(view -> Response.status(201).entity(view).build());
+                },
                 earlier -> secretShownOnce("tenant", earlier));
     }
 

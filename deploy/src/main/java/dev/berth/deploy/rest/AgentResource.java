@@ -61,7 +61,7 @@ public class AgentResource {
     @APIResponse(responseCode = "201", description = "the new version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
     public Uni<Response> define(@PathParam("name") String name,
-            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AgentRequest.class))) byte[] body) {
         TenantId tenant = principal.tenant();

@@ -12,6 +12,14 @@ final class IdempotencyKeyHeader {
     /** Set to {@code true} on an answer rendered again for a key used before. */
     static final String REPLAYED = "Idempotent-Replayed";
     static final int MAX_LENGTH = 255;
+    /** What the API document says of the header. */
+    static final String DOC = "Idempotency-Key (1 to 255 printable ASCII characters, kept berth.api.idempotency-ttl):"
+            + " a retry with the same key and the same request gets the original answer, marked"
+            + " Idempotent-Replayed: true; the same key with another request gets 422";
+    /** The same, for requests whose answer shows a secret once. */
+    static final String SECRET_DOC = "Idempotency-Key (1 to 255 printable ASCII characters): a retry with the"
+            + " same key and request creates nothing and gets 409 secret-shown-once naming what the first one created"
+            + " (the secret is kept only as a hash); the same key with another request gets 422";
 
     private IdempotencyKeyHeader() {
     }

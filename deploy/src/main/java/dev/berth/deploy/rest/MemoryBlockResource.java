@@ -57,7 +57,7 @@ public class MemoryBlockResource {
     @APIResponse(responseCode = "200", description = "the block", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MemoryBlockView.class)))
     public Uni<Response> put(@QueryParam("namespace") String namespace, @PathParam("label") String label,
-            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             MemoryBlockView request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");

@@ -60,7 +60,7 @@ public class MemoryResource {
 
     @POST
     public Uni<Response> create(
-            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             MemoryRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");

@@ -84,7 +84,7 @@ public class RunResource {
     @APIResponse(responseCode = "200", description = "the run after the answers",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
     public Uni<Response> answer(@PathParam("id") String id,
-            @Parameter(description = SessionResource.KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             ActionsRequest request) {
         UUID runId = Ids.parse(id, "run");
         TenantId tenant = principal.tenant();

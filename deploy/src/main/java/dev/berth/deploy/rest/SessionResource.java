@@ -12,13 +12,13 @@ import dev.berth.deploy.api.SessionRequest;
 import dev.berth.deploy.api.SessionView;
 import dev.berth.deploy.api.UpgradeRequest;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.deploy.error.Problems;
 import dev.berth.deploy.observe.SseStreams;
 import dev.berth.deploy.observe.TraceContexts;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Session;
-import dev.berth.deploy.error.Problems;
-import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.domain.TenantId;
+import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.run.Run;
@@ -60,9 +60,6 @@ public class SessionResource {
     static final String STREAM_ERROR = "stream.error";
     /** When a client should reconnect after a stream a fault ended (the SSE retry field). */
     private static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
-    static final String KEY_DOC = "Idempotency-Key (1 to 255 printable ASCII characters, kept berth.api.idempotency-ttl):"
-            + " a retry with the same key and the same request gets the original answer, marked"
-            + " Idempotent-Replayed: true; the same key with another request gets 422";
 
     private final SessionService sessions;
     private final RunService runs;
@@ -96,7 +93,7 @@ public class SessionResource {
      * with the session it opened (ADR 0024).
      */
     @POST
-    public Uni<Response> open(@Parameter(description = KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public Uni<Response> open(@Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             SessionRequest request) {
         if (request == null) {
             throw ValidationException.field("body", "is required");
@@ -158,7 +155,7 @@ public class SessionResource {
     public Uni<Response> submit(@PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("wait") String wait,
             @HeaderParam("traceparent") String traceparent,
-            @Parameter(description = KEY_DOC) @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(description = IdempotencyKeyHeader.DOC) @HeaderParam(IdempotencyKeyHeader.NAME) String idempotencyKey,
             MessageRequest request) {
         UUID sessionId = Ids.parse(id, "session");
         int waitSeconds = QueryNumbers.integer("wait", wait, 0);

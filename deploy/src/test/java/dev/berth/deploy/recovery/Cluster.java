@@ -149,10 +149,16 @@ final class Cluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             processes.add(create("p" + i));
         }
-        // The first start migrates the schema; start it alone so the others find it migrated.
-        processes.getFirst().start();
-        processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
-                .forEach(CompletableFuture::join);
+        try {
+            // The first start migrates the schema; start it alone so the others find it migrated.
+            processes.getFirst().start();
+            processes.stream().skip(1).map(p -> CompletableFuture.runAsync(p::start)).toList()
+                    .forEach(CompletableFuture::join);
+        } catch (RuntimeException e) {
+            // The test never gets the cluster to close: stop what did start (processes, pooler, proxy, database).
+            close();
+            throw e;
+        }
         return this;
     }
 

@@ -125,6 +125,7 @@ class PgBouncerIT {
     void aRunWhoseProcessIsKilledIsTakenOverBehindThePooler() throws Exception {
         // Given a run in a slow model call on one process
         String session = cluster.client(0).openSession("clock", "cleo");
+        cluster.fake().reset(); // (so that the model's requests counted below are this run's)
         cluster.fake().enqueue(FakeReply.text("never seen").withLatency(Duration.ofSeconds(30)));
         String run = accepted(cluster.client(0).submit(session, "What time is it? taken over"));
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))

@@ -26,17 +26,15 @@ public interface AccessStore {
     /** The principal of a live (not revoked) key. */
     Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash);
 
-    default Uni<TenantId> createTenant(String name) {
-        return createTenant(name, null, Optional.empty());
-    }
-
     /**
-     * Creates a tenant, claiming the idempotency key of the {@code caller}'s request in the same
-     * transaction (see {@link SessionStore#create(dev.berth.runtime.domain.NewSession, Optional)}).
+     * Creates a tenant and its first admin key ({@code admin}) in one transaction, claiming the
+     * idempotency key of the {@code caller}'s request in it (see
+     * {@link SessionStore#create(dev.berth.runtime.domain.NewSession, Optional)}).
      *
-     * @param caller the tenant whose key it is (null only without a key)
+     * @return the admin key; its {@code tenantId} is the new tenant's
      */
-    Uni<TenantId> createTenant(String name, TenantId caller, Optional<RequestKey> key);
+    Uni<ApiKeyInfo> createTenant(String name, byte[] adminKeyHash, String adminKeyPrefix, TenantId caller,
+            Optional<RequestKey> key);
 
     default Uni<ApiKeyInfo> createKey(TenantId tenant, String name, boolean admin, byte[] keyHash, String keyPrefix) {
         return createKey(tenant, name, admin, keyHash, keyPrefix, Optional.empty());

@@ -58,6 +58,9 @@ public final class InMemoryRunStore implements RunStore {
 
     @Override
     public Uni<Run> submit(Submission submission) {
+        if (submission.key().isPresent()) {
+            throw new UnsupportedOperationException("the in-memory store keeps no idempotency keys");
+        }
         return tx(() -> {
             SessionRow session = db.sessions.get(submission.sessionId());
             if (session == null || !session.tenant.equals(submission.tenant())) {
