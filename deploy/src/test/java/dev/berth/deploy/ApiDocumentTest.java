@@ -3,6 +3,8 @@ package dev.berth.deploy;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +21,14 @@ class ApiDocumentTest {
                 .body(containsString("/v1/sessions/{id}/messages"))
                 .body(containsString("/v1/agents/{name}"))
                 .body(containsString("/v1/runs/{id}"));
+    }
+
+    @Test
+    void everyGuardedRouteDocumentsTheRateLimitsAnswerAndThePublicOneDoesNot() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/v1/sessions'.post.responses.'429'.headers.'Retry-After'", notNullValue())
+                .body("paths.'/v1/agents/{name}'.put.responses.'429'.content.'application/problem+json'", notNullValue())
+                .body("paths.'/v1/info'.get.responses.'429'", nullValue());
     }
 
     @Test

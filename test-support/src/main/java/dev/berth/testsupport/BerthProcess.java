@@ -72,6 +72,10 @@ public final class BerthProcess implements AutoCloseable {
         env.put("BERTH_MODEL_FLAVOUR", "openai");
         env.put("BERTH_BOOTSTRAP_KEY", ADMIN_KEY);
         env.put("BERTH_ENGINE_OWNER_ID", name);
+        // Tests drive their one tenant far above the production rate limit (ADR 0029) with polls and
+        // bursts; a test of the limit itself (RateLimitIT) sets its own through extraEnv.
+        env.put("BERTH_QUOTA_REQUESTS_PER_SECOND", "1000000");
+        env.put("BERTH_QUOTA_BURST", "1000000");
         env.putAll(extraEnv);
         int port = freePort();
         env.put("BERTH_HTTP_PORT", Integer.toString(port));

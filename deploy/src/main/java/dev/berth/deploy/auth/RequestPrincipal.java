@@ -21,10 +21,6 @@ public class RequestPrincipal {
         this.principal = principal;
     }
 
-    boolean present() {
-        return principal != null;
-    }
-
     public ApiPrincipal get() {
         if (principal == null) {
             throw new AuthenticationException("an API key is required: Authorization: Bearer <key>");
@@ -55,5 +51,10 @@ public class RequestPrincipal {
                     + " or give '" + own.get() + "'");
         }
         return own.get();
+    }
+
+    /** Whether an API key authenticated this request (false on the public routes). */
+    public boolean present() {
+        return principal != null;
     }
 }

@@ -45,8 +45,15 @@ final class BerthClient {
         return new BerthClient(process.baseUrl(), process.managementUrl());
     }
 
-    /** A status and a JSON body (null when the body is not JSON), and whether it is an idempotent replay. */
-    record Reply(int status, String contentType, JsonNode body, boolean replayed) {
+    /**
+     * A status and a JSON body (null when the body is not JSON), whether it is an idempotent replay,
+     * and its Retry-After header (or null).
+     */
+    record Reply(int status, String contentType, JsonNode body, boolean replayed, String retryAfter) {
+        Reply(int status, String contentType, JsonNode body, boolean replayed) {
+            this(status, contentType, body, replayed, null);
+        }
+
         String text(String field) {
             return body == null ? null : body.path(field).asText(null);
         }
@@ -170,7 +177,8 @@ final class BerthClient {
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
             return new Reply(response.statusCode(), type, json,
-                    "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)));
+                    "true".equals(response.headers().firstValue("Idempotent-Replayed").orElse(null)),
+                    response.headers().firstValue("Retry-After").orElse(null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -1,0 +1,23 @@
+package dev.berth.deploy.quota;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** The default rate limit and quotas of every tenant ({@code berth.quota.*}); an admin may override them per tenant. */
+@ConfigMapping(prefix = "berth.quota")
+public interface QuotaConfig {
+
+    /** Off only where something in front of Berth limits each tenant already (it saves one statement a request). */
+    @WithName("rate-limit-enabled")
+    @WithDefault("true")
+    boolean rateLimitEnabled();
+
+    /** Tokens a tenant's request bucket gains a second: its sustained requests per second. */
+    @WithDefault("50")
+    double requestsPerSecond();
+
+    /** Tokens the bucket holds at most: requests a tenant may send at once after a quiet spell. */
+    @WithDefault("100")
+    double burst();
+}
