@@ -1,6 +1,8 @@
 package dev.berth.deploy.auth;
 
+import dev.berth.deploy.audit.AuditRecorder;
 import dev.berth.deploy.error.Problems;
+import io.vertx.core.http.HttpServerRequest;
 import dev.berth.runtime.port.AccessStore;
 import dev.berth.runtime.observe.LogContext;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +26,12 @@ public class ApiKeyFilter {
     private final KeyCache cache;
     private final RequestPrincipal principal;
     private final KeyHasher hasher;
+    private final AuditRecorder audit;
 
     @Inject
-    public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal, KeyHasher hasher) {
+    public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal, KeyHasher hasher,
+            AuditRecorder audit) {
+        this.audit = audit;
         this.hasher = hasher;
         this.access = access;
         this.cache = cache;
@@ -34,26 +39,33 @@ public class ApiKeyFilter {
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Uni<Response> authenticate(ContainerRequestContext request) {
+    public Uni<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
         String path = request.getUriInfo().getPath();
         if (!path.startsWith("/v1/") || path.equals("/v1/info")) {
             return Uni.createFrom().nullItem();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Uni.createFrom().item(unauthorized("an API key is required: Authorization: Bearer <key>"));
+            return refused(request, http, "an API key is required: Authorization: Bearer <key>");
         }
         String key = header.substring(BEARER.length()).trim();
         byte[] hash = hasher.hash(key);
-        return cache.get(hash, () -> access.authenticate(hash, ApiKeys.legacyHash(key))).map(found -> {
+        return cache.get(hash, () -> access.authenticate(hash, ApiKeys.legacyHash(key))).chain(found -> {
             if (found.isEmpty()) {
-                return unauthorized("the API key is unknown, expired or revoked");
+                return refused(request, http, "the API key is unknown, expired or revoked");
             }
             principal.set(found.get());
             // Every log line of the request carries its tenant (Quarkus keeps the MDC per request).
             MDC.put(LogContext.TENANT_ID, found.get().tenant().toString());
-            return null;
+            return Uni.createFrom().nullItem();
         });
+    }
+
+    /** A 401, recorded in the audit trail (sampled per client address: ADR 0034). */
+    private Uni<Response> refused(ContainerRequestContext request, HttpServerRequest http, String detail) {
+        String address = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        return audit.failedAuthentication(address, request.getMethod(), request.getUriInfo().getPath())
+                .replaceWith(() -> unauthorized(detail));
     }
 
     private static Response unauthorized(String detail) {

@@ -1,6 +1,10 @@
 package dev.berth.deploy.rest;
 
 import dev.berth.deploy.api.PageView;
+import dev.berth.deploy.audit.AuditRecorder;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
+import dev.berth.runtime.domain.Revocation;
 import dev.berth.deploy.auth.KeyGrant;
 import dev.berth.deploy.auth.KeyHasher;
 import dev.berth.runtime.domain.NewApiKey;
@@ -57,10 +61,12 @@ public class AccessResource {
     private final RequestPrincipal principal;
     private final IdempotentRequests idempotent;
     private final KeyHasher hasher;
+    private final AuditRecorder audit;
 
     @Inject
     public AccessResource(AccessStore access, KeyCache keys, RequestPrincipal principal, IdempotentRequests idempotent,
-            KeyHasher hasher) {
+            KeyHasher hasher, AuditRecorder audit) {
+        this.audit = audit;
         this.hasher = hasher;
         this.idempotent = idempotent;
         this.access = access;
@@ -85,7 +91,10 @@ public class AccessResource {
         String name = name(request.name());
         KeyGrant grant = KeyGrant.of(request, Instant.now());
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST", "/v1/api-keys", request),
-                key -> newKey(tenant, name, grant, key).map(created -> Response.status(201).entity(created).build()),
+                key -> newKey(tenant, name, grant, key)
+                        .call(created -> audit.record(AuditAction.KEY_CREATE, new AuditTarget("api-key", created.id()),
+                                request))
+                        .map(created -> Response.status(201).entity(created).build()),
                 earlier -> secretShownOnce("api key", earlier));
     }
 
@@ -108,7 +117,12 @@ public class AccessResource {
     @Allowed({})
     public Uni<Response> revokeKey(@PathParam("id") String id) {
         TenantId tenant = principal.tenant();
-        return access.revokeKey(tenant, Ids.parse(id, "api key")).invoke(keys::clear).map(revocation -> switch (revocation) {
+        UUID keyId = Ids.parse(id, "api key");
+        return access.revokeKey(tenant, keyId).invoke(keys::clear)
+                .call(revocation -> revocation == Revocation.REVOKED
+                        ? audit.record(AuditAction.KEY_REVOKE, new AuditTarget("api-key", keyId.toString()), null)
+                        : Uni.createFrom().voidItem())
+                .map(revocation -> switch (revocation) {
             case REVOKED -> Response.noContent().build();
             case UNKNOWN -> throw new NotFoundException("api key", id);
             case LAST_ADMIN -> throw new ConflictException("last-admin", "api key '" + id + "' is the tenant's last"
@@ -132,6 +146,8 @@ public class AccessResource {
                 key -> {
                     String secret = ApiKeys.generate();
                     return access.createTenant(name, hasher.hash(secret), caller, key)
+                            .call(admin -> audit.record(AuditAction.TENANT_CREATE,
+                                    new AuditTarget("tenant", admin.tenant().toString()), request))
                             .map(admin -> new TenantView(admin.tenant().toString(), name, ApiMapper.key(admin, secret)))
                             .map(view -> Response.status(201).entity(view).build());
                 },

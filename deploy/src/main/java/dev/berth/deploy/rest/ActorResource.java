@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.audit.AuditRecorder;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.ErasureView;
@@ -19,9 +22,11 @@ import jakarta.ws.rs.core.MediaType;
 public class ActorResource {
     private final MemoryService memory;
     private final RequestPrincipal principal;
+    private final AuditRecorder audit;
 
     @Inject
-    public ActorResource(MemoryService memory, RequestPrincipal principal) {
+    public ActorResource(MemoryService memory, RequestPrincipal principal, AuditRecorder audit) {
+        this.audit = audit;
         this.memory = memory;
         this.principal = principal;
     }
@@ -35,6 +40,7 @@ public class ActorResource {
     @Allowed({})
     public Uni<ErasureView> erase(@PathParam("id") String actorId) {
         return memory.eraseActor(principal.tenant(), actorId)
+                .call(() -> audit.record(AuditAction.ACTOR_ERASE, new AuditTarget("actor", actorId), null))
                 .map(e -> new ErasureView(actorId, e.sessions(), e.memories(), e.blocks(), e.jobs()));
     }
 }

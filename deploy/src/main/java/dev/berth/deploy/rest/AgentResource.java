@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.audit.AuditRecorder;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.AgentRequest;
@@ -44,9 +47,12 @@ public class AgentResource {
     private final RequestPrincipal principal;
     private final OffLoopJson json;
     private final IdempotentRequests idempotent;
+    private final AuditRecorder audit;
 
     @Inject
-    public AgentResource(AgentService agents, RequestPrincipal principal, OffLoopJson json, IdempotentRequests idempotent) {
+    public AgentResource(AgentService agents, RequestPrincipal principal, OffLoopJson json, IdempotentRequests idempotent,
+            AuditRecorder audit) {
+        this.audit = audit;
         this.idempotent = idempotent;
         this.agents = agents;
         this.principal = principal;
@@ -71,6 +77,8 @@ public class AgentResource {
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "PUT", "/v1/agents/" + name, body),
                 key -> json.read(tenant, body, AgentRequest.class, ApiMapper::toSpec)
                         .chain(spec -> agents.define(tenant, name, spec, key))
+                        .call(agent -> audit.record(AuditAction.AGENT_VERSION,
+                                new AuditTarget("agent", agent.name() + "/" + agent.version()), body))
                         .chain(agent -> created(tenant, agent)),
                 earlier -> agents.get(tenant, name, Integer.valueOf(earlier.resource()))
                         .chain(agent -> created(tenant, agent)));

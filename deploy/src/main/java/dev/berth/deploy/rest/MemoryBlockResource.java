@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.audit.AuditRecorder;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.runtime.domain.Role;
 import dev.berth.deploy.api.MemoryBlockView;
@@ -36,9 +39,12 @@ public class MemoryBlockResource {
     private final MemoryService memory;
     private final RequestPrincipal principal;
     private final IdempotentRequests idempotent;
+    private final AuditRecorder audit;
 
     @Inject
-    public MemoryBlockResource(MemoryService memory, RequestPrincipal principal, IdempotentRequests idempotent) {
+    public MemoryBlockResource(MemoryService memory, RequestPrincipal principal, IdempotentRequests idempotent,
+            AuditRecorder audit) {
+        this.audit = audit;
         this.idempotent = idempotent;
         this.memory = memory;
         this.principal = principal;
@@ -70,7 +76,10 @@ public class MemoryBlockResource {
         // The namespace (a query value) goes with the body into the request's fingerprint.
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "PUT", "/v1/memory-blocks/" + label,
                         java.util.Arrays.asList(namespace, request)),
-                key -> memory.putBlock(tenant, namespace, label, request.content(), key).map(MemoryBlockResource::ok),
+                key -> memory.putBlock(tenant, namespace, label, request.content(), key)
+                        .call(block -> audit.record(AuditAction.MEMORY_BLOCK_PUT, target(block.namespace(), label),
+                                java.util.Arrays.asList(namespace, request)))
+                        .map(MemoryBlockResource::ok),
                 earlier -> memory.blocks(tenant, List.of(namespace)).map(blocks -> ok(blocks.stream()
                         .filter(block -> block.label().equals(label)).findFirst()
                         .orElseThrow(() -> new NotFoundException("memory block", label)))));
@@ -84,7 +93,13 @@ public class MemoryBlockResource {
     @Path("{label}")
     @Allowed({Role.DEVELOPER})
     public Uni<Response> delete(@QueryParam("namespace") String namespace, @PathParam("label") String label) {
-        return memory.deleteBlock(principal.tenant(), namespace, label).replaceWith(Response.noContent().build());
+        return memory.deleteBlock(principal.tenant(), namespace, label)
+                .call(() -> audit.record(AuditAction.MEMORY_BLOCK_DELETE, target(namespace, label), null))
+                .replaceWith(Response.noContent().build());
+    }
+
+    private static AuditTarget target(String namespace, String label) {
+        return new AuditTarget("memory-block", (namespace == null ? "" : namespace) + "#" + label);
     }
 
     private static MemoryBlockView view(MemoryBlock block) {

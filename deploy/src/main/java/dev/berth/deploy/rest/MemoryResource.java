@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.audit.AuditRecorder;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.deploy.auth.ActorOwned;
 import dev.berth.runtime.domain.Role;
@@ -45,9 +48,12 @@ public class MemoryResource {
     private final MemoryService memory;
     private final RequestPrincipal principal;
     private final IdempotentRequests idempotent;
+    private final AuditRecorder audit;
 
     @Inject
-    public MemoryResource(MemoryService memory, RequestPrincipal principal, IdempotentRequests idempotent) {
+    public MemoryResource(MemoryService memory, RequestPrincipal principal, IdempotentRequests idempotent,
+            AuditRecorder audit) {
+        this.audit = audit;
         this.idempotent = idempotent;
         this.memory = memory;
         this.principal = principal;
@@ -145,7 +151,10 @@ public class MemoryResource {
     @Path("{id}")
     @Allowed({Role.SERVICE})
     public Uni<Response> delete(@PathParam("id") String id) {
-        return memory.delete(principal.tenant(), Ids.parse(id, "memory")).replaceWith(Response.noContent().build());
+        UUID memoryId = Ids.parse(id, "memory");
+        return memory.delete(principal.tenant(), memoryId)
+                .call(() -> audit.record(AuditAction.MEMORY_DELETE, new AuditTarget("memory", memoryId.toString()), null))
+                .replaceWith(Response.noContent().build());
     }
 
     /** An actor credential reads only its own actor's namespace; others read any. */

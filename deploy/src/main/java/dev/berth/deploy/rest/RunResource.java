@@ -1,5 +1,8 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.audit.AuditRecorder;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.deploy.auth.ActorOwned;
 import dev.berth.runtime.domain.Role;
@@ -46,10 +49,12 @@ public class RunResource {
     private final TeamService teams;
     private final RequestPrincipal principal;
     private final IdempotentRequests idempotent;
+    private final AuditRecorder audit;
 
     @Inject
     public RunResource(RunService runs, PausedRunService actions, TeamService teams, RequestPrincipal principal,
-            IdempotentRequests idempotent) {
+            IdempotentRequests idempotent, AuditRecorder audit) {
+        this.audit = audit;
         this.idempotent = idempotent;
         this.runs = runs;
         this.actions = actions;
@@ -100,6 +105,7 @@ public class RunResource {
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST",
                         "/v1/runs/" + runId + "/actions", request),
                 key -> actions.answer(tenant, runId, ApiMapper.toAnswers(request), key, principal.get().subject())
+                        .call(run -> recordAnswers(runId, request))
                         .chain(this::answered),
                 earlier -> runs.get(tenant, runId).chain(this::answered));
     }
@@ -117,6 +123,20 @@ public class RunResource {
     @Path("{id}/cancel")
     @Allowed({Role.OPERATOR})
     public Uni<RunView> cancel(@PathParam("id") String id) {
-        return runs.cancel(principal.tenant(), Ids.parse(id, "run")).map(ApiMapper::run);
+        return runs.cancel(principal.tenant(), Ids.parse(id, "run"))
+                .call(run -> audit.record(AuditAction.RUN_CANCEL, new AuditTarget("run", run.id().toString()), null))
+                .map(ApiMapper::run);
+    }
+
+    /** One row per answered call: an approval, a denial, or a client-side tool's result. */
+    private Uni<Void> recordAnswers(UUID runId, ActionsRequest request) {
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (ActionsRequest.Action answer : request.actions()) {
+            AuditAction action = answer.approve() == null ? AuditAction.RUN_TOOL_ANSWER
+                    : answer.approve() ? AuditAction.RUN_APPROVE : AuditAction.RUN_DENY;
+            AuditTarget call = new AuditTarget("tool-call", runId + "/" + answer.callId());
+            all = all.chain(() -> audit.record(action, call, answer));
+        }
+        return all;
     }
 }

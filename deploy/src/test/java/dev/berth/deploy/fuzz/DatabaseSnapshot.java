@@ -55,6 +55,11 @@ public record DatabaseSnapshot(Map<String, Table> tables) {
                 } else if (tenant != null && name.equals("tenants")) {
                     where = " where t.id = '" + tenant + "'";
                 }
+                if (name.equals("audit_log")) {
+                    // A refused authentication is recorded by design (sampled, ADR 0034): the refusal's own
+                    // record, not a change the request made. Every other audit row counts.
+                    where = (where.isEmpty() ? " where " : where + " and ") + "t.action <> 'auth.failed'";
+                }
                 if (BOOKKEEPING.contains(name)) {
                     // Every request, refused or not, spends a token of its tenant's rate bucket (ADR 0029), and a
                     // tenant's first request creates it: the limiter's bookkeeping, not something the request wrote.

@@ -1,7 +1,6 @@
 package dev.berth.runtime.domain;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -9,22 +8,29 @@ import java.util.Optional;
  * ({@code key.create}) is what {@code audit_log.action} holds and {@code GET /v1/audit?action=} filters on.
  */
 public enum AuditAction {
-    KEY_CREATE, KEY_REVOKE,
-    TENANT_CREATE, TENANT_SUSPEND, TENANT_RESUME, TENANT_DELETE,
-    AGENT_VERSION,
-    MEMORY_BLOCK_PUT, MEMORY_BLOCK_DELETE,
+    KEY_CREATE("key.create"), KEY_REVOKE("key.revoke"),
+    TENANT_CREATE("tenant.create"), TENANT_SUSPEND("tenant.suspend"), TENANT_RESUME("tenant.resume"),
+    TENANT_DELETE("tenant.delete"),
+    AGENT_VERSION("agent.version"),
+    MEMORY_BLOCK_PUT("memory-block.put"), MEMORY_BLOCK_DELETE("memory-block.delete"),
     /** Approvals, denials and client-tool answers given to a paused run: one row per answered call. */
-    RUN_APPROVE, RUN_DENY, RUN_TOOL_ANSWER,
-    RUN_CANCEL,
-    ACTOR_ERASE, MEMORY_DELETE,
-    /** Sampled: at most a bounded number per tenant or address a minute ({@code berth.audit.failed-auth-per-minute}). */
-    AUTH_FAILED,
+    RUN_APPROVE("run.approve"), RUN_DENY("run.deny"), RUN_TOOL_ANSWER("run.tool-answer"),
+    RUN_CANCEL("run.cancel"),
+    ACTOR_ERASE("actor.erase"), MEMORY_DELETE("memory.delete"),
+    /** Sampled: at most a bounded number per client address a minute ({@code berth.audit.failed-auth-per-minute}). */
+    AUTH_FAILED("auth.failed"),
     /** Wired by the kill switch, quotas and budgets (issue 16 point 5). */
-    SESSION_KILL, QUOTA_CHANGE, BUDGET_CHANGE;
+    SESSION_KILL("session.kill"), QUOTA_CHANGE("quota.change"), BUDGET_CHANGE("budget.change");
 
-    /** {@code KEY_CREATE} is {@code key.create}. */
+    private final String wire;
+
+    AuditAction(String wire) {
+        this.wire = wire;
+    }
+
+    /** The name in {@code audit_log.action} and the API: {@code key.create}. */
     public String wire() {
-        return name().toLowerCase(Locale.ROOT).replaceFirst("_", ".");
+        return wire;
     }
 
     public static Optional<AuditAction> parse(String wire) {
