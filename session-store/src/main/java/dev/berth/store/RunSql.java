@@ -41,10 +41,12 @@ final class RunSql {
     static final String CLAIM = """
             with candidate as (
                 select r.id, r.status as previous from runs r
-                 where (r.status = 'queued' and not exists (
+                 where ((r.status = 'queued' and not exists (
                             select 1 from runs o where o.session_id = r.session_id and o.input_seq < r.input_seq
                                and berth_is_live(o.status)))
-                    or (r.status = 'running' and r.lease_expires_at < now())
+                    or (r.status = 'running' and r.lease_expires_at < now()))
+                 -- a suspended tenant's runs wait, paused, until it is resumed (ADR 0034)
+                 and not exists (select 1 from tenants t where t.id = r.tenant_id and t.suspended_at is not null)
                  order by r.created_at
                  limit $3
                  for update of r skip locked)

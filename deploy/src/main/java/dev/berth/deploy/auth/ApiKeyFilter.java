@@ -2,6 +2,7 @@ package dev.berth.deploy.auth;
 
 import dev.berth.deploy.audit.AuditRecorder;
 import dev.berth.deploy.error.Problems;
+import dev.berth.deploy.platform.PlatformPrincipal;
 import io.vertx.core.http.HttpServerRequest;
 import dev.berth.runtime.port.AccessStore;
 import dev.berth.runtime.observe.LogContext;
@@ -27,10 +28,12 @@ public class ApiKeyFilter {
     private final RequestPrincipal principal;
     private final KeyHasher hasher;
     private final AuditRecorder audit;
+    private final PlatformPrincipal platform;
 
     @Inject
     public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal, KeyHasher hasher,
-            AuditRecorder audit) {
+            AuditRecorder audit, PlatformPrincipal platform) {
+        this.platform = platform;
         this.audit = audit;
         this.hasher = hasher;
         this.access = access;
@@ -41,7 +44,7 @@ public class ApiKeyFilter {
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/v1/") || path.equals("/v1/info")) {
+        if (!path.startsWith("/v1/") || path.equals("/v1/info") || platform.present()) {
             return Uni.createFrom().nullItem();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);

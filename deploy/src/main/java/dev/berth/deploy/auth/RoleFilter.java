@@ -1,5 +1,7 @@
 package dev.berth.deploy.auth;
 
+import dev.berth.deploy.platform.PlatformOnly;
+import dev.berth.deploy.platform.PlatformPrincipal;
 import dev.berth.deploy.error.Problems;
 import dev.berth.runtime.domain.ApiPrincipal;
 import dev.berth.runtime.domain.Role;
@@ -19,9 +21,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class RoleFilter {
     private final RequestPrincipal principal;
+    private final PlatformPrincipal platform;
 
     @Inject
-    public RoleFilter(RequestPrincipal principal) {
+    public RoleFilter(RequestPrincipal principal, PlatformPrincipal platform) {
+        this.platform = platform;
         this.principal = principal;
     }
 
@@ -29,6 +33,11 @@ public class RoleFilter {
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION - 10)
     public Response authorize(ResourceInfo resource) {
         Method method = resource.getResourceMethod();
+        if (method != null && (method.isAnnotationPresent(PlatformOnly.class) || platform.present())) {
+            // The platform's routes take a platform key only; a platform key reaches nothing else.
+            return method.isAnnotationPresent(PlatformOnly.class) && platform.present() ? null
+                    : forbidden("this route is the platform operator's: it takes a platform key (berth.platform.key-hashes)");
+        }
         if (method == null || method.isAnnotationPresent(PublicRoute.class) || !principal.present()) {
             // Not a /v1 resource method (ApiKeyFilter has refused any /v1 request without a credential).
             return null;

@@ -1,5 +1,6 @@
 package dev.berth.deploy.auth;
 
+import dev.berth.deploy.platform.PlatformOnly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.deploy.rest.InfoResource;
@@ -15,8 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every resource method declares who may call it ({@link Allowed} or {@link PublicRoute}, not
- * both): a route added without a rule fails here, before any test boots the application (where
+ * Every resource method declares who may call it ({@link Allowed}, {@link PublicRoute} or
+ * {@link PlatformOnly}, exactly one): a route added without a rule fails here, before any test boots the application (where
  * {@link RoleFilter} would refuse it to everyone, and RoleMatrixTest would miss it in its table).
  */
 class RouteRulesTest {
@@ -30,13 +31,15 @@ class RouteRulesTest {
                     continue;
                 }
                 routes++;
-                if (method.isAnnotationPresent(Allowed.class) == method.isAnnotationPresent(PublicRoute.class)) {
+                long rules = java.util.stream.Stream.of(Allowed.class, PublicRoute.class, PlatformOnly.class)
+                        .filter(method::isAnnotationPresent).count();
+                if (rules != 1) {
                     undeclared.add(resource.getSimpleName() + "." + method.getName());
                 }
             }
         }
         assertThat(undeclared).as("routes with no rule, or with both").isEmpty();
-        assertThat(routes).isEqualTo(32);
+        assertThat(routes).isEqualTo(37);
     }
 
     /** Every class with {@code @Path} in the package of the resources, found on disk: a new one is seen too. */

@@ -62,6 +62,12 @@ class RoleMatrixTest {
             "GET /v1/runs/{id}/tree", "POST /v1/runs/{id}/actions", "GET /v1/memories/{id}");
     /** Routes whose body names an actor (the fixture's): an actor key of another actor is refused with 403. */
     private static final Set<String> ACTOR_NAMED = Set.of("POST /v1/sessions", "POST /v1/memories/search");
+    /** The platform operator's routes: every tenant key, admin included, gets 403; a platform key is let through. */
+    private static final Set<String> PLATFORM = Set.of("GET /v1/platform/tenants",
+            "POST /v1/platform/tenants/{id}/suspend", "POST /v1/platform/tenants/{id}/resume",
+            "DELETE /v1/platform/tenants/{id}");
+    /** The platform key of the test configuration (application.properties holds its SHA-256). */
+    static final String PLATFORM_KEY = "brp_platform_test_key_0123456789";
 
     static {
         TABLE.put("GET /v1/info", null);
@@ -96,6 +102,8 @@ class RoleMatrixTest {
         TABLE.put("GET /v1/runs/{id}/tree", READERS_AND_ACTOR);
         TABLE.put("POST /v1/runs/{id}/actions", EnumSet.of(SERVICE, ACTOR));
         TABLE.put("POST /v1/runs/{id}/cancel", EnumSet.of(OPERATOR));
+        TABLE.put("GET /v1/audit", EnumSet.of(OPERATOR));
+        PLATFORM.forEach(route -> TABLE.put(route, Set.of()));
     }
 
     @TestHTTPResource
@@ -133,10 +141,15 @@ class RoleMatrixTest {
             if (allowed == null) {
                 continue;
             }
-            for (Map.Entry<String, String> caller : keys.entrySet()) {
+            Map<String, String> refused = new LinkedHashMap<>(keys);
+            if (PLATFORM.contains(route.toString())) {
+                refused.put(ADMIN.wire(), objects.key());
+            }
+            for (Map.Entry<String, String> caller : refused.entrySet()) {
                 boolean otherActor = caller.getKey().equals("other-actor");
                 Role role = otherActor ? ACTOR : Role.parse(caller.getKey()).orElseThrow();
-                String expected = !allowed.contains(role) || (otherActor && ACTOR_NAMED.contains(route.toString()))
+                String expected = !allowed.contains(role) || PLATFORM.contains(route.toString())
+                        || (otherActor && ACTOR_NAMED.contains(route.toString()))
                         ? "forbidden"
                         : otherActor && ACTOR_OWNED.contains(route.toString()) ? "not-found" : null;
                 if (expected == null) {
@@ -167,7 +180,9 @@ class RoleMatrixTest {
             }
             Map<String, String> callers = new LinkedHashMap<>();
             allowed.forEach(role -> callers.put(role.wire(), keys.get(role.wire())));
-            if (route.safe()) {
+            if (PLATFORM.contains(route.toString())) {
+                callers.put("platform", PLATFORM_KEY);
+            } else if (route.safe()) {
                 callers.put(ADMIN.wire(), objects.key());
             }
             if (allowed.contains(ACTOR) && route.safe() && route.in("path").isEmpty()) {
@@ -190,6 +205,51 @@ class RoleMatrixTest {
         assertThat(wrong).as("allowed roles that were turned away").isEmpty();
     }
 
+    @Test
+    void aSuspendedTenantGets403OnEveryRouteWithEveryKeyAndWritesNothingUntilResumed() throws Exception {
+        // Given a tenant with one of everything and a key of each role, suspended by the platform operator
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        OpenApiRoutes document = OpenApiRoutes.load(base.toURI());
+        TenantObjects objects = TenantObjects.create("su" + tag);
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put(ADMIN.wire(), objects.key());
+        for (Role role : List.of(DEVELOPER, OPERATOR, SERVICE)) {
+            keys.put(role.wire(), key(objects.key(), Map.of("name", role.wire(), "roles", List.of(role.wire()))));
+        }
+        keys.put("actor", key(objects.key(), Map.of("name", "own", "roles", List.of("actor"),
+                "actorId", objects.fields().get("actorId").asText())));
+        SchemaBodies bodies = new SchemaBodies(document, objects.fields());
+        given().header("Authorization", "Bearer " + PLATFORM_KEY)
+                .post("/v1/platform/tenants/" + objects.tenant() + "/suspend").then().statusCode(204);
+
+        // When every key calls every route of the tenant API
+        DatabaseSnapshot before = Snapshots.atRest(null, Set.of());
+        List<String> wrong = new ArrayList<>();
+        int calls = 0;
+        for (Route route : document.routes()) {
+            if (TABLE.get(route.toString()) == null || PLATFORM.contains(route.toString())) {
+                continue;
+            }
+            for (Map.Entry<String, String> caller : keys.entrySet()) {
+                calls++;
+                Answer answer = call(route, caller.getValue(), objects, bodies, false);
+                if (answer.status() != 403 || !answer.body().contains("\"" + PROBLEMS + "tenant-suspended\"")) {
+                    wrong.add(caller.getKey() + " " + route + ": " + answer.status() + " " + answer.body());
+                }
+            }
+        }
+
+        // Then each is a 403 tenant-suspended problem and nothing was written
+        List<String> changes = Snapshots.changesSince(before, null, Set.of());
+        assertThat(wrong).as("calls of a suspended tenant that were not refused as suspended").isEmpty();
+        assertThat(changes).as("tables written by a suspended tenant's requests").isEmpty();
+        assertThat(calls).isGreaterThan(150);
+        // and once resumed, its keys work again
+        given().header("Authorization", "Bearer " + PLATFORM_KEY)
+                .post("/v1/platform/tenants/" + objects.tenant() + "/resume").then().statusCode(204);
+        given().header("Authorization", "Bearer " + objects.key()).get("/v1/sessions").then().statusCode(200);
+    }
+
     /**
      * The route with its path filled with the tenant's objects. A request that is let through and would
      * destroy a fixture (delete, cancel, change) names an unknown object instead, and answers 404.
@@ -197,13 +257,15 @@ class RoleMatrixTest {
     private Answer call(Route route, String key, TenantObjects objects, SchemaBodies bodies, boolean letThrough)
             throws Exception {
         boolean destructive = route.method().equals("DELETE") || route.method().equals("PATCH")
-                || route.path().endsWith("/cancel") || route.path().endsWith("/upgrade");
+                || route.path().endsWith("/cancel") || route.path().endsWith("/upgrade")
+                || route.path().endsWith("/suspend") || route.path().endsWith("/resume");
         String path = route.path();
         String[] segments = path.split("/");
         for (int i = 1; i < segments.length; i++) {
             if (segments[i].startsWith("{")) {
                 String collection = segments[i - 1];
-                List<String> values = objects.byCollection().get(collection);
+                List<String> values = collection.equals("tenants") ? List.of(objects.tenant().toString())
+                        : objects.byCollection().get(collection);
                 String value = collection.equals("runs") && route.path().endsWith("/actions") ? values.get(2)
                         : values.getFirst();
                 if (letThrough && destructive && !collection.equals("memory-blocks")) {

@@ -1,10 +1,9 @@
-package dev.berth.deploy.audit;
+package dev.berth.deploy.rest;
 
 import dev.berth.deploy.api.AuditView;
 import dev.berth.deploy.api.PageView;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.deploy.auth.RequestPrincipal;
-import dev.berth.deploy.rest.QueryNumbers;
 import dev.berth.runtime.domain.AuditAction;
 import dev.berth.runtime.domain.AuditQuery;
 import dev.berth.runtime.domain.AuditRecord;
