@@ -47,8 +47,13 @@ public class PgPlatformTenants implements PlatformTenants {
     private static final String RESUME = """
             with resumed as (update tenants set suspended_at = null where id = $1 returning id)
             select pg_notify('berth_work', '') from resumed""";
-    /** Everything of the tenant goes with it: every table's tenant_id cascades from tenants. */
-    private static final String DELETE = "delete from tenants where id = $1";
+    /**
+     * Everything of the tenant goes with it: every table's tenant_id cascades from tenants. Its
+     * memories go first, in a statement of their own: their trigger bumps memory_namespaces, whose
+     * rows the tenant's cascade must then find and remove (in one statement it would not see them).
+     */
+    private static final List<String> DELETE = List.of("delete from memories where tenant_id = $1",
+            "delete from tenants where id = $1");
     private static final String SUSPENDED = "select id from tenants where suspended_at is not null";
 
     private final Pool pool;
@@ -78,12 +83,12 @@ public class PgPlatformTenants implements PlatformTenants {
 
     @Override
     public Uni<PlatformChange> suspend(TenantId tenant, AuditEntry audit) {
-        return change(tenant, SUSPEND, audit);
+        return change(tenant, List.of(SUSPEND), audit);
     }
 
     @Override
     public Uni<PlatformChange> resume(TenantId tenant, AuditEntry audit) {
-        return change(tenant, RESUME, audit);
+        return change(tenant, List.of(RESUME), audit);
     }
 
     @Override
@@ -100,7 +105,7 @@ public class PgPlatformTenants implements PlatformTenants {
         }).onFailure().transform(DbErrors::translate);
     }
 
-    private Uni<PlatformChange> change(TenantId tenant, String statement, AuditEntry audit) {
+    private Uni<PlatformChange> change(TenantId tenant, List<String> statements, AuditEntry audit) {
         return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(tenant.value()))
                         .chain(rows -> {
                             if (rows.size() == 0) {
@@ -109,15 +114,18 @@ public class PgPlatformTenants implements PlatformTenants {
                             if (rows.iterator().next().getBoolean("operator")) {
                                 return Uni.createFrom().item(PlatformChange.PLATFORM_OWN);
                             }
-                            return apply(conn, tenant, statement, audit);
+                            return apply(conn, tenant, statements, audit);
                         }))
                 .onFailure().transform(DbErrors::translate);
     }
 
-    private static Uni<PlatformChange> apply(SqlConnection conn, TenantId tenant, String statement, AuditEntry audit) {
-        return conn.preparedQuery(statement).execute(Tuple.of(tenant.value()))
-                .chain(() -> PgAuditTrail.append(conn, audit))
-                .replaceWith(PlatformChange.DONE);
+    private static Uni<PlatformChange> apply(SqlConnection conn, TenantId tenant, List<String> statements,
+            AuditEntry audit) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (String statement : statements) {
+            done = done.chain(() -> conn.preparedQuery(statement).execute(Tuple.of(tenant.value())).replaceWithVoid());
+        }
+        return done.chain(() -> PgAuditTrail.append(conn, audit)).replaceWith(PlatformChange.DONE);
     }
 
     private static PlatformTenant tenant(Row row) {

@@ -103,8 +103,8 @@ class PlatformTest {
                 .body("type", equalTo(PROBLEMS + "platform-tenant"));
         platform().delete("/v1/platform/tenants/" + operator).then().statusCode(409);
         assertThat(sql("select count(*) from tenants where operator and suspended_at is null")).isEqualTo("1");
-        // and a malformed id is a 400, an unknown one a 404
-        platform().post("/v1/platform/tenants/nope/suspend").then().statusCode(400);
+        // and a malformed id is a 404, like an unknown one (Ids.parse)
+        platform().post("/v1/platform/tenants/nope/suspend").then().statusCode(404);
         platform().post("/v1/platform/tenants/" + UUID.randomUUID() + "/resume").then().statusCode(404);
     }
 
