@@ -21,7 +21,8 @@ public class RateLimitResponses implements OASFilter {
             return;
         }
         openApi.getPaths().getPathItems().forEach((path, item) -> {
-            if (path.startsWith("/v1/") && !path.equals("/v1/info")) {
+            // The platform's routes have no tenant, so no tenant bucket (ADR 0034).
+            if (path.startsWith("/v1/") && !path.equals("/v1/info") && !path.startsWith("/v1/platform/")) {
                 item.getOperations().values().forEach(RateLimitResponses::addTooManyRequests);
             }
         });

@@ -8,6 +8,7 @@ import dev.berth.deploy.platform.PlatformOnly;
 import dev.berth.deploy.platform.PlatformPrincipal;
 import dev.berth.deploy.platform.TenantSuspensions;
 import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditEntry;
 import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.runtime.domain.PlatformChange;
 import dev.berth.runtime.domain.PlatformTenant;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.function.BiFunction;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -71,8 +73,7 @@ public class PlatformResource {
     @Path("{id}/suspend")
     @PlatformOnly
     public Uni<Response> suspend(@PathParam("id") String id) {
-        TenantId tenant = new TenantId(Ids.parse(id, "tenant"));
-        return tenants.suspend(tenant, entry(AuditAction.TENANT_SUSPEND, tenant)).map(change -> answer(change, id));
+        return change(id, AuditAction.TENANT_SUSPEND, tenants::suspend);
     }
 
     /** Resumes a suspended tenant: its keys work again and its paused runs continue. */
@@ -80,8 +81,7 @@ public class PlatformResource {
     @Path("{id}/resume")
     @PlatformOnly
     public Uni<Response> resume(@PathParam("id") String id) {
-        TenantId tenant = new TenantId(Ids.parse(id, "tenant"));
-        return tenants.resume(tenant, entry(AuditAction.TENANT_RESUME, tenant)).map(change -> answer(change, id));
+        return change(id, AuditAction.TENANT_RESUME, tenants::resume);
     }
 
     /** Deletes a tenant and everything it owns, at once; its audit rows stay until retention. */
@@ -89,12 +89,16 @@ public class PlatformResource {
     @Path("{id}")
     @PlatformOnly
     public Uni<Response> delete(@PathParam("id") String id) {
-        TenantId tenant = new TenantId(Ids.parse(id, "tenant"));
-        return tenants.delete(tenant, entry(AuditAction.TENANT_DELETE, tenant)).map(change -> answer(change, id));
+        return change(id, AuditAction.TENANT_DELETE, tenants::delete);
     }
 
-    private dev.berth.runtime.domain.AuditEntry entry(AuditAction action, TenantId tenant) {
-        return audit.entry(tenant, platform.subject(), action, new AuditTarget("tenant", tenant.toString()), null);
+    /** One change of one tenant, with its audit row written by the store in the change's transaction. */
+    private Uni<Response> change(String id, AuditAction action,
+            BiFunction<TenantId, AuditEntry, Uni<PlatformChange>> store) {
+        TenantId tenant = new TenantId(Ids.parse(id, "tenant"));
+        AuditEntry entry = audit.entry(tenant, platform.subject(), action, new AuditTarget("tenant", tenant.toString()),
+                null);
+        return store.apply(tenant, entry).map(change -> answer(change, id));
     }
 
     private Response answer(PlatformChange change, String id) {

@@ -108,6 +108,7 @@ public final class TenantObjects {
         byCollection.put("memory-blocks", List.of(label));
         byCollection.put("actors", List.of(actor));
         byCollection.put("api-keys", List.of(apiKey));
+        byCollection.put("tenants", List.of(tenant.toString())); // the platform operator's routes
 
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         Map<String, JsonNode> fields = new LinkedHashMap<>();

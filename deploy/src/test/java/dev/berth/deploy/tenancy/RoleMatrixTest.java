@@ -264,8 +264,7 @@ class RoleMatrixTest {
         for (int i = 1; i < segments.length; i++) {
             if (segments[i].startsWith("{")) {
                 String collection = segments[i - 1];
-                List<String> values = collection.equals("tenants") ? List.of(objects.tenant().toString())
-                        : objects.byCollection().get(collection);
+                List<String> values = objects.byCollection().get(collection);
                 String value = collection.equals("runs") && route.path().endsWith("/actions") ? values.get(2)
                         : values.getFirst();
                 if (letThrough && destructive && !collection.equals("memory-blocks")) {
