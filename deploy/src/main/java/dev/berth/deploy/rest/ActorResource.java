@@ -40,7 +40,9 @@ public class ActorResource {
     @Allowed({})
     public Uni<ErasureView> erase(@PathParam("id") String actorId) {
         return memory.eraseActor(principal.tenant(), actorId)
-                .call(() -> audit.record(AuditAction.ACTOR_ERASE, new AuditTarget("actor", actorId), null))
+                // Erasing an unknown actor removes nothing, and records nothing.
+                .call(e -> e.sessions() + e.memories() + e.blocks() + e.jobs() == 0 ? Uni.createFrom().voidItem()
+                        : audit.record(AuditAction.ACTOR_ERASE, new AuditTarget("actor", actorId), null))
                 .map(e -> new ErasureView(actorId, e.sessions(), e.memories(), e.blocks(), e.jobs()));
     }
 }

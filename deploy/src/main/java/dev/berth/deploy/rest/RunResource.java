@@ -17,6 +17,7 @@ import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
 import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.run.team.TeamService;
+import dev.berth.runtime.run.RunStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -124,7 +125,9 @@ public class RunResource {
     @Allowed({Role.OPERATOR})
     public Uni<RunView> cancel(@PathParam("id") String id) {
         return runs.cancel(principal.tenant(), Ids.parse(id, "run"))
-                .call(run -> audit.record(AuditAction.RUN_CANCEL, new AuditTarget("run", run.id().toString()), null))
+                // A run that had already ended is answered as it is: nothing was done, nothing is recorded.
+                .call(run -> run.status().terminal() && run.status() != RunStatus.CANCELLED ? Uni.createFrom().voidItem()
+                        : audit.record(AuditAction.RUN_CANCEL, new AuditTarget("run", run.id().toString()), null))
                 .map(ApiMapper::run);
     }
 
