@@ -47,11 +47,12 @@ class CountQuotaStoreTest {
 
     @Test
     void twoHundredConcurrentCreatesOnEightConnectionsAgainstAQuotaOf50AdmitExactly50() {
-        // Given a memory quota of 50 and 200 creations at once on 8 connections, each with its idempotency key
+        // Given a memory quota of 50 and 200 creations at once on 8 connections, each with its idempotency key, each
+        // in a namespace of its own (a namespace's version row would otherwise queue them, hiding a missing lock)
         PgMemoryStore memories = new PgMemoryStore(store.pool, ROOMY.with(Quota.MEMORIES, 50));
         List<Uni<Boolean>> creates = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            creates.add(memories.upsert(store.tenant, memory("fact " + i), Optional.of(key("m" + i)))
+            creates.add(memories.upsert(store.tenant, inNamespace("agents/a" + i, "fact " + i), Optional.of(key("m" + i)))
                     .map(written -> true)
                     .onFailure(QuotaExceededException.class).recoverWithItem(false));
         }
@@ -165,6 +166,11 @@ class CountQuotaStoreTest {
 
     private static NewMemory keyed(String key, String content) {
         return new NewMemory(UUID.randomUUID(), "agents/a", "fact", key, content, null, null, null, null, null,
+                new float[] {1f});
+    }
+
+    private static NewMemory inNamespace(String namespace, String content) {
+        return new NewMemory(UUID.randomUUID(), namespace, "fact", null, content, null, null, null, null, null,
                 new float[] {1f});
     }
 
