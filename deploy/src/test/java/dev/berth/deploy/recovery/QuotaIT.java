@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class QuotaIT {
     private static final int SESSIONS = 10;
+    private static final int KEYS = 50;
     private static final int PER_PROCESS = 15;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String PROBLEM = "https://berth.dev/problems/quota-exceeded";
@@ -35,7 +36,8 @@ class QuotaIT {
     @BeforeAll
     static void startTwoProcesses() {
         cluster = Cluster.start(2, FakeOptions.defaults(), Duration.ofSeconds(3), Duration.ofSeconds(1),
-                Map.of("BERTH_QUOTA_MAX_LIVE_SESSIONS", Integer.toString(SESSIONS)));
+                Map.of("BERTH_QUOTA_MAX_LIVE_SESSIONS", Integer.toString(SESSIONS), "BERTH_QUOTA_MAX_API_KEYS",
+                        Integer.toString(KEYS)));
     }
 
     @AfterAll
@@ -121,12 +123,12 @@ class QuotaIT {
         assertThat(a.send("DELETE", "/v1/api-keys/" + first.text("id"), null, TIMEOUT).status()).isEqualTo(204);
         assertThat(b.send("POST", "/v1/api-keys", Map.of("name", "k3"), TIMEOUT).status()).isEqualTo(201);
 
-        // When the override is put back to null, Then the configured default (1000) is in force again
+        // When the override is put back to null, Then the configured default (50) is in force again
         Map<String, Object> backToDefault = new HashMap<>();
         backToDefault.put("apiKeys", null);
         BerthClient.Reply reset = a.send("PUT", "/v1/quotas", backToDefault, TIMEOUT);
         assertThat(reset.body().path("apiKeys").path("override").isNull()).isTrue();
-        assertThat(reset.body().path("apiKeys").path("limit").asLong()).isEqualTo(1000);
+        assertThat(reset.body().path("apiKeys").path("limit").asLong()).isEqualTo(KEYS);
         assertThat(b.send("POST", "/v1/api-keys", Map.of("name", "k4"), TIMEOUT).status()).isEqualTo(201);
     }
 
