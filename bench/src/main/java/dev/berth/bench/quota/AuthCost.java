@@ -5,16 +5,10 @@ import dev.berth.bench.db.StatementTally;
 import dev.berth.bench.harness.BerthUnderTest;
 import dev.berth.bench.http.BerthClient;
 import dev.berth.model.fake.FakeModelServer;
-import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.PostgresDatabase;
-import io.vertx.mutiny.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * What authentication, the role check and the rate limit cost a request (issue 16): requests/s and
@@ -48,14 +42,7 @@ public final class AuthCost {
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        Vertx vertx = Vertx.vertx();
-        try (FakeModelServer fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults())) {
-            for (boolean limited : new boolean[] {false, true}) {
-                measure(fake, limited, requests, clients);
-            }
-        } finally {
-            vertx.closeAndAwait();
-        }
+        RateLimitCost.offThenOn((fake, limited) -> measure(fake, limited, requests, clients));
     }
 
     private static void measure(FakeModelServer fake, boolean limited, int requests, int clients) throws Exception {
@@ -90,20 +77,7 @@ public final class AuthCost {
     }
 
     private static void send(Scenario scenario, int requests, int clients) throws Exception {
-        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int share = requests / clients + (c < requests % clients ? 1 : 0);
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < share; i++) {
-                        scenario.client().call("GET", scenario.path(), null, scenario.status());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
+        RateLimitCost.closedLoop(requests, clients,
+                () -> scenario.client().call("GET", scenario.path(), null, scenario.status()));
     }
 }
