@@ -32,6 +32,15 @@ class ApiDocumentTest {
     }
 
     @Test
+    void theCountedCreationsDocumentTheQuotaProblemAndReadsDoNot() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/v1/sessions'.post.responses.'409'.description", containsString("quota-exceeded"))
+                .body("paths.'/v1/api-keys'.post.responses.'409'.description", containsString("quota-exceeded"))
+                .body("paths.'/v1/agents/{name}'.put.responses.'409'.description", containsString("quota-exceeded"))
+                .body("paths.'/v1/sessions'.get.responses.'409'", nullValue());
+    }
+
+    @Test
     void everyCreatingRouteDocumentsTheIdempotencyKeyHeader() {
         io.restassured.path.json.JsonPath document = given().accept("application/json").get("/q/openapi").then()
                 .statusCode(200).extract().jsonPath();

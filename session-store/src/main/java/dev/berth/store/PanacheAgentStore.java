@@ -3,12 +3,15 @@ package dev.berth.store;
 import dev.berth.runtime.cpu.CpuWork;
 import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.AgentSpec;
+import dev.berth.runtime.domain.Quota;
+import dev.berth.runtime.domain.QuotaDefaults;
 import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.port.AgentStore;
 import dev.berth.store.entity.AgentEntity;
 import dev.berth.store.internal.AgentJson;
+import dev.berth.store.internal.CountQuotaCheck;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.VertxContexts;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /** {@link AgentStore} on Hibernate Reactive. */
 @ApplicationScoped
@@ -28,12 +32,14 @@ public class PanacheAgentStore implements AgentStore {
     private final AgentRepository repository;
     private final VertxContexts contexts;
     private final CpuWork cpu;
+    private final QuotaDefaults quotas;
 
     @Inject
-    public PanacheAgentStore(AgentRepository repository, VertxContexts contexts, CpuWork cpu) {
+    public PanacheAgentStore(AgentRepository repository, VertxContexts contexts, CpuWork cpu, QuotaDefaults quotas) {
         this.repository = repository;
         this.contexts = contexts;
         this.cpu = cpu;
+        this.quotas = quotas;
     }
 
     @Override
@@ -51,13 +57,19 @@ public class PanacheAgentStore implements AgentStore {
                             entity.definition = definition;
                             entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                             return repository.persistAndFlush(entity);
-                        }).call(entity -> Panache.getSession().chain(db -> KeyClaims.bind(db, tenant, key,
-                                Integer.toString(entity.version)))))))
+                        }).call(entity -> Panache.getSession().chain(db -> checkQuotas(db, tenant, entity.version)
+                                .chain(() -> KeyClaims.bind(db, tenant, key, Integer.toString(entity.version))))))))
                 .chain(entity -> toDomain(tenant, List.of(entity)).map(List::getFirst))
                 .onFailure().transform(failure -> isDuplicate(failure)
                         ? new ConflictException("concurrent-update",
                                 "another version of agent '" + name + "' was created at the same time; retry")
                         : KeyClaims.translate(failure, key));
+    }
+
+    /** After the flushed insert, in its transaction (ADR 0031): a version 1 is also a new agent name. */
+    private Uni<Void> checkQuotas(Mutiny.Session db, TenantId tenant, int version) {
+        Uni<Void> versions = CountQuotaCheck.check(db, tenant, quotas, Quota.AGENT_VERSIONS, 1);
+        return version == 1 ? versions.chain(() -> CountQuotaCheck.check(db, tenant, quotas, Quota.AGENTS, 1)) : versions;
     }
 
     @Override

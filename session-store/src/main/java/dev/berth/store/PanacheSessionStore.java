@@ -3,6 +3,8 @@ package dev.berth.store;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.Quota;
+import dev.berth.runtime.domain.QuotaDefaults;
 import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.SessionStatus;
@@ -11,6 +13,7 @@ import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.port.SessionStore;
 import dev.berth.store.entity.SessionEntity;
+import dev.berth.store.internal.CountQuotaCheck;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.VertxContexts;
@@ -32,11 +35,13 @@ import java.util.UUID;
 public class PanacheSessionStore implements SessionStore {
     private final SessionRepository repository;
     private final VertxContexts contexts;
+    private final QuotaDefaults quotas;
 
     @Inject
-    public PanacheSessionStore(SessionRepository repository, VertxContexts contexts) {
+    public PanacheSessionStore(SessionRepository repository, VertxContexts contexts, QuotaDefaults quotas) {
         this.repository = repository;
         this.contexts = contexts;
+        this.quotas = quotas;
     }
 
     @Override
@@ -56,10 +61,12 @@ public class PanacheSessionStore implements SessionStore {
         entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         entity.updatedAt = entity.createdAt;
         entity.expiresAt = session.expiresAt() == null ? null : session.expiresAt().truncatedTo(ChronoUnit.MICROS);
-        // The key first: a request with the same key waits there for this transaction (ADR 0024).
+        // The key first: a request with the same key waits there for this transaction (ADR 0024). The
+        // quota after the insert (flushed, so its trigger has counted it), in the same transaction (ADR 0031).
         return contexts.onContext(() -> Panache.withTransaction(() -> Panache.getSession()
-                        .chain(db -> KeyClaims.claim(db, session.tenant(), key, "session", session.id().toString()))
-                        .chain(() -> repository.persist(entity))))
+                        .chain(db -> KeyClaims.claim(db, session.tenant(), key, "session", session.id().toString())
+                                .chain(() -> repository.persistAndFlush(entity))
+                                .call(() -> CountQuotaCheck.check(db, session.tenant(), quotas, Quota.LIVE_SESSIONS, 1)))))
                 .map(SessionMapper::toDomain)
                 .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }

@@ -4,12 +4,15 @@ import dev.berth.runtime.domain.ApiKeyInfo;
 import dev.berth.runtime.domain.ApiPrincipal;
 import dev.berth.runtime.domain.NewApiKey;
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.Quota;
+import dev.berth.runtime.domain.QuotaDefaults;
 import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Revocation;
 import dev.berth.runtime.domain.Role;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.AccessStore;
 import dev.berth.runtime.port.ServerSecrets;
+import dev.berth.store.internal.CountQuotaCheck;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
@@ -39,10 +42,12 @@ public class PgAccessStore implements AccessStore, ServerSecrets {
     private static final long BOOTSTRAP_LOCK = 0x6265727468L;
 
     private final Pool pool;
+    private final QuotaDefaults quotas;
 
     @Inject
-    public PgAccessStore(Pool pool) {
+    public PgAccessStore(Pool pool, QuotaDefaults quotas) {
         this.pool = pool;
+        this.quotas = quotas;
     }
 
     @Override
@@ -103,7 +108,8 @@ public class PgAccessStore implements AccessStore, ServerSecrets {
     @Override
     public Uni<ApiKeyInfo> createKey(NewApiKey newKey, Optional<RequestKey> key) {
         return pool.withTransaction(conn -> KeyClaims.claim(conn, newKey.tenant(), key, "api-key", newKey.id().toString())
-                        .chain(() -> conn.preparedQuery(AccessSql.INSERT_KEY).execute(keyTuple(newKey))))
+                        .chain(() -> conn.preparedQuery(AccessSql.INSERT_KEY).execute(keyTuple(newKey)))
+                        .call(() -> CountQuotaCheck.check(conn, newKey.tenant(), quotas, Quota.API_KEYS, 1)))
                 .map(rows -> keyInfo(rows.iterator().next()))
                 .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }

@@ -1,6 +1,8 @@
 package dev.berth.store;
 
 import dev.berth.runtime.domain.Page;
+import dev.berth.runtime.domain.Quota;
+import dev.berth.runtime.domain.QuotaDefaults;
 import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.memory.Erasure;
@@ -9,6 +11,7 @@ import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.memory.MemoryStore;
 import dev.berth.runtime.memory.NamespaceVectors;
 import dev.berth.runtime.memory.NewMemory;
+import dev.berth.store.internal.CountQuotaCheck;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
@@ -19,6 +22,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,10 +36,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class PgMemoryStore implements MemoryStore {
     private final Pool pool;
+    private final QuotaDefaults quotas;
 
     @Inject
-    public PgMemoryStore(Pool pool) {
+    public PgMemoryStore(Pool pool, QuotaDefaults quotas) {
         this.pool = pool;
+        this.quotas = quotas;
     }
 
     @Override
@@ -45,15 +51,14 @@ public class PgMemoryStore implements MemoryStore {
                 .addValue(m.sourceSessionId()).addValue(m.sourceFromSeq()).addValue(m.sourceThroughSeq())
                 .addValue(time(m.expiresAt())).addArrayOfFloat(boxed(m.embedding()));
         String sql = m.key() == null ? MemorySql.INSERT : MemorySql.UPSERT_KEYED;
-        if (key.isEmpty()) {
-            return pool.preparedQuery(sql).execute(params)
-                    .map(rows -> record(rows.iterator().next()))
-                    .onFailure().transform(DbErrors::translate);
-        }
+        long bytes = m.content().getBytes(StandardCharsets.UTF_8).length;
         // A keyed upsert may replace a record (and keep its id): the key names the record it wrote.
+        // The quotas are checked after the write, in its transaction (ADR 0031).
         return pool.withTransaction(conn -> KeyClaims.claim(conn, tenant, key, "memory", null)
                         .chain(() -> conn.preparedQuery(sql).execute(params))
                         .map(rows -> record(rows.iterator().next()))
+                        .call(() -> CountQuotaCheck.check(conn, tenant, quotas, Quota.MEMORIES, 1))
+                        .call(() -> CountQuotaCheck.check(conn, tenant, quotas, Quota.STORED_BYTES, bytes))
                         .call(written -> KeyClaims.bind(conn, tenant, key, written.id().toString())))
                 .onFailure().transform(failure -> KeyClaims.translate(failure, key));
     }
@@ -81,8 +86,10 @@ public class PgMemoryStore implements MemoryStore {
             Instant expiresAt) {
         Tuple params = Tuple.tuple().addValue(tenant.value()).addValue(id).addValue(content)
                 .addArrayOfFloat(boxed(embedding)).addValue(time(expiresAt));
-        return pool.preparedQuery(MemorySql.UPDATE).execute(params)
-                .map(rows -> records(rows).stream().findFirst())
+        // New content may grow the tenant's stored bytes: checked after the update, in its transaction.
+        return pool.withTransaction(conn -> conn.preparedQuery(MemorySql.UPDATE).execute(params)
+                        .map(rows -> records(rows).stream().findFirst())
+                        .call(() -> CountQuotaCheck.check(conn, tenant, quotas, Quota.STORED_BYTES, 0)))
                 .onFailure().transform(DbErrors::translate);
     }
 

@@ -65,6 +65,10 @@ public final class BerthProcess implements AutoCloseable {
      * A process against {@code dbUrl} and the model at {@code modelUrl} (an OpenAI-compatible
      * base URL), with extra environment such as {@code BERTH_ENGINE_LEASE_TTL}.
      */
+    /** The count quotas' settings, after {@code BERTH_QUOTA_MAX_}. */
+    private static final java.util.List<String> QUOTAS = java.util.List.of("LIVE_SESSIONS", "AGENTS", "AGENT_VERSIONS",
+            "MEMORIES", "API_KEYS", "STORED_BYTES");
+
     public static BerthProcess create(String name, String dbUrl, String modelUrl, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BERTH_DB_URL", dbUrl);
@@ -76,6 +80,10 @@ public final class BerthProcess implements AutoCloseable {
         // bursts; a test of the limit itself (RateLimitIT) sets its own through extraEnv.
         env.put("BERTH_QUOTA_REQUESTS_PER_SECOND", "1000000");
         env.put("BERTH_QUOTA_BURST", "1000000");
+        // And past the count quotas (ADR 0031), which QuotaIT sets for itself.
+        for (String quota : QUOTAS) {
+            env.put("BERTH_QUOTA_MAX_" + quota, "1000000000");
+        }
         env.putAll(extraEnv);
         int port = freePort();
         env.put("BERTH_HTTP_PORT", Integer.toString(port));

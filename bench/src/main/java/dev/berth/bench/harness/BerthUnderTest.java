@@ -57,6 +57,11 @@ public final class BerthUnderTest implements AutoCloseable {
         Map<String, String> all = new LinkedHashMap<>(env);
         all.putIfAbsent("BERTH_QUOTA_REQUESTS_PER_SECOND", "1000000000");
         all.putIfAbsent("BERTH_QUOTA_BURST", "1000000000");
+        // Past the count quotas too (ADR 0031): scenario 7 alone opens 100,000 sessions.
+        for (String quota : new String[] {"LIVE_SESSIONS", "AGENTS", "AGENT_VERSIONS", "MEMORIES", "API_KEYS",
+                "STORED_BYTES"}) {
+            all.putIfAbsent("BERTH_QUOTA_MAX_" + quota, "1000000000");
+        }
         return all;
     }
 

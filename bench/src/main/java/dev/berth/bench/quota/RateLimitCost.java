@@ -33,10 +33,20 @@ public final class RateLimitCost {
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        offThenOn((fake, limited) -> measure(fake, limited, requests, clients));
+    }
+
+    /** A measurement against one Berth process, with the rate limiter off or on. */
+    interface LimiterRun {
+        void measure(FakeModelServer fake, boolean limited) throws Exception;
+    }
+
+    /** Runs {@code run} with the limiter off, then on, against one fake model. */
+    static void offThenOn(LimiterRun run) throws Exception {
         Vertx vertx = Vertx.vertx();
         try (FakeModelServer fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults())) {
             for (boolean limited : new boolean[] {false, true}) {
-                measure(fake, limited, requests, clients);
+                run.measure(fake, limited);
             }
         } finally {
             vertx.closeAndAwait();
@@ -65,13 +75,18 @@ public final class RateLimitCost {
     }
 
     private static void send(BerthClient client, int requests, int clients) throws Exception {
+        closedLoop(requests, clients, () -> client.call("GET", "/v1/sessions", null, 200));
+    }
+
+    /** {@code requests} calls of {@code call} shared by {@code clients} threads, each calling again once answered. */
+    static void closedLoop(int requests, int clients, Runnable call) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             List<Future<?>> done = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 int share = requests / clients + (c < requests % clients ? 1 : 0);
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < share; i++) {
-                        client.call("GET", "/v1/sessions", null, 200);
+                        call.run();
                     }
                     return null;
                 }));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.berth.deploy.quota.QuotaProblem;
 import dev.berth.runtime.error.AuthenticationException;
 import dev.berth.runtime.error.BerthException;
 import dev.berth.runtime.error.ConflictException;
@@ -12,6 +13,7 @@ import dev.berth.runtime.error.ForbiddenException;
 import dev.berth.runtime.error.InProgressException;
 import dev.berth.runtime.error.KeyReusedException;
 import dev.berth.runtime.error.NotFoundException;
+import dev.berth.runtime.error.QuotaExceededException;
 import dev.berth.runtime.error.UnavailableException;
 import dev.berth.runtime.error.ValidationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -38,7 +40,11 @@ public class ProblemMappers {
             case UnavailableException ignored -> 503;
             case KeyReusedException ignored -> 422;
             case InProgressException ignored -> 409;
+            case QuotaExceededException ignored -> 409;
         };
+        if (e instanceof QuotaExceededException quota) {
+            return QuotaProblem.response(quota); // with the quota, its limit and the use as members
+        }
         Map<String, String> errors = e instanceof ValidationException v ? v.fieldErrors() : null;
         if (status >= 500) {
             return serverError(Problems.response(status, e.problemType(), "Service unavailable", e.getMessage(), null)

@@ -20,4 +20,28 @@ public interface QuotaConfig {
     /** Tokens the bucket holds at most: requests a tenant may send at once after a quiet spell. */
     @WithDefault("100")
     double burst();
+
+    /** Sessions a tenant may have active at once (deleted and expired ones do not count). */
+    @WithDefault("10000")
+    long maxLiveSessions();
+
+    /** Agent names a tenant may define. */
+    @WithDefault("1000")
+    long maxAgents();
+
+    /** Agent versions a tenant may create, over all its agents (versions are never deleted). */
+    @WithDefault("100000")
+    long maxAgentVersions();
+
+    /** Long-term memory records a tenant may hold. */
+    @WithDefault("100000")
+    long maxMemories();
+
+    /** API keys a tenant may hold unrevoked. */
+    @WithDefault("1000")
+    long maxApiKeys();
+
+    /** UTF-8 bytes of memory content a tenant may hold (1 GiB). */
+    @WithDefault("1073741824")
+    long maxStoredBytes();
 }

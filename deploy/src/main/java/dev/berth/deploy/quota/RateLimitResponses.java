@@ -11,7 +11,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
 /**
  * Documents the {@link RateLimitFilter}'s 429 on every route it guards (every authenticated
- * {@code /v1} route), so clients generated from the document know to wait {@code Retry-After}.
+ * {@code /v1} route), so clients generated from the document know to wait {@code Retry-After};
+ * and the quotas' 409 on the creations they count ({@link QuotaResponses}).
  */
 public class RateLimitResponses implements OASFilter {
 
@@ -26,6 +27,7 @@ public class RateLimitResponses implements OASFilter {
                 item.getOperations().values().forEach(RateLimitResponses::addTooManyRequests);
             }
         });
+        QuotaResponses.addQuotaExceeded(openApi);
     }
 
     private static void addTooManyRequests(Operation operation) {

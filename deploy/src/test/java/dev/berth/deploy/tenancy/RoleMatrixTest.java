@@ -75,6 +75,8 @@ class RoleMatrixTest {
         TABLE.put("GET /v1/api-keys", Set.of());
         TABLE.put("DELETE /v1/api-keys/{id}", Set.of());
         TABLE.put("POST /v1/tenants", Set.of());
+        TABLE.put("GET /v1/quotas", EnumSet.of(OPERATOR));
+        TABLE.put("PUT /v1/quotas", Set.of());
         TABLE.put("DELETE /v1/actors/{id}", Set.of());
         TABLE.put("PUT /v1/agents/{name}", EnumSet.of(DEVELOPER));
         TABLE.put("GET /v1/agents", READERS);

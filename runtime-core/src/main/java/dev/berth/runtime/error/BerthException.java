@@ -6,7 +6,8 @@ package dev.berth.runtime.error;
  */
 public abstract sealed class BerthException extends RuntimeException
         permits NotFoundException, ValidationException, ConflictException, UnavailableException,
-        AuthenticationException, ForbiddenException, KeyReusedException, InProgressException {
+        AuthenticationException, ForbiddenException, KeyReusedException, InProgressException,
+        QuotaExceededException {
 
     private final String problemType;
 

@@ -18,6 +18,10 @@ public final class DbErrors {
         if (failure instanceof BerthException || failure instanceof FencedOutException) {
             return failure;
         }
+        java.util.Optional<dev.berth.runtime.error.QuotaExceededException> overQuota = CountQuotaCheck.exceeded(failure);
+        if (overQuota.isPresent()) {
+            return overQuota.get();
+        }
         // Hibernate Reactive and CompletionStages wrap the pool's failure: look down the chain.
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (isConnectionFailure(cause)) {
