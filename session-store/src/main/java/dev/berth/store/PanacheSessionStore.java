@@ -5,6 +5,7 @@ import dev.berth.runtime.domain.NewSession;
 import dev.berth.runtime.domain.Page;
 import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
+import dev.berth.runtime.domain.SessionKill;
 import dev.berth.runtime.domain.SessionStatus;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
@@ -122,7 +123,8 @@ public class PanacheSessionStore implements SessionStore {
             return new Session(e.id, new TenantId(e.tenantId), e.agentName, e.agentVersion, e.actorId,
                     SessionStatus.fromWire(e.status),
                     InputPolicy.fromWire(e.inputPolicy), DocumentJson.readMap(e.state), DocumentJson.readMap(e.metadata), e.lastSeq,
-                    e.createdAt, e.updatedAt, e.expiresAt);
+                    e.createdAt, e.updatedAt, e.expiresAt, e.openedBy,
+                    e.killedAt == null ? null : new SessionKill(e.killedBy, e.killedAt));
         }
     }
 }

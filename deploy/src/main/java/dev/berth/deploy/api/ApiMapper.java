@@ -156,7 +156,8 @@ public final class ApiMapper {
     public static SessionView session(Session s) {
         return new SessionView(s.id().toString(), new SessionView.AgentRef(s.agentName(), s.agentVersion()),
                 s.actorId(), s.status().wire(), s.inputPolicy().wire(), s.state(), s.metadata(), s.lastSeq(), s.createdAt(),
-                s.updatedAt(), s.expiresAt());
+                s.updatedAt(), s.expiresAt(), s.openedBy(),
+                s.kill() == null ? null : new SessionView.KillView(s.kill().by(), s.kill().at()));
     }
 
     public static RunView run(Run r) {
