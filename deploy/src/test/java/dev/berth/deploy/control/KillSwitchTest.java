@@ -1,6 +1,11 @@
 package dev.berth.deploy.control;
 
-import static io.restassured.RestAssured.given;
+import static dev.berth.deploy.teams.TeamApi.admin;
+import static dev.berth.deploy.teams.TeamApi.define;
+import static dev.berth.deploy.teams.TeamApi.marker;
+import static dev.berth.deploy.teams.TeamApi.openSession;
+import static dev.berth.deploy.teams.TeamApi.send;
+import static dev.berth.deploy.teams.TeamApi.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,11 +19,8 @@ import dev.berth.model.ToolCall;
 import dev.berth.model.fake.FakeReply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +81,7 @@ class KillSwitchTest {
     @Test
     void aKilledSessionRefusesInputUntilReopenedAndAKillTwiceKeepsTheFirst() throws Exception {
         // Given a session with a run waiting for its client
-        defineAgent("kk-desk", Map.of("clientTools", List.of(Map.of("name", "pick", "description", "pick one",
+        define("kk-desk", Map.of("clientTools", List.of(Map.of("name", "pick", "description", "pick one",
                 "parameters", Map.of("type", "object")))));
         BerthTestResource.fake().route(marker("kk-desk"), FakeReply.toolCall("pick", "{}"));
         String session = openSession("kk-desk");
@@ -117,7 +119,7 @@ class KillSwitchTest {
         admin().post("/v1/sessions/" + unknown + "/kill").then().statusCode(404)
                 .body("type", equalTo("https://berth.dev/problems/not-found"));
         admin().post("/v1/sessions/" + unknown + "/reopen").then().statusCode(404);
-        defineAgent("kk-plain", Map.of());
+        define("kk-plain", Map.of());
         String session = openSession("kk-plain");
         admin().get("/v1/sessions/" + session).then().body("openedBy", notNullValue()).body("killed", nullValue());
     }
@@ -126,8 +128,8 @@ class KillSwitchTest {
     static String loopingTeam(String prefix) {
         String worker = prefix + "-worker";
         String boss = prefix + "-boss";
-        defineAgent(worker, Map.of("tools", List.of("current_time"), "limits", Map.of("maxSteps", 100)));
-        defineAgent(boss, Map.of("subAgents", List.of(worker)));
+        define(worker, Map.of("tools", List.of("current_time"), "limits", Map.of("maxSteps", 100)));
+        define(boss, Map.of("subAgents", List.of(worker)));
         BerthTestResource.fake().route(marker(boss),
                 FakeReply.toolCalls(new ToolCall("w1", "agent__" + worker, "{\"input\":\"loop one\"}"),
                         new ToolCall("w2", "agent__" + worker, "{\"input\":\"loop two\"}")));
@@ -155,34 +157,5 @@ class KillSwitchTest {
     private static void walk(JsonNode node, java.util.function.Consumer<JsonNode> visit) {
         visit.accept(node);
         node.get("children").forEach(child -> walk(child, visit));
-    }
-
-    static RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY).contentType(ContentType.JSON);
-    }
-
-    static String marker(String agent) {
-        return "[agent:" + agent + "]";
-    }
-
-    static void defineAgent(String name, Map<String, Object> extra) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("instructions", "You are " + name + ". " + marker(name));
-        body.put("model", "test-model");
-        body.putAll(extra);
-        admin().body(body).put("/v1/agents/" + name).then().statusCode(201);
-    }
-
-    static String openSession(String agent) {
-        return admin().body(Map.of("agent", agent, "actorId", "kill-user")).post("/v1/sessions").then().statusCode(201)
-                .extract().path("id");
-    }
-
-    static io.restassured.response.ValidatableResponse send(String session, String text, int wait) {
-        return admin().body(Map.of("text", text)).post("/v1/sessions/" + session + "/messages?wait=" + wait).then();
-    }
-
-    static JsonNode tree(String runId) throws Exception {
-        return JSON.readTree(admin().get("/v1/runs/" + runId + "/tree").then().statusCode(200).extract().asString());
     }
 }

@@ -1,10 +1,10 @@
 package dev.berth.deploy.control;
 
-import static dev.berth.deploy.control.KillSwitchTest.admin;
-import static dev.berth.deploy.control.KillSwitchTest.defineAgent;
-import static dev.berth.deploy.control.KillSwitchTest.marker;
-import static dev.berth.deploy.control.KillSwitchTest.openSession;
-import static dev.berth.deploy.control.KillSwitchTest.send;
+import static dev.berth.deploy.teams.TeamApi.admin;
+import static dev.berth.deploy.teams.TeamApi.define;
+import static dev.berth.deploy.teams.TeamApi.marker;
+import static dev.berth.deploy.teams.TeamApi.openSession;
+import static dev.berth.deploy.teams.TeamApi.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -36,8 +36,8 @@ class LiveRunsTest {
     @Test
     void liveRunsAreListedByStatusAgeAndCostWithTheirSessionAgentAndUsage() throws Exception {
         // Given a running run (its model is slow), a run queued behind it, and a run paused for its client
-        defineAgent("lr-slow", Map.of());
-        defineAgent("lr-desk", Map.of("clientTools", List.of(Map.of("name", "pick", "description", "pick one",
+        define("lr-slow", Map.of());
+        define("lr-desk", Map.of("clientTools", List.of(Map.of("name", "pick", "description", "pick one",
                 "parameters", Map.of("type", "object")))));
         BerthTestResource.fake().route(marker("lr-slow"), FakeReply.text("late").withLatency(Duration.ofSeconds(60)));
         BerthTestResource.fake().route(marker("lr-desk"), FakeReply.toolCall("pick", "{}"));

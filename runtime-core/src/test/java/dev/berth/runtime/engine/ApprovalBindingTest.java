@@ -50,10 +50,7 @@ class ApprovalBindingTest {
     void anApprovedCallTheAgentsPolicyNoLongerAllowsIsNotRunAndTheRunGetsAToolError() {
         // Given a run paused for the approval of a lookup, which a human approves
         UUID session = h.session("guarded", InputPolicy.ENQUEUE);
-        h.model.callTools(call("c1", "lookup", ARGS)).answer("I could not look it up.");
-        Run run = paused(session);
-        answers.answer(EngineHarness.TENANT, run.id(), List.of(ActionAnswer.decision("c1", true, null)))
-                .await().indefinitely();
+        Run run = approvedLookup(session, "I could not look it up.");
 
         // When a developer takes the tool away from the agent before a worker resumes the run
         h.define("guarded", guarded(List.of("broken")));
@@ -70,10 +67,7 @@ class ApprovalBindingTest {
     @Test
     void anApprovedCallTheAgentStillAllowsRuns() {
         UUID session = h.session("guarded", InputPolicy.ENQUEUE);
-        h.model.callTools(call("c1", "lookup", ARGS)).answer("Found it.");
-        Run run = paused(session);
-        answers.answer(EngineHarness.TENANT, run.id(), List.of(ActionAnswer.decision("c1", true, null)))
-                .await().indefinitely();
+        approvedLookup(session, "Found it.");
 
         execute();
 
@@ -130,6 +124,15 @@ class ApprovalBindingTest {
     private static ToolTurn plan(ToolCall call, AgentSpec spec, PendingAction decision) {
         return ToolTurn.plan(List.of(call), spec, name -> false, () -> Uni.createFrom().item(List.of(decision)))
                 .await().indefinitely();
+    }
+
+    /** A run paused for the approval of a lookup (call c1), approved; the model then answers {@code answer}. */
+    private Run approvedLookup(UUID session, String answer) {
+        h.model.callTools(call("c1", "lookup", ARGS)).answer(answer);
+        Run run = paused(session);
+        answers.answer(EngineHarness.TENANT, run.id(), List.of(ActionAnswer.decision("c1", true, null)))
+                .await().indefinitely();
+        return run;
     }
 
     private Run paused(UUID session) {
