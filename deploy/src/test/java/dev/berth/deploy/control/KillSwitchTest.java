@@ -86,8 +86,10 @@ class KillSwitchTest {
         BerthTestResource.fake().route(marker("kk-desk"), FakeReply.toolCall("pick", "{}"));
         String session = openSession("kk-desk");
         String run = send(session, "choose", 30).body("status", equalTo("requires_action")).extract().path("id");
-        String callId = JSON.readTree(admin().get("/v1/runs/" + run).then().extract().asString())
-                .at("/requiredAction/calls/0/callId").asText();
+        JsonNode call = JSON.readTree(admin().get("/v1/runs/" + run).then().extract().asString())
+                .at("/requiredAction/calls/0");
+        String callId = call.get("callId").asText();
+        assertThat(call.get("argumentsDigest").asText()).startsWith("sha256:").hasSize(71);
 
         // When it is killed, twice
         JsonNode first = JSON.readTree(admin().post("/v1/sessions/" + session + "/kill").then().statusCode(200)

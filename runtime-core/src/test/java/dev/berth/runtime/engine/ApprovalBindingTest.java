@@ -101,6 +101,32 @@ class ApprovalBindingTest {
     }
 
     @Test
+    void aDecisionTakenOnOtherArgumentsThanTheCallsIsRefusedAndWritesNothing() {
+        // Given a run paused for the approval of a lookup, whose arguments the approver saw as a digest
+        UUID session = h.session("guarded", InputPolicy.ENQUEUE);
+        h.model.callTools(call("c1", "lookup", ARGS));
+        Run run = paused(session);
+        String seen = PendingAction.unanswered("c1", ActionKind.APPROVAL, "lookup", ARGS).argumentsDigest();
+        String other = PendingAction.unanswered("c1", ActionKind.APPROVAL, "lookup", "{\"key\":\"x\"}").argumentsDigest();
+        int before = h.db.events(session).size();
+
+        // When the approval names the digest of other arguments
+        Throwable stale = catchThrowable(() -> answers.answer(EngineHarness.TENANT, run.id(),
+                List.of(new ActionAnswer("c1", null, true, null, other))).await().indefinitely());
+
+        // Then it is refused as stale and nothing is written; with the digest of the call's arguments it applies
+        assertThat(stale).isInstanceOfSatisfying(ConflictException.class,
+                conflict -> assertThat(conflict.problemType()).isEqualTo("approval-stale"));
+        assertThat(h.db.events(session)).hasSize(before);
+        assertThat(h.run(run.id()).status()).isEqualTo(RunStatus.REQUIRES_ACTION);
+        Run approved = answers.answer(EngineHarness.TENANT, run.id(),
+                List.of(new ActionAnswer("c1", null, true, null, seen))).await().indefinitely();
+        assertThat(approved.status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(h.db.events(session).stream().filter(e -> EventType.APPROVAL_DECISION.equals(e.type())).toList())
+                .singleElement().satisfies(e -> assertThat(e.data().get("argumentsDigest").asText()).isEqualTo(seen));
+    }
+
+    @Test
     void anApprovalAuthorisesOnlyTheToolAndArgumentsItWasGivenFor() {
         AgentSpec spec = guarded(List.of("lookup"));
         PendingAction approved = new PendingAction("c1", ActionKind.APPROVAL, "lookup", ARGS,
