@@ -17,7 +17,7 @@ import dev.berth.runtime.run.team.TeamService;
 import dev.berth.runtime.run.LiveRunOrder;
 import dev.berth.runtime.run.LiveRunQuery;
 import dev.berth.runtime.run.LiveRunService;
-import dev.berth.runtime.service.SessionKillService;
+import dev.berth.runtime.run.SessionKillService;
 import dev.berth.deploy.api.LiveRunView;
 import dev.berth.deploy.api.PageView;
 import io.smallrye.mutiny.Uni;

@@ -28,7 +28,7 @@ import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
 import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.service.EventService;
-import dev.berth.runtime.service.SessionKillService;
+import dev.berth.runtime.run.SessionKillService;
 import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.berth.runtime.service;
+package dev.berth.runtime.run;
 
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.SessionKill;
@@ -7,7 +7,6 @@ import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.port.SessionKillStore;
 import dev.berth.runtime.port.SessionStore;
-import dev.berth.runtime.run.RunStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
