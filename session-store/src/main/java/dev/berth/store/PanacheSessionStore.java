@@ -7,6 +7,7 @@ import dev.berth.runtime.domain.Quota;
 import dev.berth.runtime.domain.QuotaDefaults;
 import dev.berth.runtime.domain.RequestKey;
 import dev.berth.runtime.domain.Session;
+import dev.berth.runtime.domain.SessionKill;
 import dev.berth.runtime.domain.SessionStatus;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
@@ -129,7 +130,8 @@ public class PanacheSessionStore implements SessionStore {
             return new Session(e.id, new TenantId(e.tenantId), e.agentName, e.agentVersion, e.actorId,
                     SessionStatus.fromWire(e.status),
                     InputPolicy.fromWire(e.inputPolicy), DocumentJson.readMap(e.state), DocumentJson.readMap(e.metadata), e.lastSeq,
-                    e.createdAt, e.updatedAt, e.expiresAt);
+                    e.createdAt, e.updatedAt, e.expiresAt, e.openedBy,
+                    e.killedAt == null ? null : new SessionKill(e.killedBy, e.killedAt));
         }
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
  */
 public record ActionsRequest(List<Action> actions) {
 
-    /** One answer. */
-    public record Action(String callId, String output, Boolean approve, String reason) {
+    /**
+     * One answer; {@code argumentsDigest} (optional, approvals only) binds the decision to the
+     * arguments the approver saw: the call's {@code argumentsDigest} in {@code requiredAction}.
+     */
+    public record Action(String callId, String output, Boolean approve, String reason, String argumentsDigest) {
     }
 }

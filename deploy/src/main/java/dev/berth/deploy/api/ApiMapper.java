@@ -86,7 +86,8 @@ public final class ApiMapper {
             if (action == null || action.callId() == null) {
                 throw ValidationException.field("actions[" + i + "].callId", "is required");
             }
-            answers.add(new ActionAnswer(action.callId(), action.output(), action.approve(), action.reason()));
+            answers.add(new ActionAnswer(action.callId(), action.output(), action.approve(), action.reason(),
+                    action.argumentsDigest()));
         }
         return answers;
     }
@@ -156,7 +157,8 @@ public final class ApiMapper {
     public static SessionView session(Session s) {
         return new SessionView(s.id().toString(), new SessionView.AgentRef(s.agentName(), s.agentVersion()),
                 s.actorId(), s.status().wire(), s.inputPolicy().wire(), s.state(), s.metadata(), s.lastSeq(), s.createdAt(),
-                s.updatedAt(), s.expiresAt());
+                s.updatedAt(), s.expiresAt(), s.openedBy(),
+                s.kill() == null ? null : new SessionView.KillView(s.kill().by(), s.kill().at()));
     }
 
     public static RunView run(Run r) {
@@ -167,7 +169,8 @@ public final class ApiMapper {
     public static RunView run(Run r, List<PendingAction> required) {
         RequiredActionView requiredAction = r.status() != RunStatus.REQUIRES_ACTION ? null
                 : new RequiredActionView(required.stream()
-                        .map(a -> new RequiredActionView.CallView(a.callId(), a.kind().wire(), a.toolName(), a.arguments()))
+                        .map(a -> new RequiredActionView.CallView(a.callId(), a.kind().wire(), a.toolName(), a.arguments(),
+                                a.argumentsDigest()))
                         .toList());
         return new RunView(r.id().toString(), r.sessionId().toString(), r.status().wire(), r.step(), r.modelCalls(),
                 new SessionView.AgentRef(r.agentName(), r.agentVersion()), r.output(),

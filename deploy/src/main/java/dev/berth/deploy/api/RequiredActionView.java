@@ -8,7 +8,10 @@ import java.util.List;
  */
 public record RequiredActionView(List<CallView> calls) {
 
-    /** One awaited call: {@code kind} is {@code client_tool} (send its output) or {@code approval} (decide). */
-    public record CallView(String callId, String kind, String name, String arguments) {
+    /**
+     * One awaited call: {@code kind} is {@code client_tool} (send its output) or {@code approval}
+     * (decide; send {@code argumentsDigest} back with the decision to bind it to these arguments).
+     */
+    public record CallView(String callId, String kind, String name, String arguments, String argumentsDigest) {
     }
 }

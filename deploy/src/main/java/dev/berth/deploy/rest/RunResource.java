@@ -18,6 +18,12 @@ import dev.berth.runtime.run.RunService;
 import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.run.team.TeamService;
 import dev.berth.runtime.run.RunStatus;
+import dev.berth.runtime.run.LiveRunOrder;
+import dev.berth.runtime.run.LiveRunQuery;
+import dev.berth.runtime.run.LiveRunService;
+import dev.berth.runtime.run.SessionKillService;
+import dev.berth.deploy.api.LiveRunView;
+import dev.berth.deploy.api.PageView;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -52,11 +58,16 @@ public class RunResource {
     private final IdempotentRequests idempotent;
     private final AuditRecorder audit;
 
+    private final SessionKillService kills;
+    private final LiveRunService live;
+
     @Inject
     public RunResource(RunService runs, PausedRunService actions, TeamService teams, RequestPrincipal principal,
-            IdempotentRequests idempotent, AuditRecorder audit) {
+            IdempotentRequests idempotent, AuditRecorder audit, SessionKillService kills, LiveRunService live) {
         this.audit = audit;
         this.idempotent = idempotent;
+        this.kills = kills;
+        this.live = live;
         this.runs = runs;
         this.actions = actions;
         this.teams = teams;
@@ -107,6 +118,8 @@ public class RunResource {
                         "/v1/runs/" + runId + "/actions", request),
                 key -> actions.answer(tenant, runId, ApiMapper.toAnswers(request), key, principal.get().subject())
                         .call(run -> recordAnswers(runId, request))
+                        .onFailure().recoverWithUni(failure -> kills.explainRefusedAnswer(tenant, runId, failure)
+                                .chain(explained -> Uni.createFrom().<Run>failure(explained)))
                         .chain(this::answered),
                 earlier -> runs.get(tenant, runId).chain(this::answered));
     }
@@ -141,5 +154,22 @@ public class RunResource {
             all = all.chain(() -> audit.record(action, call, answer));
         }
         return all;
+    }
+
+    /**
+     * The tenant's live runs, oldest first ({@code orderBy=age}) or costliest first
+     * ({@code orderBy=cost}: input and output tokens so far), paged: {@code status} (comma
+     * separated; default every live status), {@code olderThan} (an ISO-8601 duration such as
+     * {@code PT5M}), {@code limit} (at most 100) and {@code cursor}.
+     */
+    @GET
+    @Allowed({Role.OPERATOR, Role.DEVELOPER})
+    public Uni<PageView<LiveRunView>> live(@QueryParam("status") String status, @QueryParam("olderThan") String olderThan,
+            @QueryParam("orderBy") String orderBy, @QueryParam("cursor") String cursor,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER)) @QueryParam("limit") String limit) {
+        LiveRunQuery query = new LiveRunQuery(LiveRunQuery.statuses(status), LiveRunQuery.olderThan(olderThan),
+                LiveRunOrder.fromWire(orderBy), QueryNumbers.integer("limit", limit, 20), cursor);
+        return live.list(principal.tenant(), query)
+                .map(page -> new PageView<>(page.items().stream().map(LiveRunView::of).toList(), page.nextCursor()));
     }
 }

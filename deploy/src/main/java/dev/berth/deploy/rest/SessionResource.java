@@ -28,6 +28,7 @@ import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
 import dev.berth.runtime.run.paused.PausedRunService;
 import dev.berth.runtime.service.EventService;
+import dev.berth.runtime.run.SessionKillService;
 import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -74,12 +75,14 @@ public class SessionResource {
     private final SseStreams streams;
     private final StreamedSession streamed;
     private final IdempotentRequests idempotent;
+    private final SessionKillService kills;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
             Sse sse, ObjectMapper json, PausedRunService actions, SseStreams streams, StreamedSession streamed,
-            IdempotentRequests idempotent) {
+            IdempotentRequests idempotent, SessionKillService kills) {
         this.idempotent = idempotent;
+        this.kills = kills;
         this.actions = actions;
         this.streams = streams;
         this.streamed = streamed;
@@ -150,6 +153,29 @@ public class SessionResource {
     @Allowed({Role.OPERATOR})
     public Uni<Response> delete(@PathParam("id") String id) {
         return sessions.delete(principal.tenant(), Ids.parse(id, "session")).replaceWith(Response.noContent().build());
+    }
+
+    /**
+     * The operator kill switch: cancels the session's live runs and their sub-agent trees (paused
+     * and waiting ones at once, running ones at their next step boundary, on whichever process runs
+     * them) and refuses input ({@code 409 session-killed}) until the session is reopened. Killing a
+     * killed session again changes nothing. Answers with the session, which shows who killed it and when.
+     */
+    @POST
+    @Path("{id}/kill")
+    @Allowed({Role.OPERATOR})
+    public Uni<SessionView> kill(@PathParam("id") String id) {
+        // audit: session.kill
+        return kills.kill(principal.tenant(), Ids.parse(id, "session"), principal.get().subject()).map(ApiMapper::session);
+    }
+
+    /** Lets a killed session take input again; a session that is not killed stays as it is. */
+    @POST
+    @Path("{id}/reopen")
+    @Allowed({Role.OPERATOR})
+    public Uni<SessionView> reopen(@PathParam("id") String id) {
+        // audit: session.reopen
+        return kills.reopen(principal.tenant(), Ids.parse(id, "session")).map(ApiMapper::session);
     }
 
     /**

@@ -91,7 +91,8 @@ class TeamTakeoverIT {
         return null;
     }
 
-    private static void define(BerthClient api, String name, Map<String, Object> extra) throws Exception {
+    /** Defines an agent whose instructions carry its fake-model route marker, {@code [agent:name]}. */
+    static void define(BerthClient api, String name, Map<String, Object> extra) throws Exception {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("instructions", "You are " + name + ". [agent:" + name + "]");
         body.put("model", "test-model");

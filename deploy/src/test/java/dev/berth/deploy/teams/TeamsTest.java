@@ -1,5 +1,14 @@
 package dev.berth.deploy.teams;
 
+import static dev.berth.deploy.teams.TeamApi.admin;
+import static dev.berth.deploy.teams.TeamApi.define;
+import static dev.berth.deploy.teams.TeamApi.events;
+import static dev.berth.deploy.teams.TeamApi.lastRequestWith;
+import static dev.berth.deploy.teams.TeamApi.marker;
+import static dev.berth.deploy.teams.TeamApi.openSession;
+import static dev.berth.deploy.teams.TeamApi.send;
+import static dev.berth.deploy.teams.TeamApi.tree;
+import static dev.berth.deploy.teams.TeamApi.types;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,11 +22,9 @@ import dev.berth.model.fake.FakeReply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -320,53 +327,5 @@ class TeamsTest {
             }
         }
         return !tree.get("children").isEmpty();
-    }
-
-    static String marker(String agent) {
-        return "[agent:" + agent + "]";
-    }
-
-    static RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + BerthTestResource.ADMIN_KEY).contentType(ContentType.JSON);
-    }
-
-    static void define(String name, Map<String, Object> extra) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("instructions", "You are " + name + ". " + marker(name));
-        body.put("model", "test-model");
-        body.putAll(extra);
-        admin().body(body).put("/v1/agents/" + name).then().statusCode(201);
-    }
-
-    static String openSession(String agent) {
-        return admin().body(Map.of("agent", agent, "actorId", "team-user")).post("/v1/sessions").then().statusCode(201)
-                .extract().path("id");
-    }
-
-    static io.restassured.response.ValidatableResponse send(String session, String text, int wait) {
-        return admin().body(Map.of("text", text)).post("/v1/sessions/" + session + "/messages?wait=" + wait).then();
-    }
-
-    static JsonNode tree(String runId) throws Exception {
-        return JSON.readTree(admin().get("/v1/runs/" + runId + "/tree").then().statusCode(200).extract().asString());
-    }
-
-    static List<JsonNode> events(String session) throws Exception {
-        JsonNode items = JSON.readTree(admin().get("/v1/sessions/" + session + "/events?limit=500").then()
-                .statusCode(200).extract().asString()).get("items");
-        List<JsonNode> list = new ArrayList<>();
-        items.forEach(list::add);
-        return list;
-    }
-
-    static List<String> types(List<JsonNode> events) {
-        return events.stream().map(e -> e.get("type").asText()).toList();
-    }
-
-    static JsonNode lastRequestWith(String marker) {
-        List<JsonNode> matching = BerthTestResource.fake().requests().stream()
-                .filter(r -> r.path("messages").path(0).path("content").asText("").contains(marker)).toList();
-        assertThat(matching).as("requests of " + marker).isNotEmpty();
-        return matching.getLast();
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.runtime.memory.MemoryService;
 import dev.berth.runtime.observe.EngineObserver;
 import dev.berth.runtime.port.ChangeFeed;
 import dev.berth.runtime.port.EventLog;
+import dev.berth.runtime.port.AgentStore;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.tools.ToolExecutor;
 import java.time.Clock;
@@ -14,5 +15,5 @@ import java.time.Clock;
 /** What a {@link RunExecution} works with; shared by all executions of a process. */
 record EngineParts(RunStore runs, EventLog events, ModelClient model, ToolExecutor tools,
         ContextAssembler context, ChangeFeed feed, EngineConfig config, Clock clock, EngineObserver observer,
-        TeamStep teams, MemoryService memory, Compactor compactor, MemoryConfig memoryConfig) {
+        TeamStep teams, MemoryService memory, Compactor compactor, MemoryConfig memoryConfig, AgentStore agents) {
 }

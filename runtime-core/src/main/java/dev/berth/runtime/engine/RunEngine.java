@@ -90,7 +90,7 @@ public class RunEngine {
         this(new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
                 Clock.systemUTC(), observers.isResolvable() ? observers.get() : EngineObserver.NONE,
                 new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
-                memoryConfig), agents, memoryStore, keys);
+                memoryConfig, agents), agents, memoryStore, keys);
     }
 
     /**

@@ -49,11 +49,27 @@ final class ToolStep {
         List<ToolCall> ordinary = calls.stream().filter(call -> !teamPending.containsKey(call.id())).toList();
         return ToolTurn.plan(ordinary, run.agent.spec(), run.parts.tools()::requiresApproval,
                         () -> run.parts.runs().pendingActions(run.claimed.run().tenant(), run.runId()))
-                .chain(turn -> executeTools(turn.runNow())
+                .chain(turn -> approvedStillAllowed(turn)
+                        .chain(allowed -> executeTools(allowed.runNow()).map(allowed::withRefused))
                         .chain(outcomes -> turn.pendingActions().isEmpty()
                                 ? commitToolResults(outcomes, teamPending)
                                 : pause(turn, outcomes)))
                 .onFailure(RunTimedOut.class).recoverWithUni(e -> settlement.fail(run.timedOut()));
+    }
+
+    /**
+     * The turn with every approved call checked against the agent's policy again, now that it is
+     * about to run: a call the agent's latest version no longer allows is refused, not run. Read
+     * only when a turn runs approved calls, so the ordinary tool step costs nothing more.
+     */
+    private Uni<ToolTurn> approvedStillAllowed(ToolTurn turn) {
+        if (turn.approved().isEmpty()) {
+            return Uni.createFrom().item(turn);
+        }
+        return run.parts.agents().find(run.claimed.run().tenant(), run.agent.name(), null)
+                .map(latest -> turn.refusing(turn.approved().stream()
+                        .filter(call -> !ApprovalBinding.stillAllowed(latest.orElse(null), call))
+                        .toList(), call -> ApprovalBinding.disallowed(call, latest.orElse(null))));
     }
 
     private Uni<Boolean> teamStep(List<ToolCall> calls) {

@@ -28,8 +28,12 @@ import java.util.function.Supplier;
  *
  * @param runNow  calls to execute in this step (including calls a human approved)
  * @param pendingActions what the run waits for once {@code runNow} is done
+ * @param approved the calls of {@code runNow} that run because a human approved them: the policy is
+ *                 checked again for them before they run ({@link ApprovalBinding})
+ * @param refused  results of calls that are not run: approved, but not as they are now
  */
-record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
+record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions, List<ToolCall> approved,
+        List<ToolOutcome> refused) {
 
     /**
      * Sorts the calls. Decisions already taken are read (one query) only when some call needs
@@ -49,17 +53,46 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
             actions.forEach(action -> byId.put(action.callId(), action));
             List<ToolCall> runNow = new ArrayList<>();
             List<PendingAction> pendingActions = new ArrayList<>();
+            List<ToolCall> approved = new ArrayList<>();
+            List<ToolOutcome> refused = new ArrayList<>();
             for (ToolCall call : calls) {
+                PendingAction decision = byId.get(call.id());
                 if (spec.clientTool(call.name()).isPresent()) {
                     pendingActions.add(PendingAction.unanswered(call.id(), ActionKind.CLIENT_TOOL, call.name(), call.arguments()));
-                } else if (!needsApproval.test(call.name()) || approved(byId.get(call.id()))) {
+                } else if (!needsApproval.test(call.name())) {
                     runNow.add(call);
+                } else if (ApprovalBinding.authorises(decision, call)) {
+                    runNow.add(call);
+                    approved.add(call);
+                } else if (ApprovalBinding.decided(decision) && decision.approved()) {
+                    refused.add(ApprovalBinding.mismatch(call));
                 } else {
                     pendingActions.add(PendingAction.unanswered(call.id(), ActionKind.APPROVAL, call.name(), call.arguments()));
                 }
             }
-            return new ToolTurn(runNow, pendingActions);
+            return new ToolTurn(runNow, pendingActions, approved, refused);
         });
+    }
+
+    /** This turn without these calls of {@code runNow}, each refused with the given result instead. */
+    ToolTurn refusing(List<ToolCall> calls, java.util.function.Function<ToolCall, ToolOutcome> result) {
+        if (calls.isEmpty()) {
+            return this;
+        }
+        List<ToolOutcome> moreRefused = new ArrayList<>(refused);
+        calls.forEach(call -> moreRefused.add(result.apply(call)));
+        return new ToolTurn(runNow.stream().filter(call -> !calls.contains(call)).toList(), pendingActions,
+                approved.stream().filter(call -> !calls.contains(call)).toList(), moreRefused);
+    }
+
+    /** The outcomes of the calls that ran, followed by the results of the calls refused. */
+    List<ToolOutcome> withRefused(List<ToolOutcome> ran) {
+        if (refused.isEmpty()) {
+            return ran;
+        }
+        List<ToolOutcome> all = new ArrayList<>(ran);
+        all.addAll(refused);
+        return all;
     }
 
     /**
@@ -89,10 +122,6 @@ record ToolTurn(List<ToolCall> runNow, List<PendingAction> pendingActions) {
     /** A tool's own mark counts only for the agent's tools: a call to any other name is refused as unknown. */
     private static Predicate<String> needsApproval(AgentSpec spec, Predicate<String> toolNeedsApproval) {
         return name -> spec.approvalRequired().contains(name) || spec.tools().contains(name) && toolNeedsApproval.test(name);
-    }
-
-    private static boolean approved(PendingAction action) {
-        return action != null && action.approved();
     }
 
     /**

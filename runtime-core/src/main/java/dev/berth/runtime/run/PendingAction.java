@@ -24,6 +24,20 @@ public record PendingAction(String callId, ActionKind kind, String toolName, Str
         return answer != null;
     }
 
+    /**
+     * The SHA-256 of the call's arguments, {@code sha256:<hex>}: shown with the call, and named by an
+     * approval to bind it to the arguments its approver saw (ADR 0033).
+     */
+    public String argumentsDigest() {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(arguments.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     /** Whether a human approved this call (false while undecided or denied). */
     public boolean approved() {
         return answer != null && Boolean.TRUE.equals(answer.approve());

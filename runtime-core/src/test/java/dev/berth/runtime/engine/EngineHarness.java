@@ -137,7 +137,7 @@ final class EngineHarness implements AutoCloseable {
         return new EngineParts(runs, events, model, new ToolExecutor(registry, Duration.ofSeconds(30), 10_000),
                 new ContextAssembler(registry), db.feed(), config, clock, observer,
                 new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
-                configs.memory());
+                configs.memory(), agents);
     }
 
     RunExecution execution(ClaimedRun claimed) {

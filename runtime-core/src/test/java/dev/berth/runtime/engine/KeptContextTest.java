@@ -128,7 +128,7 @@ class KeptContextTest {
         MemoryService memoryService = new MemoryService(store, null, stub(MemoryConfig.class, Map.of()));
         EngineConfig config = stub(EngineConfig.class, Map.of("contextMaxEvents", () -> WINDOW));
         return new EngineParts(null, events, null, null, null, null, config, Clock.systemUTC(), null, null,
-                memoryService, null, null);
+                memoryService, null, null, null);
     }
 
     private static AgentDefinition agent() {

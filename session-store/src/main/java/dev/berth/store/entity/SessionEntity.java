@@ -53,4 +53,9 @@ public class SessionEntity {
     /** Who opened the session (V11); written once. */
     @Column(name = "opened_by", updatable = false)
     public String openedBy;
+    /** When and by whom an operator killed the session (V16); written only by berth_kill_session and a reopen. */
+    @Column(name = "killed_at", insertable = false, updatable = false)
+    public Instant killedAt;
+    @Column(name = "killed_by", insertable = false, updatable = false)
+    public String killedBy;
 }

@@ -28,12 +28,15 @@ import java.util.stream.Collectors;
  * the {@link AnswerDecision} it returns, or refuses it when the run's open calls changed since.
  */
 public final class ActionResolution {
+    /** The problem type of a decision whose argumentsDigest is not the call's (ADR 0033). */
+    public static final String STALE_APPROVAL = "approval-stale";
+
     private ActionResolution() {
     }
 
     /**
      * @throws ValidationException a call id the run does not wait for, or an answer that does not fit its kind
-     * @throws ConflictException   a call that was answered before
+     * @throws ConflictException   a call that was answered before, or a decision on other arguments than the call's
      */
     public static AnswerDecision resolve(UUID runId, List<PendingAction> pending, List<ActionAnswer> answers,
             int maxOutputChars) {
@@ -74,6 +77,10 @@ public final class ActionResolution {
                 if (answer.approve() == null || answer.output() != null) {
                     errors.put(field, "the call '" + answer.callId() + "' needs a decision: send 'approve' (true or false)");
                     continue;
+                }
+                if (answer.argumentsDigest() != null && !answer.argumentsDigest().equals(action.argumentsDigest())) {
+                    throw new ConflictException(STALE_APPROVAL, "the decision on call '" + answer.callId()
+                            + "' was taken on other arguments than the call has; read the run's requiredAction again");
                 }
                 events.add(decision(action, answer, by));
                 if (!answer.approve()) {
@@ -131,6 +138,7 @@ public final class ActionResolution {
         ObjectNode data = answeredBy(DocumentJson.object(), by)
                 .put("callId", action.callId())
                 .put("name", action.toolName())
+                .put("argumentsDigest", action.argumentsDigest())
                 .put("approved", answer.approve())
                 .put("reason", answer.reason());
         return new NewEvent(EventType.APPROVAL_DECISION, data);

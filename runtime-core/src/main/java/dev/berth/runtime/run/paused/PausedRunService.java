@@ -36,6 +36,8 @@ import java.util.UUID;
 public class PausedRunService {
     public static final int MAX_ACTIONS = InputLimits.MAX_ACTIONS;
     public static final int MAX_REASON_CHARS = InputLimits.MAX_REASON_CHARS;
+    /** An argumentsDigest is {@code sha256:} and 64 hex digits; anything longer is no digest of ours. */
+    static final int MAX_DIGEST_CHARS = 71;
     /** Answers racing for one run: each loser decides again on what the winner left, this often at most. */
     private static final int MAX_DECISIONS = 8;
 
@@ -121,6 +123,11 @@ public class PausedRunService {
             }
             if ((answer.output() == null) == (answer.approve() == null)) {
                 errors.put(field, "needs either 'output' (a client-side tool) or 'approve' (an approval)");
+            }
+            if (answer.argumentsDigest() != null && (answer.approve() == null
+                    || answer.argumentsDigest().length() > MAX_DIGEST_CHARS)) {
+                errors.put(field + ".argumentsDigest", answer.approve() == null ? "goes with 'approve' only"
+                        : "must be at most " + MAX_DIGEST_CHARS + " characters (sha256:<64 hex digits>)");
             }
             if (answer.reason() != null && answer.approve() == null) {
                 errors.put(field + ".reason", "goes with 'approve' only");
