@@ -2,6 +2,9 @@ package dev.berth.deploy.quota;
 
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.deploy.auth.RequestPrincipal;
+import dev.berth.deploy.audit.AuditRecorder;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.runtime.domain.QuotaDefaults;
 import dev.berth.runtime.domain.QuotaOverrides;
 import dev.berth.runtime.domain.Role;
@@ -29,9 +32,12 @@ public class QuotaResource {
     private final QuotaDefaults defaults;
     private final QuotaConfig config;
     private final RequestPrincipal principal;
+    private final AuditRecorder audit;
 
     @Inject
-    public QuotaResource(TenantQuotas quotas, QuotaDefaults defaults, QuotaConfig config, RequestPrincipal principal) {
+    public QuotaResource(TenantQuotas quotas, QuotaDefaults defaults, QuotaConfig config, RequestPrincipal principal,
+            AuditRecorder audit) {
+        this.audit = audit;
         this.quotas = quotas;
         this.defaults = defaults;
         this.config = config;
@@ -58,7 +64,9 @@ public class QuotaResource {
         }
         QuotaOverrides overrides = request.overrides();
         TenantId tenant = principal.tenant();
-        return quotas.replace(tenant, overrides).chain(() -> state(tenant));
+        return quotas.replace(tenant, overrides)
+                .call(() -> audit.record(AuditAction.QUOTA_CHANGE, new AuditTarget("tenant", tenant.toString()), request))
+                .chain(() -> state(tenant));
     }
 
     private Uni<QuotasView> state(TenantId tenant) {

@@ -1,7 +1,10 @@
 package dev.berth.deploy.rest;
 
+import dev.berth.deploy.audit.AuditRecorder;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.deploy.auth.ActorOwned;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.runtime.domain.Role;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -76,11 +79,13 @@ public class SessionResource {
     private final StreamedSession streamed;
     private final IdempotentRequests idempotent;
     private final SessionKillService kills;
+    private final AuditRecorder audit;
 
     @Inject
     public SessionResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
             Sse sse, ObjectMapper json, PausedRunService actions, SseStreams streams, StreamedSession streamed,
-            IdempotentRequests idempotent, SessionKillService kills) {
+            IdempotentRequests idempotent, SessionKillService kills, AuditRecorder audit) {
+        this.audit = audit;
         this.idempotent = idempotent;
         this.kills = kills;
         this.actions = actions;
@@ -165,8 +170,10 @@ public class SessionResource {
     @Path("{id}/kill")
     @Allowed({Role.OPERATOR})
     public Uni<SessionView> kill(@PathParam("id") String id) {
-        // audit: session.kill
-        return kills.kill(principal.tenant(), Ids.parse(id, "session"), principal.get().subject()).map(ApiMapper::session);
+        UUID sessionId = Ids.parse(id, "session");
+        return kills.kill(principal.tenant(), sessionId, principal.get().subject())
+                .call(() -> audit.record(AuditAction.SESSION_KILL, new AuditTarget("session", sessionId.toString()), null))
+                .map(ApiMapper::session);
     }
 
     /** Lets a killed session take input again; a session that is not killed stays as it is. */
@@ -174,8 +181,10 @@ public class SessionResource {
     @Path("{id}/reopen")
     @Allowed({Role.OPERATOR})
     public Uni<SessionView> reopen(@PathParam("id") String id) {
-        // audit: session.reopen
-        return kills.reopen(principal.tenant(), Ids.parse(id, "session")).map(ApiMapper::session);
+        UUID sessionId = Ids.parse(id, "session");
+        return kills.reopen(principal.tenant(), sessionId)
+                .call(() -> audit.record(AuditAction.SESSION_REOPEN, new AuditTarget("session", sessionId.toString()), null))
+                .map(ApiMapper::session);
     }
 
     /**

@@ -84,6 +84,9 @@ class AuditTrailTest {
         awaitStatus(admin, second, "completed");
         String third = pausedRun(admin, session, "once more");
         as(admin, "cancel").post("/v1/runs/" + third + "/cancel").then().statusCode(200);
+        as(admin, "kill").post("/v1/sessions/" + session + "/kill").then().statusCode(200);
+        as(admin, "reopen").post("/v1/sessions/" + session + "/reopen").then().statusCode(200);
+        as(admin, "quotas").body(Map.of("liveSessions", 100)).put("/v1/quotas").then().statusCode(200);
         as(admin, "erase").delete("/v1/actors/" + actor).then().statusCode(200);
 
         // Then the tenant's trail holds one row for each, newest first, naming the admin key and the request
@@ -93,6 +96,9 @@ class AuditTrailTest {
         String run = "tool-call:";
         assertThat(seen).containsExactly(
                 id("erase") + " actor.erase actor:" + actor,
+                id("quotas") + " quota.change tenant:" + tenant,
+                id("reopen") + " session.reopen session:" + session,
+                id("kill") + " session.kill session:" + session,
                 id("cancel") + " run.cancel run:" + third,
                 id("deny") + " run.deny " + run + second + "/call_no",
                 id("answer") + " run.tool-answer " + run + first + "/call_loc",

@@ -19,8 +19,10 @@ public enum AuditAction {
     ACTOR_ERASE("actor.erase"), MEMORY_DELETE("memory.delete"),
     /** Sampled: at most a bounded number per client address a minute ({@code berth.audit.failed-auth-per-minute}). */
     AUTH_FAILED("auth.failed"),
-    /** Wired by the kill switch, quotas and budgets (issue 16 point 5). */
-    SESSION_KILL("session.kill"), QUOTA_CHANGE("quota.change"), BUDGET_CHANGE("budget.change");
+    /** The operator kill switch and its undoing (ADR 0033): one row per request. */
+    SESSION_KILL("session.kill"), SESSION_REOPEN("session.reopen"),
+    /** Overrides of the tenant's quotas and budgets replaced by an admin; the digest is of the new ones. */
+    QUOTA_CHANGE("quota.change"), BUDGET_CHANGE("budget.change");
 
     private final String wire;
 
