@@ -96,6 +96,9 @@ class RoleMatrixTest {
         TABLE.put("GET /v1/runs/{id}/tree", READERS_AND_ACTOR);
         TABLE.put("POST /v1/runs/{id}/actions", EnumSet.of(SERVICE, ACTOR));
         TABLE.put("POST /v1/runs/{id}/cancel", EnumSet.of(OPERATOR));
+        TABLE.put("GET /v1/budgets", EnumSet.of(OPERATOR));
+        TABLE.put("PUT /v1/budgets", Set.of());
+        TABLE.put("GET /v1/usage", EnumSet.of(OPERATOR));
     }
 
     @TestHTTPResource

@@ -18,9 +18,6 @@ import java.util.Optional;
  * most one call's tokens per run that spends from it at the same time.
  */
 final class BudgetCheck {
-    /** The error code of a run refused by its budget, on its {@code run.failed} event and the run. */
-    static final String BUDGET_EXCEEDED = "budget_exceeded";
-
     private BudgetCheck() {
     }
 
@@ -33,7 +30,7 @@ final class BudgetCheck {
      */
     static Optional<RunError> nextCall(BudgetLimits defaults, BudgetState state, AgentLimits limits, long runTokens) {
         if (limits.maxRunTokens() != null && runTokens >= limits.maxRunTokens()) {
-            return Optional.of(new RunError(BUDGET_EXCEEDED, "the run spent " + runTokens
+            return Optional.of(new RunError(RunError.BUDGET_EXCEEDED, "the run spent " + runTokens
                     + " tokens, its agent's limit is " + limits.maxRunTokens()));
         }
         BudgetLimits effective = state.tenantLimits().over(defaults);
@@ -51,7 +48,7 @@ final class BudgetCheck {
     }
 
     private static RunError spent(BudgetWindow window, String measure, long limit, long used) {
-        return new RunError(BUDGET_EXCEEDED, "the " + window.scope() + "'s budget of " + limit + " " + measure
+        return new RunError(RunError.BUDGET_EXCEEDED, "the " + window.scope() + "'s budget of " + limit + " " + measure
                 + " a " + window.period() + " is spent (" + used + " used)");
     }
 }
