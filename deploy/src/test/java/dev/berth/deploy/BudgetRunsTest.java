@@ -32,12 +32,15 @@ class BudgetRunsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private String key;
+    private String tenantId;
 
     @BeforeEach
     void ownTenant() {
         BerthTestResource.fake().reset();
-        key = Api.admin().body(Map.of("name", "budget-" + UUID.randomUUID())).post("/v1/tenants").then()
-                .statusCode(201).extract().path("adminKey.key");
+        var tenant = Api.admin().body(Map.of("name", "budget-" + UUID.randomUUID())).post("/v1/tenants").then()
+                .statusCode(201).extract();
+        key = tenant.path("adminKey.key");
+        tenantId = tenant.path("id");
     }
 
     @Test
@@ -163,6 +166,17 @@ class BudgetRunsTest {
         assertThat(budgets.path("set").path("tenant").path("day").path("tokens").asLong()).isEqualTo(5);
         assertThat(budgets.path("set").path("agent").path("month").path("calls").isNull()).isTrue();
         assertThat(budgets.path("effective").path("tenant").path("day").path("tokens").asLong()).isEqualTo(5);
+        // and the accepted change, not the refused one, is in the audit trail with the request's id
+        assertThat(auditedBudgetChanges()).isEqualTo(1);
+    }
+
+    private long auditedBudgetChanges() throws Exception {
+        try (var sql = BerthTestResource.database().connect(); var rows = sql.createStatement().executeQuery(
+                "select count(*) from audit_log where action = 'budget.change' and request_id is not null"
+                        + " and tenant_id = '" + tenantId + "'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     private Response putBudgets(Map<String, Object> body) {

@@ -5,10 +5,17 @@ import dev.berth.deploy.api.BudgetsView;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.runtime.config.BudgetConfig;
+import dev.berth.deploy.observe.RequestIds;
+import dev.berth.runtime.domain.AuditAction;
+import dev.berth.runtime.domain.AuditEntry;
+import dev.berth.runtime.domain.AuditOutcome;
+import dev.berth.runtime.domain.AuditTarget;
 import dev.berth.runtime.domain.BudgetLimits;
 import dev.berth.runtime.domain.Role;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.runtime.port.AuditTrail;
 import dev.berth.runtime.port.BudgetStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -31,10 +38,12 @@ public class BudgetResource {
     private final BudgetStore budgets;
     private final BudgetLimits defaults;
     private final RequestPrincipal principal;
+    private final AuditTrail audit;
 
     @Inject
-    public BudgetResource(BudgetStore budgets, BudgetConfig config, RequestPrincipal principal) {
+    public BudgetResource(BudgetStore budgets, BudgetConfig config, RequestPrincipal principal, AuditTrail audit) {
         this.budgets = budgets;
+        this.audit = audit;
         this.defaults = config.limits();
         this.principal = principal;
     }
@@ -49,7 +58,8 @@ public class BudgetResource {
     /**
      * Replaces the tenant's budgets with the body (a window or measure left out takes the
      * configured default); answers as GET does. Every process sees the new budgets at its runs'
-     * next step commit or claim.
+     * next step commit or claim. The change is recorded in the audit trail ({@code budget.change}),
+     * with a digest of the budgets as set.
      */
     @PUT
     @Allowed({})
@@ -59,7 +69,11 @@ public class BudgetResource {
         }
         BudgetLimits limits = body.limits();
         TenantId tenant = principal.tenant();
-        return budgets.replaceLimits(tenant, limits).map(ignored -> view(limits));
+        BudgetsView answer = view(limits);
+        AuditEntry entry = new AuditEntry(tenant, principal.get().subject(), AuditAction.BUDGET_CHANGE,
+                new AuditTarget("tenant", tenant.value().toString()), RequestIds.current(), AuditOutcome.SUCCEEDED,
+                AuditEntry.digestOf(DocumentJson.write(answer.set())));
+        return budgets.replaceLimits(tenant, limits).chain(() -> audit.record(entry)).replaceWith(answer);
     }
 
     private BudgetsView view(BudgetLimits set) {
