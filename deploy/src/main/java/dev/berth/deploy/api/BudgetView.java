@@ -13,8 +13,11 @@ import java.util.Map;
  * ({@code tokens}: input + output, {@code calls}: model calls). A measure left out or null is not set.
  */
 public record BudgetView(Scope tenant, Scope agent, Scope session) {
-    /** The largest budget accepted: far beyond any real spending, small enough for any counter. */
-    public static final long MAX = 1_000_000_000_000_000L;
+    /**
+     * The largest budget (and per-run token limit) accepted: two billion, below 2^31 like every number the API
+     * takes (the fuzz suite refuses larger ones everywhere); a tenant that needs more sets none (unlimited).
+     */
+    public static final long MAX = 2_000_000_000L;
 
     public record Scope(Cap day, Cap month) {
     }
