@@ -28,11 +28,16 @@
 -- earlier try returned: the sequence of the run's last event.
 -- Error code BR001: the run's lease is no longer this writer's (or its session is gone); the
 -- statement as a whole then changes nothing.
+-- Budgets (ADR 0032): the step's tokens (input + output) and model call are added to the usage
+-- counters of its tenant, agent and session (berth_count_usage, R__85) in this same statement, and
+-- a run that goes on gets back what the engine checks its next model call against
+-- (berth_budget_state): berth_commit_step_counted answers both; berth_commit_step, the name the
+-- previous release calls, answers the sequence only.
 -- The positional versions stay for one release: processes of the previous release call the
 -- 23-parameter one (V8) until a rolling update has replaced them (docs/operations.md, "Upgrade
 -- with migrations"). The next release drops them here, with "drop function if exists".
 
-create or replace function berth_commit_step(p_step jsonb) returns bigint
+create or replace function berth_commit_step_counted(p_step jsonb, out committed_seq bigint, out budget_state jsonb)
 language plpgsql as $$
 declare
     v_run uuid := (p_step ->> 'run')::uuid;
@@ -48,12 +53,19 @@ declare
     v_error jsonb := nullif(p_step -> 'error', 'null'::jsonb);
     v_state jsonb := nullif(p_step -> 'state', 'null'::jsonb);
     v_last bigint;
+    v_agent text;
+    v_tokens bigint := coalesce((p_step #>> '{usage,input}')::bigint, 0) + coalesce((p_step #>> '{usage,output}')::bigint, 0);
+    v_calls integer := coalesce((p_step ->> 'modelCalls')::integer, 0);
 begin
     if (p_step ->> 'stepsBefore') is not null and exists (
             select 1 from runs where id = v_run and lease_epoch = v_epoch
                                  and step = (p_step ->> 'stepsBefore')::integer + 1) then
         -- Newest first on the primary key: the run's events are at the end of its session's log.
-        return (select seq from events where session_id = v_session and run_id = v_run order by seq desc limit 1);
+        committed_seq := (select seq from events where session_id = v_session and run_id = v_run order by seq desc limit 1);
+        if not v_settled then
+            select berth_budget_state(v_tenant, r.agent_name, v_session) into budget_state from runs r where r.id = v_run;
+        end if;
+        return;
     end if;
     -- Before the run's row takes the step's pending (none, for a run that ends): the calls left
     -- open are those the run's row still lists. A fenced-out writer's results roll back with it.
@@ -82,7 +94,8 @@ begin
            lease_expires_at = case when v_settled then null
                                    else now() + make_interval(secs => (p_step ->> 'leaseSeconds')::double precision) end,
            updated_at = now()
-     where id = v_run and lease_epoch = v_epoch and lease_owner = v_owner and status = 'running';
+     where id = v_run and lease_epoch = v_epoch and lease_owner = v_owner and status = 'running'
+    returning agent_name into v_agent;
     if not found then
         raise exception 'run % is fenced out at epoch %', v_run, v_epoch using errcode = 'BR001';
     end if;
@@ -107,6 +120,19 @@ begin
             perform pg_notify('berth_work', '');
         end if;
     end if;
-    return v_last;
+    -- Last: after every other lock this statement takes (see berth_count_usage).
+    if v_tokens > 0 or v_calls > 0 then
+        perform berth_count_usage(v_tenant, v_agent, v_session, v_tokens, v_calls);
+    end if;
+    committed_seq := v_last;
+    -- Only a run that goes on makes another model call under this lease.
+    if not v_settled then
+        budget_state := berth_budget_state(v_tenant, v_agent, v_session);
+    end if;
 end
+$$;
+
+create or replace function berth_commit_step(p_step jsonb) returns bigint
+language sql as $$
+    select committed_seq from berth_commit_step_counted(p_step)
 $$;

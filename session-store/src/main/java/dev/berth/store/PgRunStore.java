@@ -10,6 +10,7 @@ import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.AnswerDecision;
 import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.CommittedStep;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.LeaseState;
 import dev.berth.runtime.run.PendingAction;
@@ -19,6 +20,7 @@ import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.run.Submission;
+import dev.berth.store.internal.BudgetJson;
 import dev.berth.store.internal.DbErrors;
 import dev.berth.store.internal.KeyClaims;
 import dev.berth.store.internal.Rows;
@@ -101,7 +103,7 @@ public class PgRunStore implements RunStore {
                                 row.getBoolean("cancel_requested"), "running".equals(row.getString("previous")),
                                 Rows.instant(row, "active_since"), row.getString("actor_id"),
                                 DocumentJson.readMap(row.getString("session_state")), row.getString("traceparent"),
-                                row.getInteger("failed_attempts")));
+                                row.getInteger("failed_attempts"), BudgetJson.state(row.getString("budget_state"))));
                     }
                     return claimed;
                 })
@@ -112,10 +114,11 @@ public class PgRunStore implements RunStore {
 
     /**
      * One statement, also for a run that ends: when it answers a parent's sub-agent call, the
-     * step function hands its result to the parent in the same transaction (R__20_step_commit.sql).
+     * step function hands its result to the parent in the same transaction (R__20_step_commit.sql);
+     * it also counts the step's usage and reads the budget state back (ADR 0032).
      */
     @Override
-    public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
+    public Uni<CommittedStep> commitStep(Lease lease, StepCommit step, Duration leaseTtl) {
         return commitOn(pool, lease, step, leaseTtl);
     }
 
@@ -124,18 +127,23 @@ public class PgRunStore implements RunStore {
      * landed (the run is a step further under this lease) and writes nothing again.
      */
     @Override
-    public Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
+    public Uni<CommittedStep> commitStepAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
         return pool.preparedQuery(RunSql.COMMIT_STEP)
                 .execute(Tuple.of(StepCommitCall.of(lease, step, leaseTtl, stepsBefore).json()))
-                .map(rows -> rows.iterator().next().getLong(0))
+                .map(PgRunStore::committed)
                 .onFailure().transform(failure -> commitFailure(failure, lease));
     }
 
     /** A step commit on a pool, or on a connection in a transaction that does more. */
-    static Uni<Long> commitOn(SqlClient client, Lease lease, StepCommit step, Duration leaseTtl) {
+    static Uni<CommittedStep> commitOn(SqlClient client, Lease lease, StepCommit step, Duration leaseTtl) {
         return client.preparedQuery(RunSql.COMMIT_STEP).execute(commitParams(lease, step, leaseTtl))
-                .map(rows -> rows.iterator().next().getLong(0))
+                .map(PgRunStore::committed)
                 .onFailure().transform(failure -> commitFailure(failure, lease));
+    }
+
+    private static CommittedStep committed(RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        return new CommittedStep(row.getLong("committed_seq"), BudgetJson.state(row.getString("budget_state")));
     }
 
     /** A pause is a step commit plus what it waits for, in one transaction (pauses are rare). */

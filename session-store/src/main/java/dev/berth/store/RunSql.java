@@ -61,16 +61,19 @@ final class RunSql {
                       r.failed_attempts,
                       coalesce(r.resumed_at, r.started_at) as active_since, s.actor_id, s.state::text as session_state,
                       (select e.payload ->> 'traceparent' from events e
-                        where e.session_id = r.session_id and e.seq = r.input_seq) as traceparent"""
+                        where e.session_id = r.session_id and e.seq = r.input_seq) as traceparent,
+                      berth_budget_state(r.tenant_id, r.agent_name, r.session_id)::text as budget_state"""
             .formatted(Rows.runColumns("r"));
 
     /**
      * Commits a step, fenced by the lease epoch: the new events with their sequence numbers,
      * the session's state and the run's update, the starts of tool calls the engine runs
      * next, and for a run that ends the hand-over to its parent (R__20_step_commit.sql); $1 the
-     * named values ({@link StepCommitCall}); returns the session's last sequence number.
+     * named values ({@link StepCommitCall}); returns the session's last sequence number
+     * ({@code committed_seq}) and, for a run that goes on, its budget state ({@code budget_state},
+     * berth_budget_state in R__85: the step's usage counted in it).
      */
-    static final String COMMIT_STEP = "select berth_commit_step($1::text::jsonb)";
+    static final String COMMIT_STEP = "select committed_seq, budget_state::text from berth_commit_step_counted($1::text::jsonb)";
 
     /**
      * Records the start of tool calls before they run: the attempts in pending_tools, and one

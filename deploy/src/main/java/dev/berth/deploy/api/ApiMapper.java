@@ -126,10 +126,14 @@ public final class ApiMapper {
             InputLimits.count("limits.maxCompletionTokens", limits.maxCompletionTokens(), 1,
                     InputLimits.MAX_COMPLETION_TOKENS);
         }
+        if (limits.maxRunTokens() != null && (limits.maxRunTokens() < 1 || limits.maxRunTokens() > BudgetView.MAX)) {
+            throw ValidationException.field("limits.maxRunTokens", "must be between 1 and " + BudgetView.MAX);
+        }
         try {
             return new AgentLimits(
                     limits.maxSteps() == null ? AgentLimits.DEFAULT.maxSteps() : limits.maxSteps(),
-                    limits.maxCompletionTokens(), runTimeout == null ? AgentLimits.DEFAULT.runTimeout() : runTimeout);
+                    limits.maxCompletionTokens(), runTimeout == null ? AgentLimits.DEFAULT.runTimeout() : runTimeout,
+                    limits.maxRunTokens());
         } catch (IllegalArgumentException e) {
             throw ValidationException.field("limits", e.getMessage());
         }
@@ -147,7 +151,8 @@ public final class ApiMapper {
         AgentSpec spec = agent.spec();
         AgentLimits limits = spec.limits();
         return new AgentView(agent.name(), agent.version(), spec.instructions(), spec.model(), spec.tools(),
-                new LimitsView(limits.maxSteps(), limits.maxCompletionTokens(), limits.runTimeout().toSeconds()),
+                new LimitsView(limits.maxSteps(), limits.maxCompletionTokens(), limits.runTimeout().toSeconds(),
+                        limits.maxRunTokens()),
                 spec.inputPolicy().wire(),
                 spec.clientTools().stream()
                         .map(tool -> new ClientToolView(tool.name(), tool.description(), tool.parameters())).toList(),

@@ -16,6 +16,8 @@ import java.util.Map;
 public final class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_BASE = "https://berth.dev/problems/";
+    /** A run refused its next model call by a budget: answered to a client waiting on it (429, ADR 0032). */
+    public static final String BUDGET_EXCEEDED = "budget-exceeded";
     // For problems written below JAX-RS (straight to Vert.x), where no message body writer runs.
     private static final ObjectMapper JSON = new ObjectMapper();
 

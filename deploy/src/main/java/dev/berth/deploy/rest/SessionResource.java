@@ -223,11 +223,16 @@ public class SessionResource {
     /**
      * The run without a wait (202: a just submitted run is queued; a retry shows it as it is now, with
      * the same status), or once settled within the wait (200), or as it is when the wait is over (202).
+     * A run a budget refused answers the waiting client with a 429 problem, {@code budget-exceeded},
+     * whose Location is the run (ADR 0032).
      */
     private Uni<Response> answer(TenantId tenant, Run submitted, int waitSeconds) {
         return (waitSeconds == 0 ? Uni.createFrom().item(submitted)
                 : runs.await(tenant, submitted, Duration.ofSeconds(waitSeconds)))
-                .chain(run -> actions.required(tenant, run).map(required -> Locations
+                .chain(run -> waitSeconds > 0 && run.error() != null && run.error().budgetExceeded()
+                        ? Uni.createFrom().item(Locations.at(Problems.response(429, Problems.BUDGET_EXCEEDED, "Budget exceeded",
+                                run.error().message(), null), "/v1/runs/" + run.id()).build())
+                        : actions.required(tenant, run).map(required -> Locations
                         .at(Response.status(waitSeconds > 0 && run.status().settled() ? 200 : 202), "/v1/runs/" + run.id())
                         .entity(ApiMapper.run(run, required)).build()));
     }

@@ -49,16 +49,19 @@ public final class SchemaBodies {
 
     private JsonNode value(JsonNode schema, String name, int depth, boolean full) {
         JsonNode resolved = document.resolve(schema);
-        if (name != null && fields.containsKey(name)) {
+        boolean unknown = resolved == null || resolved.isMissingNode();
+        String type = unknown ? "string" : resolved.path("type").asText(resolved.has("properties") ? "object" : "string");
+        // A known name whose schema is an object where the fixture's value is not (PUT /v1/budgets' "agent" is an
+        // object, a session's is a name) takes a value of its schema: the fixture's would spoil the body from the start.
+        if (name != null && fields.containsKey(name) && !(type.equals("object") && !fields.get(name).isObject())) {
             return fields.get(name);
         }
-        if (resolved == null || resolved.isMissingNode()) {
+        if (unknown) {
             return NODES.textNode("x");
         }
         if (resolved.has("enum")) {
             return resolved.get("enum").get(0);
         }
-        String type = resolved.path("type").asText(resolved.has("properties") ? "object" : "string");
         return switch (type) {
             case "object" -> object(resolved, depth, full);
             case "array" -> {

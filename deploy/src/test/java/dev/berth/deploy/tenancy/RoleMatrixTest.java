@@ -109,6 +109,9 @@ class RoleMatrixTest {
         TABLE.put("GET /v1/runs", EnumSet.of(OPERATOR, DEVELOPER));
         TABLE.put("POST /v1/sessions/{id}/kill", EnumSet.of(OPERATOR));
         TABLE.put("POST /v1/sessions/{id}/reopen", EnumSet.of(OPERATOR));
+        TABLE.put("GET /v1/budgets", EnumSet.of(OPERATOR));
+        TABLE.put("PUT /v1/budgets", Set.of());
+        TABLE.put("GET /v1/usage", EnumSet.of(OPERATOR));
     }
 
     @TestHTTPResource

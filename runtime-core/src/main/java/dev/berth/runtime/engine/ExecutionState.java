@@ -1,6 +1,7 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.runtime.domain.AgentDefinition;
+import dev.berth.runtime.run.BudgetState;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.RunError;
 import dev.berth.runtime.run.RunStatus;
@@ -37,6 +38,10 @@ final class ExecutionState {
     /** The session's state; while this run holds the lease only its own commits change it. */
     Map<String, Object> state;
     int modelCalls;
+    /** Tokens (input + output) the run spent, over all its claims: checked against the agent's maxRunTokens. */
+    long runTokens;
+    /** The budget state the last claim or commit read: the next model call is checked against it (ADR 0032). */
+    BudgetState budget;
     /** Set when the model said the context was too long and a compaction was made for it: one retry only. */
     boolean overflowCompacted;
     /** Tool calls whose start this execution committed with the model's answer; the tool step runs them next. */
@@ -63,6 +68,8 @@ final class ExecutionState {
         this.agent = agent;
         this.pending = new LinkedHashMap<>(claimed.pendingTools());
         this.modelCalls = claimed.run().modelCalls();
+        this.runTokens = claimed.run().usage() == null ? 0 : claimed.run().usage().totalTokens();
+        this.budget = claimed.budget();
         this.steps = claimed.run().step();
         this.state = claimed.sessionState();
         this.cancelRequested = claimed.cancelRequested();
@@ -86,12 +93,16 @@ final class ExecutionState {
         StepCommit commit = step.onState(state);
         int before = steps;
         Duration ttl = parts.config().leaseTtl();
-        return outage.write(() -> parts.runs().commit(claimed.lease(), commit, ttl),
-                        () -> parts.runs().commitAgain(claimed.lease(), commit, before, ttl))
-                .invoke(lastSeq -> {
+        return outage.write(() -> parts.runs().commitStep(claimed.lease(), commit, ttl),
+                        () -> parts.runs().commitStepAgain(claimed.lease(), commit, before, ttl))
+                .invoke(committed -> {
                     steps = before + 1;
                     answerHeld = false;
-                    context.committed(commit.events(), lastSeq);
+                    runTokens += commit.usage().totalTokens();
+                    if (committed.budget() != null) {
+                        budget = committed.budget();
+                    }
+                    context.committed(commit.events(), committed.lastSeq());
                     if (commit.sessionState() != null) {
                         state = commit.sessionState();
                     }

@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -39,6 +40,12 @@ final class ModelStep {
         if (run.modelCalls >= maxSteps) {
             return settlement.fail(new RunError("max_steps_exceeded", "the run reached the agent's limit of "
                     + maxSteps + " model calls"));
+        }
+        // Before the call, from what the last claim or commit read: no statement of its own (ADR 0032).
+        Optional<RunError> overBudget = BudgetCheck.nextCall(run.parts.budgetDefaults(), run.budget,
+                run.agent.spec().limits(), run.runTokens);
+        if (overBudget.isPresent()) {
+            return settlement.fail(overBudget.get());
         }
         return assemble(context)
                 .chain(assembled -> {

@@ -1,6 +1,7 @@
 package dev.berth.runtime.engine;
 
 import dev.berth.model.ModelClient;
+import dev.berth.runtime.config.BudgetConfig;
 import dev.berth.runtime.config.EngineConfig;
 import dev.berth.runtime.config.MemoryConfig;
 import dev.berth.runtime.config.TeamConfig;
@@ -86,11 +87,12 @@ public class RunEngine {
     public RunEngine(RunStore runs, EventLog events, AgentStore agents, ModelClient model,
             ToolExecutor tools, ToolRegistry registry, ChangeFeed feed, EngineConfig config,
             Instance<EngineObserver> observers, TeamStore teams, TeamConfig teamConfig, MemoryService memory,
-            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu, IdempotencyKeys keys) {
+            MemoryConfig memoryConfig, MemoryStore memoryStore, CpuWork cpu, IdempotencyKeys keys,
+            BudgetConfig budgets) {
         this(new EngineParts(runs, events, model, tools, new ContextAssembler(registry, cpu), feed, config,
                 Clock.systemUTC(), observers.isResolvable() ? observers.get() : EngineObserver.NONE,
                 new TeamStep(teams, agents, runs, teamConfig, config.leaseTtl()), memory, new Compactor(model),
-                memoryConfig, agents), agents, memoryStore, keys);
+                memoryConfig, agents, budgets.limits()), agents, memoryStore, keys);
     }
 
     /**

@@ -19,10 +19,20 @@ import java.util.Map;
  *                     trace continues it
  * @param failedAttempts how many claims of the run ended without a committed step since its last
  *                     one, counting this claim when it took over an expired lease (ADR 0021)
+ * @param budget       the run's budget state read with the claim: the first model call of the claim
+ *                     is checked against it (ADR 0032)
  */
 public record ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools, boolean cancelRequested,
         boolean takeover, Instant activeSince, String actorId, Map<String, Object> sessionState,
-        String traceparent, int failedAttempts) {
+        String traceparent, int failedAttempts, BudgetState budget) {
+
+    /** A claim with nothing read of budgets ({@link BudgetState#NONE}). */
+    public ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools, boolean cancelRequested,
+            boolean takeover, Instant activeSince, String actorId, Map<String, Object> sessionState,
+            String traceparent, int failedAttempts) {
+        this(run, lease, pendingTools, cancelRequested, takeover, activeSince, actorId, sessionState, traceparent,
+                failedAttempts, BudgetState.NONE);
+    }
 
     /** A claim of a run with no failed attempts. */
     public ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools, boolean cancelRequested,
@@ -35,6 +45,7 @@ public record ClaimedRun(Run run, Lease lease, Map<String, Integer> pendingTools
         pendingTools = Map.copyOf(pendingTools);
         activeSince = activeSince == null ? run.startedAt() : activeSince;
         sessionState = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sessionState));
+        budget = budget == null ? BudgetState.NONE : budget;
         if (failedAttempts < 0) {
             throw new IllegalArgumentException("failedAttempts must be >= 0");
         }

@@ -40,20 +40,33 @@ public interface RunStore {
 
     /**
      * Commits one step and extends the lease, atomically; fails with FencedOutException if the
-     * lease is stale. Returns the session's last event sequence number after the commit (the
-     * step's events are numbered up to it).
+     * lease is stale. Answers the session's last event sequence number after the commit (the
+     * step's events are numbered up to it) and, for a run that goes on, its budget state after
+     * the step, read by the same statement (ADR 0032): the step's tokens and model call are
+     * counted for its tenant, agent and session in it.
      */
-    Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl);
+    Uni<CommittedStep> commitStep(Lease lease, StepCommit step, Duration leaseTtl);
+
+    /** {@link #commitStep}, answering the session's last event sequence number only. */
+    default Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
+        return commitStep(lease, step, leaseTtl).map(CommittedStep::lastSeq);
+    }
 
     /**
      * {@link #commit} tried again after a try whose outcome is unknown: the database could not
      * be reached, or the connection broke, while it ran, so it may have committed and lost only
      * its answer. {@code stepsBefore} is the run's committed steps ({@link Run#step()}) before
      * this one. When the run already has one step more under this same lease, the earlier try
-     * landed: nothing is written again, and the result is the sequence number of the run's last
-     * event, as that try would have returned. Otherwise exactly {@link #commit} (ADR 0025).
+     * landed: nothing is written again (nor counted), and the result is the sequence number of the
+     * run's last event, as that try would have returned, with the budget state as it is now.
+     * Otherwise exactly {@link #commitStep} (ADR 0025).
      */
-    Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl);
+    Uni<CommittedStep> commitStepAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl);
+
+    /** {@link #commitStepAgain}, answering the session's last event sequence number only. */
+    default Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
+        return commitStepAgain(lease, step, stepsBefore, leaseTtl).map(CommittedStep::lastSeq);
+    }
 
     /**
      * Records that the tool calls of a step are about to be executed, with their attempt

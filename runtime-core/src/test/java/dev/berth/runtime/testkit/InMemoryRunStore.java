@@ -10,7 +10,9 @@ import dev.berth.runtime.error.FencedOutException;
 import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.run.ActionAnswer;
 import dev.berth.runtime.run.AnswerDecision;
+import dev.berth.runtime.run.BudgetState;
 import dev.berth.runtime.run.ClaimedRun;
+import dev.berth.runtime.run.CommittedStep;
 import dev.berth.runtime.run.Lease;
 import dev.berth.runtime.run.LeaseState;
 import dev.berth.runtime.run.PendingAction;
@@ -162,22 +164,27 @@ public final class InMemoryRunStore implements RunStore {
         return run;
     }
 
+    /** This store keeps no usage counters: a run that goes on reads {@link BudgetState#NONE}. */
     @Override
-    public Uni<Long> commit(Lease lease, StepCommit step, Duration leaseTtl) {
-        return tx(() -> apply(lease, step, leaseTtl));
+    public Uni<CommittedStep> commitStep(Lease lease, StepCommit step, Duration leaseTtl) {
+        return tx(() -> committed(apply(lease, step, leaseTtl), step));
     }
 
     @Override
-    public Uni<Long> commitAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
+    public Uni<CommittedStep> commitStepAgain(Lease lease, StepCommit step, int stepsBefore, Duration leaseTtl) {
         return tx(() -> {
             RunRow run = db.runs.get(lease.runId());
             if (run != null && run.leaseEpoch == lease.epoch() && run.step == stepsBefore + 1) {
                 // The earlier try landed: its answer is the sequence of the run's last event.
-                return db.events.get(lease.sessionId()).stream().filter(e -> lease.runId().equals(e.runId()))
-                        .mapToLong(Event::seq).max().orElse(0);
+                return committed(db.events.get(lease.sessionId()).stream().filter(e -> lease.runId().equals(e.runId()))
+                        .mapToLong(Event::seq).max().orElse(0), step);
             }
-            return apply(lease, step, leaseTtl);
+            return committed(apply(lease, step, leaseTtl), step);
         });
+    }
+
+    private static CommittedStep committed(long lastSeq, StepCommit step) {
+        return new CommittedStep(lastSeq, step.status() == RunStatus.RUNNING ? BudgetState.NONE : null);
     }
 
     /** The step commit ({@code berth_commit_step}): called inside a transaction. */

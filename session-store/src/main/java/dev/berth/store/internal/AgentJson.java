@@ -45,6 +45,10 @@ public final class AgentJson {
         if (spec.limits().maxCompletionTokens() != null) {
             limits.put("maxCompletionTokens", spec.limits().maxCompletionTokens());
         }
+        if (spec.limits().maxRunTokens() != null) {
+            // An older Berth ignores it (it reads only the fields it knows): the limit is not enforced there.
+            limits.put("maxRunTokens", spec.limits().maxRunTokens());
+        }
         if (usesV2) {
             ArrayNode clientTools = node.putArray("clientTools");
             spec.clientTools().forEach(tool -> clientTools.addObject().put("name", tool.name())
@@ -79,7 +83,8 @@ public final class AgentJson {
                 new AgentLimits(limits.path("maxSteps").asInt(AgentLimits.DEFAULT.maxSteps()), maxTokens,
                         // Stored before the bounds existed, a timeout may be out of them: clamped, never fatal.
                         InputLimits.clampSeconds(limits.path("runTimeoutSeconds")
-                                .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds()))),
+                                .asLong(AgentLimits.DEFAULT.runTimeout().toSeconds())),
+                        limits.hasNonNull("maxRunTokens") ? limits.get("maxRunTokens").asLong() : null),
                 InputPolicy.fromWire(node.path("inputPolicy").asText("enqueue")), clientTools, approvalRequired,
                 subAgents, handoffs, memory(node.path("memory")));
     }
