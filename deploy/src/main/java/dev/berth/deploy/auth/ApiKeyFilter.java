@@ -1,9 +1,13 @@
 package dev.berth.deploy.auth;
 
+import dev.berth.deploy.auth.oidc.OidcToken;
+import dev.berth.deploy.auth.oidc.OidcTokenAuth;
 import dev.berth.deploy.error.Problems;
+import dev.berth.runtime.domain.ApiPrincipal;
 import dev.berth.runtime.port.AccessStore;
 import dev.berth.runtime.observe.LogContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -13,9 +17,10 @@ import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Maps {@code Authorization: Bearer <api key>} to a tenant for every {@code /v1} request.
- * A missing, unknown, expired or revoked key gets a 401 problem before any resource runs; what
- * the key may do is checked next, by {@link RoleFilter}.
+ * Maps {@code Authorization: Bearer <credential>} to a principal for every {@code /v1} request: an API
+ * key, or an OIDC token (a JWT, told apart by its shape and verified by {@link OidcTokenAuth}, ADR 0030).
+ * A missing, unknown, expired or revoked key, or a token that fails verification, gets a 401 problem
+ * before any resource runs; what the credential may do is checked next, by {@link RoleFilter}.
  */
 public class ApiKeyFilter {
     private static final String BEARER = "Bearer ";
@@ -24,36 +29,55 @@ public class ApiKeyFilter {
     private final KeyCache cache;
     private final RequestPrincipal principal;
     private final KeyHasher hasher;
+    private final OidcTokenAuth tokens;
 
     @Inject
-    public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal, KeyHasher hasher) {
+    public ApiKeyFilter(AccessStore access, KeyCache cache, RequestPrincipal principal, KeyHasher hasher,
+            OidcTokenAuth tokens) {
         this.hasher = hasher;
+        this.tokens = tokens;
         this.access = access;
         this.cache = cache;
         this.principal = principal;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Uni<Response> authenticate(ContainerRequestContext request) {
+    public Uni<Response> authenticate(ContainerRequestContext request, RoutingContext routing) {
         String path = request.getUriInfo().getPath();
         if (!path.startsWith("/v1/") || path.equals("/v1/info")) {
             return Uni.createFrom().nullItem();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Uni.createFrom().item(unauthorized("an API key is required: Authorization: Bearer <key>"));
+            return Uni.createFrom().item(unauthorized("an API key or token is required: Authorization: Bearer <key or token>"));
         }
         String key = header.substring(BEARER.length()).trim();
+        if (OidcToken.jwtShaped(key)) {
+            return tokens.authenticate(routing, key).map(this::answer);
+        }
         byte[] hash = hasher.hash(key);
         return cache.get(hash, () -> access.authenticate(hash, ApiKeys.legacyHash(key))).map(found -> {
             if (found.isEmpty()) {
                 return unauthorized("the API key is unknown, expired or revoked");
             }
-            principal.set(found.get());
-            // Every log line of the request carries its tenant (Quarkus keeps the MDC per request).
-            MDC.put(LogContext.TENANT_ID, found.get().tenant().toString());
-            return null;
+            return accept(found.get());
         });
+    }
+
+    private Response answer(OidcTokenAuth.Outcome outcome) {
+        return switch (outcome) {
+            case OidcTokenAuth.Outcome.Accepted accepted -> accept(accepted.principal());
+            case OidcTokenAuth.Outcome.Unauthenticated refused -> unauthorized(refused.detail());
+            case OidcTokenAuth.Outcome.Forbidden refused ->
+                    Problems.response(Response.Status.FORBIDDEN, "forbidden", "Forbidden", refused.detail()).build();
+        };
+    }
+
+    private Response accept(ApiPrincipal found) {
+        principal.set(found);
+        // Every log line of the request carries its tenant (Quarkus keeps the MDC per request).
+        MDC.put(LogContext.TENANT_ID, found.tenant().toString());
+        return null;
     }
 
     private static Response unauthorized(String detail) {
