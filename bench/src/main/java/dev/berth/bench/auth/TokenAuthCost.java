@@ -1,0 +1,86 @@
+package dev.berth.bench.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.bench.harness.BerthUnderTest;
+import dev.berth.bench.http.BerthClient;
+import dev.berth.model.fake.FakeModelServer;
+import dev.berth.model.fake.FakeOptions;
+import dev.berth.testsupport.PostgresDatabase;
+import dev.berth.testsupport.oidc.TestIssuer;
+import io.vertx.mutiny.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What verifying an OIDC token costs a request next to an API key (ADR 0030): one Berth process with a
+ * test issuer over HTTP configured, {@code GET /v1/sessions} from a few clients in a closed loop, with an
+ * admin API key, then with an admin token of the same tenant, then with the key again (the two key
+ * rounds show the drift of a loaded machine). A key is cached after its first lookup; a token is
+ * verified on every request (RS256 signature, claims), its JWKS and tenant cached.
+ *
+ * <p>Usage: {@code TokenAuthCost [requests] [clients]} (defaults 3000 and 4).
+ */
+public final class TokenAuthCost {
+    private static final int WARM_UP = 300;
+
+    private TokenAuthCost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        Vertx vertx = Vertx.vertx();
+        try (FakeModelServer fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults());
+                TestIssuer issuer = TestIssuer.start("/realms/bench");
+                BerthUnderTest berth = BerthUnderTest.start("bench-token-auth", PostgresDatabase.create(),
+                        fake.openAiBaseUrl(), Map.of(
+                                "BERTH_AUTH_OIDC_ISSUERS_BENCH_ISSUER", issuer.issuer(),
+                                "BERTH_AUTH_OIDC_ISSUERS_BENCH_AUDIENCE", "berth-bench",
+                                "BERTH_AUTH_OIDC_ISSUERS_BENCH_TENANT_CLAIM", "berth_tenant"), null)) {
+            JsonNode tenant = berth.client().call("POST", "/v1/tenants", Map.of("name", "bench"), 201);
+            BerthClient key = new BerthClient(berth.client().baseUrl(), tenant.at("/adminKey/key").asText());
+            long hour = System.currentTimeMillis() / 1000 + 3600;
+            BerthClient token = new BerthClient(berth.client().baseUrl(), issuer.sign(Map.of("aud", "berth-bench",
+                    "berth_tenant", tenant.get("id").asText(), "sub", "bench-user", "roles", List.of("admin"),
+                    "exp", hour)));
+            measure("API key", key, requests, clients);
+            measure("OIDC token", token, requests, clients);
+            measure("API key", key, requests, clients);
+        } finally {
+            vertx.closeAndAwait();
+        }
+    }
+
+    private static void measure(String what, BerthClient client, int requests, int clients) throws Exception {
+        send(client, WARM_UP, clients);
+        long started = System.nanoTime();
+        send(client, requests, clients);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "%-10s: %,d requests (GET /v1/sessions, %d clients) in %.2f s: %.0f requests/s,"
+                + " %.2f ms per request per client%n", what, requests, clients, seconds, requests / seconds,
+                seconds * 1000 * clients / requests);
+    }
+
+    private static void send(BerthClient client, int requests, int clients) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int share = requests / clients + (c < requests % clients ? 1 : 0);
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < share; i++) {
+                        client.call("GET", "/v1/sessions", null, 200);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+    }
+}
