@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What distinguishes the dev overlay from the production ones, and production sizing. */
 class OverlayRulesTest {
@@ -84,6 +85,22 @@ class OverlayRulesTest {
         assertThat(apiKey.path("optional").asBoolean(true)).isFalse();
         assertThat(password.path("name").asText()).isEqualTo(cluster + "-app");
         assertThat(Manifests.config(objects, "BERTH_DB_URL")).startsWith("postgresql://" + cluster + "-rw:5432/");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlays/production", "overlays/production-hpa", "overlays/azure-flexible-server"})
+    void everyProductionOverlayNeedsTheSecretKeysAreHashedWith(String overlay) {
+        // Given an overlay meant for production
+        JsonNode berth = Manifests.berthContainer(Manifests.render(overlay));
+
+        // When the key-hash secret's reference is read
+        JsonNode keySecret = env(berth, "BERTH_AUTH_KEY_SECRET").at("/valueFrom/secretKeyRef");
+
+        // Then a missing Secret stops the pod: no API key is ever hashed with a secret kept beside the
+        // hashes in the database, where a copy of the database could mint keys (ADR 0028)
+        assertThat(keySecret.path("name").asText()).isEqualTo("berth-auth");
+        assertThat(keySecret.path("key").asText()).isEqualTo("key-secret");
+        assertThat(keySecret.path("optional").asBoolean(true)).isFalse();
     }
 
     @ParameterizedTest
