@@ -54,10 +54,24 @@ class OidcTokenTest {
                 .body("type", equalTo(PROBLEMS + "forbidden"));
         as(developer).body(Map.of("instructions", "x", "model", "m")).put("/v1/agents/other").then().statusCode(201);
         as(developer).get("/v1/api-keys").then().statusCode(403);
-        // and another tenant's objects look unknown
+        // and another tenant's objects look unknown, the request counted against that tenant's rate limit (its
+        // bucket, which nothing but this one token request has touched)
         Tenant other = tenant();
+        assertThat(bucketRows(other)).isZero();
         as(issuer.sign(claims(other, "backend-1", List.of("service")))).get("/v1/sessions/" + session).then()
                 .statusCode(404);
+        assertThat(bucketRows(other)).isOne();
+    }
+
+    private static int bucketRows(Tenant tenant) throws Exception {
+        try (Connection sql = BerthTestResource.database().connect(); var read = sql.prepareStatement(
+                "select count(*) from rate_buckets where tenant_id = ?")) {
+            read.setObject(1, tenant.id());
+            try (var rows = read.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     @Test
