@@ -9,21 +9,24 @@ import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.PostgresDatabase;
 import dev.berth.testsupport.oidc.TestIssuer;
 import io.vertx.mutiny.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * What verifying an OIDC token costs a request next to an API key (ADR 0030): one Berth process with a
- * test issuer over HTTP configured, {@code GET /v1/sessions} from a few clients in a closed loop, with an
- * admin API key, then with an admin token of the same tenant, then with the key again (the two key
- * rounds show the drift of a loaded machine). A key is cached after its first lookup; a token is
- * verified on every request (RS256 signature, claims), its JWKS and tenant cached.
+ * test issuer over HTTP configured, {@code GET /v1/sessions} from a few clients in a closed loop, in three
+ * rounds, each with an admin API key and then an admin token of the same tenant (alternating, so a
+ * loaded machine's drift falls on both alike); it prints each round and the medians. A key is cached
+ * after its first lookup; a token is verified on every request (RS256 signature, claims), its JWKS and
+ * tenant cached.
  *
  * <p>Usage: {@code TokenAuthCost [requests] [clients]} (defaults 3000 and 4).
  */
 public final class TokenAuthCost {
     private static final int WARM_UP = 300;
+    private static final int ROUNDS = 3;
 
     private TokenAuthCost() {
     }
@@ -45,15 +48,26 @@ public final class TokenAuthCost {
             BerthClient token = new BerthClient(berth.client().baseUrl(), issuer.sign(Map.of("aud", "berth-bench",
                     "berth_tenant", tenant.get("id").asText(), "sub", "bench-user", "roles", List.of("admin"),
                     "exp", hour)));
-            measure("API key", key, requests, clients);
-            measure("OIDC token", token, requests, clients);
-            measure("API key", key, requests, clients);
+            // Alternating rounds, so that the load of a shared machine drifts over both kinds alike.
+            List<Double> keyRates = new ArrayList<>();
+            List<Double> tokenRates = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                keyRates.add(measure("API key", key, requests, clients));
+                tokenRates.add(measure("OIDC token", token, requests, clients));
+            }
+            System.out.printf(Locale.ROOT, "median of %d rounds: API key %.0f requests/s, OIDC token %.0f requests/s%n",
+                    ROUNDS, median(keyRates), median(tokenRates));
         } finally {
             vertx.closeAndAwait();
         }
     }
 
-    private static void measure(String what, BerthClient client, int requests, int clients) throws Exception {
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double measure(String what, BerthClient client, int requests, int clients) throws Exception {
         send(client, WARM_UP, clients);
         long started = System.nanoTime();
         send(client, requests, clients);
@@ -61,6 +75,7 @@ public final class TokenAuthCost {
         System.out.printf(Locale.ROOT, "%-10s: %,d requests (GET /v1/sessions, %d clients) in %.2f s: %.0f requests/s,"
                 + " %.2f ms per request per client%n", what, requests, clients, seconds, requests / seconds,
                 seconds * 1000 * clients / requests);
+        return requests / seconds;
     }
 
     private static void send(BerthClient client, int requests, int clients) throws Exception {
