@@ -39,8 +39,7 @@ class OidcTokenTest {
     @Test
     void aValidTokenGetsItsRolesAnswersAndIsRecordedAsItsIssuerAndSubject() throws Exception {
         // Given a tenant with an agent, and tokens of its issuer for a service and a developer
-        Tenant tenant = tenant();
-        Api.defineAgent(tenant.adminKey(), "helper");
+        Tenant tenant = tenantWithAgent("helper");
         TestIssuer issuer = BerthTestResource.issuer();
         String service = issuer.sign(claims(tenant, "backend-1", List.of("service")));
         String developer = issuer.sign(claims(tenant, "dev-1", List.of("developer")));
@@ -77,8 +76,7 @@ class OidcTokenTest {
     @Test
     void everyKindOfBadTokenIsA401ProblemThatWritesNothing() throws Exception {
         // Given a tenant with an agent, and a good token's claims
-        Tenant tenant = tenant();
-        Api.defineAgent(tenant.adminKey(), "helper");
+        Tenant tenant = tenantWithAgent("helper");
         TestIssuer issuer = BerthTestResource.issuer();
         Map<String, Object> good = claims(tenant, "backend-1", List.of("service"));
         long now = Instant.now().getEpochSecond();
@@ -118,8 +116,7 @@ class OidcTokenTest {
 
     @Test
     void aGenuineTokenThatGrantsNothingInBerthIsA403ThatWritesNothing() throws Exception {
-        Tenant tenant = tenant();
-        Api.defineAgent(tenant.adminKey(), "helper");
+        Tenant tenant = tenantWithAgent("helper");
         TestIssuer issuer = BerthTestResource.issuer();
         Map<String, Object> good = claims(tenant, "backend-1", List.of("service"));
         Map<String, Map<String, Object>> refused = new LinkedHashMap<>();
@@ -142,8 +139,7 @@ class OidcTokenTest {
     @Test
     void anActorTokenReachesOnlyItsOwnSubjectsSessions() throws Exception {
         // Given sessions of alice (opened by her own token) and of bob (opened by the back end)
-        Tenant tenant = tenant();
-        Api.defineAgent(tenant.adminKey(), "helper");
+        Tenant tenant = tenantWithAgent("helper");
         TestIssuer issuer = BerthTestResource.issuer();
         String alice = issuer.sign(claims(tenant, "alice", List.of("actor")));
         String aliceSession = as(alice).body(Map.of("agent", "helper")).post("/v1/sessions").then().statusCode(201)
@@ -213,6 +209,12 @@ class OidcTokenTest {
     }
 
     record Tenant(UUID id, String adminKey) {
+    }
+
+    private static Tenant tenantWithAgent(String agent) throws Exception {
+        Tenant tenant = tenant();
+        Api.defineAgent(tenant.adminKey(), agent);
+        return tenant;
     }
 
     static Tenant tenant() throws Exception {
