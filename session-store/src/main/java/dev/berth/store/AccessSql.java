@@ -18,6 +18,8 @@ final class AccessSql {
              where (k.key_hash = $1 or (k.key_hash = $2 and k.hash_kind = 'sha256'))
                and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())""";
 
+    static final String TENANT_OPERATOR = "select operator from tenants where id = $1";
+
     static final String REHASH = """
             update api_keys set key_hash = $2, hash_kind = 'hmac-sha256' where id = $1 and hash_kind = 'sha256'""";
 

@@ -92,6 +92,14 @@ public class PgAccessStore implements AccessStore, ServerSecrets {
     }
 
     @Override
+    public Uni<Optional<Boolean>> tenantOperator(TenantId tenant) {
+        return pool.preparedQuery(AccessSql.TENANT_OPERATOR).execute(Tuple.of(tenant.value()))
+                .map(rows -> rows.size() == 0 ? Optional.<Boolean>empty()
+                        : Optional.of(rows.iterator().next().getBoolean("operator")))
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
     public Uni<ApiKeyInfo> createTenant(String name, byte[] adminKeyHash, TenantId caller, Optional<RequestKey> key) {
         UUID id = UUID.randomUUID();
         NewApiKey admin = new NewApiKey(UUID.randomUUID(), new TenantId(id), "admin", Set.of(Role.ADMIN), null, null,

@@ -1,5 +1,6 @@
 package dev.berth.bench.quota;
 
+import dev.berth.bench.http.RepeatedGets;
 import dev.berth.bench.db.PgWireProxy;
 import dev.berth.bench.db.StatementTally;
 import dev.berth.bench.harness.BerthUnderTest;
@@ -77,7 +78,7 @@ public final class AuthCost {
     }
 
     private static void send(Scenario scenario, int requests, int clients) throws Exception {
-        RateLimitCost.closedLoop(requests, clients,
+        RepeatedGets.closedLoop(requests, clients,
                 () -> scenario.client().call("GET", scenario.path(), null, scenario.status()));
     }
 }

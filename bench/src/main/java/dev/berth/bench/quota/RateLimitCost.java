@@ -4,17 +4,13 @@ import dev.berth.bench.db.PgWireProxy;
 import dev.berth.bench.db.StatementTally;
 import dev.berth.bench.harness.BerthUnderTest;
 import dev.berth.bench.http.BerthClient;
+import dev.berth.bench.http.RepeatedGets;
 import dev.berth.model.fake.FakeModelServer;
 import dev.berth.model.fake.FakeOptions;
 import dev.berth.testsupport.PostgresDatabase;
 import io.vertx.mutiny.core.Vertx;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * What the per-tenant rate limit (ADR 0029) costs a request: {@code GET /v1/sessions} from a few
@@ -75,25 +71,6 @@ public final class RateLimitCost {
     }
 
     private static void send(BerthClient client, int requests, int clients) throws Exception {
-        closedLoop(requests, clients, () -> client.call("GET", "/v1/sessions", null, 200));
-    }
-
-    /** {@code requests} calls of {@code call} shared by {@code clients} threads, each calling again once answered. */
-    static void closedLoop(int requests, int clients, Runnable call) throws Exception {
-        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int share = requests / clients + (c < requests % clients ? 1 : 0);
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < share; i++) {
-                        call.run();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
+        RepeatedGets.send(client, "/v1/sessions", requests, clients);
     }
 }

@@ -23,7 +23,7 @@ public class RequestPrincipal {
 
     public ApiPrincipal get() {
         if (principal == null) {
-            throw new AuthenticationException("an API key is required: Authorization: Bearer <key>");
+            throw new AuthenticationException("an API key or token is required: Authorization: Bearer <key or token>");
         }
         return principal;
     }

@@ -34,6 +34,12 @@ public interface AccessStore {
     Uni<Optional<ApiPrincipal>> authenticate(byte[] keyHash, byte[] legacyHash);
 
     /**
+     * Whether the tenant exists and is the operator tenant: empty when there is no such tenant. A
+     * verified OIDC token names its tenant by a claim or its issuer (ADR 0030); this checks it.
+     */
+    Uni<Optional<Boolean>> tenantOperator(TenantId tenant);
+
+    /**
      * Creates a tenant and its first admin key ({@code admin}) in one transaction, claiming the
      * idempotency key of the {@code caller}'s request in it (see
      * {@link SessionStore#create(dev.berth.runtime.domain.NewSession, Optional)}).
