@@ -109,8 +109,8 @@ class BudgetRunsTest {
     }
 
     @Test
-    void anAgentsMaxRunTokensStopsTheRunAfterTheCallThatReachedIt() throws Exception {
-        // Given an agent whose runs may spend 1 token, and a model that calls a tool, then answers
+    void anAgentsMaxRunTokensFailsTheRunBeforeACallWhoseRequestWouldPassIt() throws Exception {
+        // Given an agent whose runs may spend 1 token (less than any request), and a model ready to answer
         defineAgent("thrifty", Map.of("tools", List.of("current_time"), "limits", Map.of("maxRunTokens", 1)));
         JsonNode agent = JSON.readTree(Api.as(key).get("/v1/agents/thrifty").then().statusCode(200).extract().asString());
         assertThat(agent.path("limits").path("maxRunTokens").asLong()).isEqualTo(1);
@@ -120,9 +120,12 @@ class BudgetRunsTest {
         // When a message is sent
         JsonNode run = settled(Api.send(key, session, "Go", 0).statusCode(202).extract().path("id"));
 
-        // Then the first call was made (nothing was spent before it), the second was not
+        // Then no call was made: the request counted before sending it would pass the limit
         assertThat(run.path("error").path("code").asText()).isEqualTo("budget_exceeded");
-        assertThat(BerthTestResource.fake().requests()).hasSize(1);
+        assertThat(run.path("error").path("message").asText()).contains("its next model call may spend");
+        assertThat(run.path("modelCalls").asInt()).isZero();
+        assertThat(BerthTestResource.fake().requests()).isEmpty();
+        assertThat(BerthTestResource.fake().pendingReplies()).isEqualTo(2);
         // and a limit below 1 is refused
         Map<String, Object> bad = agentBody(Map.of("limits", Map.of("maxRunTokens", 0)));
         Api.as(key).body(bad).put("/v1/agents/thrifty").then().statusCode(400)

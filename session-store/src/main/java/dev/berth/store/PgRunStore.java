@@ -1,7 +1,7 @@
 package dev.berth.store;
 
+import dev.berth.runtime.error.SessionKilled;
 import dev.berth.runtime.domain.RequestKey;
-import dev.berth.runtime.domain.SessionKill;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.FencedOutException;
@@ -79,7 +79,7 @@ public class PgRunStore implements RunStore {
                     "a run of this session is still active and the session's input policy is 'reject'");
             case "BR003" -> new ConflictException("session-expired", "the session has expired and takes no more input");
             case "BR004" -> new NotFoundException("session", submission.sessionId());
-            case "BRK01" -> SessionKill.refusal(submission.sessionId());
+            case "BRK01" -> SessionKilled.refusal(submission.sessionId());
             default -> KeyClaims.translate(failure, submission.key());
         };
     }

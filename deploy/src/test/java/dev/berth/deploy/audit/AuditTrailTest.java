@@ -13,7 +13,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,21 +167,52 @@ class AuditTrailTest {
 
     @Test
     void failedAuthenticationsAreRecordedAtMostFiveAMinuteFromOneAddress() throws Exception {
-        // When one address sends 20 requests with unknown keys
-        for (int i = 0; i < 20; i++) {
-            given().header("Authorization", "Bearer brt_" + UUID.randomUUID()).get("/v1/sessions").then().statusCode(401);
+        // Given the suite's other 401s from this address may have spent this minute's five already
+        Timestamp since = databaseNow();
+        long recorded = 0;
+        for (int attempt = 0; attempt < 2 && recorded == 0; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(61_000 - System.currentTimeMillis() % 60_000); // the next minute starts over
+            }
+            // When one address sends 20 requests with unknown keys
+            for (int i = 0; i < 20; i++) {
+                given().header("Authorization", "Bearer brt_" + UUID.randomUUID()).get("/v1/sessions").then()
+                        .statusCode(401);
+            }
+            recorded = failedSince(since, "true");
         }
 
-        // Then some are recorded, tenantless, refused, naming the address and the route; and never more than five a minute
+        // Then some are recorded, tenantless, refused, naming the address and the route
+        assertThat(recorded).isPositive();
+        assertThat(failedSince(since, "tenant_id is null and outcome = 'refused' and target_id = 'GET /v1/sessions'"))
+                .isEqualTo(recorded);
+        // and never more than five a minute from the address, whichever test sent them
         try (Connection sql = BerthTestResource.database().connect(); ResultSet rows = sql.createStatement().executeQuery(
-                "select count(*), max(per_minute), bool_and(tenant_id is null and outcome = 'refused'"
-                        + " and target_id = 'GET /v1/sessions') from (select tenant_id, outcome, target_id,"
-                        + " count(*) over (partition by date_trunc('minute', at)) as per_minute from audit_log"
-                        + " where action = 'auth.failed' and principal = 'ip:127.0.0.1') r")) {
+                "select coalesce(max(n), 0) from (select count(*) as n from audit_log where action = 'auth.failed'"
+                        + " and principal = 'ip:127.0.0.1' group by date_trunc('minute', at)) m")) {
             rows.next();
-            assertThat(rows.getLong(1)).isPositive();
-            assertThat(rows.getLong(2)).isLessThanOrEqualTo(5);
-            assertThat(rows.getBoolean(3)).isTrue();
+            assertThat(rows.getLong(1)).isBetween(1L, 5L);
+        }
+    }
+
+    private static Timestamp databaseNow() throws Exception {
+        try (Connection sql = BerthTestResource.database().connect();
+                ResultSet rows = sql.createStatement().executeQuery("select now()")) {
+            rows.next();
+            return rows.getTimestamp(1);
+        }
+    }
+
+    /** Failed authentications from this address recorded since {@code since} that match {@code condition}. */
+    private static long failedSince(Timestamp since, String condition) throws Exception {
+        try (Connection sql = BerthTestResource.database().connect(); PreparedStatement query = sql.prepareStatement(
+                "select count(*) from audit_log where action = 'auth.failed' and principal = 'ip:127.0.0.1'"
+                        + " and at >= ? and " + condition)) {
+            query.setTimestamp(1, since);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         }
     }
 

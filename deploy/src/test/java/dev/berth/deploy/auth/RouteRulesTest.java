@@ -39,7 +39,7 @@ class RouteRulesTest {
             }
         }
         assertThat(undeclared).as("routes with no rule, or with both").isEmpty();
-        assertThat(routes).isEqualTo(40);
+        assertThat(routes).isEqualTo(43);
     }
 
     /** Every class with {@code @Path} in the package of the resources, found on disk: a new one is seen too. */

@@ -84,16 +84,19 @@ final class BodyMutations {
             }
             case NUMBER_EXTREME -> {
                 List<Leaf> numbers = leaves.stream().filter(l -> l.node().isNumber()).toList();
-                String value = pick(OddValues.NUMBERS, random);
-                if (numbers.isEmpty()) {
+                if (!numbers.isEmpty()) {
+                    Leaf leaf = pick(numbers, random);
+                    // A decimal property (schema type number, e.g. a rate) takes small fractions: only the rest is odd.
+                    String value = pick(leaf.node().isFloatingPointNumber() ? OddValues.NUMBERS_NOT_DECIMAL
+                            : OddValues.NUMBERS, random);
+                    splicer.replace(leaf.pointer(), value);
+                    note = leaf.pointer() + "=" + value;
+                } else {
                     // No number property (a number would be taken as a string): the parser still has to read it.
+                    String value = pick(OddValues.NUMBERS, random);
                     JsonNode copy = unknownFieldAdded(cases, body);
                     splicer = new JsonSplicer(copy).replace("/" + cases.unknownField(), value);
                     note = "unknown field=" + value;
-                } else {
-                    Leaf leaf = pick(numbers, random);
-                    splicer.replace(leaf.pointer(), value);
-                    note = leaf.pointer() + "=" + value;
                 }
             }
             case DEEP_NESTING -> {

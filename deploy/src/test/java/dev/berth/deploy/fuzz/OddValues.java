@@ -45,6 +45,10 @@ final class OddValues {
             "-9223372036854775809", "9223372036854775807", "32000000000000000", "2147483648", "-2147483649", "1.5",
             "1e20", "-0.5", "123456789012345678901234567890", "0.000001");
 
+    /** {@link #NUMBERS} without the small positive fractions a decimal property (a rate) may well take. */
+    static final List<String> NUMBERS_NOT_DECIMAL = NUMBERS.stream()
+            .filter(value -> !value.equals("1.5") && !value.equals("0.000001")).toList();
+
     /** Strings with lone surrogates or other code points that are not Unicode scalar values. */
     static final List<String> LONE_SURROGATES = List.of("\"\\ud800\"", "\"x\\udfffy\"", "\"\\ud83d\"",
             "\"\\ude00\\ud83d\"", "\"a\\ud800\\ud800b\"");

@@ -54,6 +54,12 @@ final class ModelStep {
                         int keep = (int) (assembled.eventBudget() * run.parts.memoryConfig().compactionKeep());
                         return compact(context, keep, false);
                     }
+                    // With the request counted: a call that may not fit in what is left of a token budget is not made.
+                    Optional<RunError> tooBig = BudgetCheck.nextCall(run.parts.budgetDefaults(), run.budget,
+                            run.agent.spec().limits(), run.runTokens, assembled.inputTokens());
+                    if (tooBig.isPresent()) {
+                        return settlement.fail(tooBig.get());
+                    }
                     return call(assembled.request(), context);
                 });
     }

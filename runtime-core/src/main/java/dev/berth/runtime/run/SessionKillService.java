@@ -1,7 +1,7 @@
 package dev.berth.runtime.run;
 
+import dev.berth.runtime.error.SessionKilled;
 import dev.berth.runtime.domain.Session;
-import dev.berth.runtime.domain.SessionKill;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.ConflictException;
 import dev.berth.runtime.error.NotFoundException;
@@ -61,7 +61,7 @@ public class SessionKillService {
                 .chain(run -> run.isEmpty() ? Uni.createFrom().item(java.util.Optional.<Session>empty())
                         : sessions.find(tenant, run.get().sessionId()))
                 .map(session -> session.filter(Session::killed)
-                        .<Throwable>map(killed -> SessionKill.refusal(killed.id())).orElse(failure));
+                        .<Throwable>map(killed -> SessionKilled.refusal(killed.id())).orElse(failure));
     }
 
     /** The problem type of an answer to a run that waits for nothing (PausedRunService). */

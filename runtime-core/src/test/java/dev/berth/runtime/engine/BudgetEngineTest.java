@@ -90,6 +90,30 @@ class BudgetEngineTest {
         assertThat(reached).map(RunError::message).hasValue("the run spent 500 tokens, its agent's limit is 500");
     }
 
+    @Test
+    void aCallWhoseRequestAndLongestAnswerWouldNotFitIsRefusedBeforeItIsMade() {
+        // Given a tenant month budget of 100 tokens with 60 spent, and a request of 30 tokens
+        BudgetLimits defaults = limits(BudgetWindow.TENANT_MONTH, new BudgetCap(100L, null));
+        BudgetState state = used(BudgetWindow.TENANT_MONTH, 60, 2);
+        AgentLimits unbounded = new AgentLimits(10, null, Duration.ofMinutes(1), null);
+        AgentLimits answersUpTo20 = new AgentLimits(10, 20, Duration.ofMinutes(1), null);
+
+        // When the call is checked for an agent whose answers are unbounded, then up to 20 tokens
+        Optional<RunError> fits = BudgetCheck.nextCall(defaults, state, unbounded, 0, 30);
+        Optional<RunError> wouldPass = BudgetCheck.nextCall(defaults, state, answersUpTo20, 0, 30);
+
+        // Then 60 + 30 fits; 60 + 30 + 20 would pass 100, so that call is never made
+        assertThat(fits).isEmpty();
+        assertThat(wouldPass).map(RunError::message).hasValue("the next model call may spend 50 tokens, more than the"
+                + " 40 left of the tenant's budget of 100 tokens a month");
+        // and a run's own limit is checked the same way
+        AgentLimits runOf500 = new AgentLimits(10, null, Duration.ofMinutes(1), 500L);
+        assertThat(BudgetCheck.nextCall(BudgetLimits.NONE, BudgetState.NONE, runOf500, 400, 100)).isEmpty();
+        assertThat(BudgetCheck.nextCall(BudgetLimits.NONE, BudgetState.NONE, runOf500, 400, 101))
+                .map(RunError::message).hasValue("the run spent 400 tokens and its next model call may spend 101,"
+                        + " its agent's limit is 500");
+    }
+
     private static BudgetLimits limits(BudgetWindow window, BudgetCap cap) {
         return new BudgetLimits(Map.of(window, cap));
     }
