@@ -19,7 +19,7 @@ import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Maps {@code Authorization: Bearer <credential>} to a principal for every {@code /v1} request: an API
+ * Maps {@code Authorization: Bearer <credential>} to a principal for every {@code /v1} and {@code /openai/v1} request: an API
  * key, or an OIDC token (a JWT, told apart by its shape and verified by {@link OidcTokenAuth}, ADR 0030).
  * A missing, unknown, expired or revoked key, or a token that fails verification, gets a 401 problem
  * before any resource runs, recorded in the audit trail (sampled, ADR 0034); what the credential may
@@ -27,6 +27,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class ApiKeyFilter {
     private static final String BEARER = "Bearer ";
+    /** The OpenAI-compatible surface (ADR 0035) takes the same credentials as {@code /v1}. */
+    private static final String OPENAI_PATH = "/openai/v1/";
 
     private final AccessStore access;
     private final KeyCache cache;
@@ -51,7 +53,8 @@ public class ApiKeyFilter {
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request, RoutingContext routing) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/v1/") || path.equals("/v1/info") || platform.present()) {
+        boolean guarded = path.startsWith("/v1/") || path.startsWith(OPENAI_PATH);
+        if (!guarded || path.equals("/v1/info") || platform.present()) {
             return Uni.createFrom().nullItem();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);

@@ -1,0 +1,64 @@
+package dev.berth.deploy.openai;
+
+import dev.berth.runtime.error.NotFoundException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * OpenAI-style ids over Berth's UUIDs: {@code resp_<run>}, {@code conv_<session>}, {@code msg_<run>_<seq>}
+ * and {@code fc_<run>_<seq>_<n>}, each UUID written as 32 hex digits without dashes. They are computed,
+ * never stored, so every process gives the same id for the same run, session or event (ADR 0035).
+ */
+public final class OpenAiIds {
+    static final String RESPONSE = "resp_";
+    static final String CONVERSATION = "conv_";
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]{32}");
+
+    private OpenAiIds() {
+    }
+
+    public static String response(UUID run) {
+        return RESPONSE + hex(run);
+    }
+
+    public static String conversation(UUID session) {
+        return CONVERSATION + hex(session);
+    }
+
+    static String message(UUID run, long seq) {
+        return "msg_" + hex(run) + "_" + seq;
+    }
+
+    static String functionCall(UUID run, long seq, int index) {
+        return "fc_" + hex(run) + "_" + seq + "_" + index;
+    }
+
+    /** The run a {@code resp_} id names; anything else names nothing (404, as an unknown id). */
+    public static UUID parseResponse(String id) {
+        return parse(id, RESPONSE, "response", false);
+    }
+
+    /** The session a conversation id names: {@code conv_<hex>}, or a bare Berth session UUID. */
+    public static UUID parseConversation(String id) {
+        return parse(id, CONVERSATION, "conversation", true);
+    }
+
+    private static UUID parse(String id, String prefix, String what, boolean bareAllowed) {
+        if (id != null && id.startsWith(prefix) && HEX.matcher(id).region(prefix.length(), id.length()).matches()) {
+            String hex = id.substring(prefix.length());
+            return new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16), Long.parseUnsignedLong(hex.substring(16), 16));
+        }
+        if (bareAllowed && id != null) {
+            try {
+                return UUID.fromString(id);
+            } catch (IllegalArgumentException e) {
+                // falls through: not an id of ours
+            }
+        }
+        throw new NotFoundException(what, id);
+    }
+
+    private static String hex(UUID id) {
+        return id.toString().replace("-", "");
+    }
+}

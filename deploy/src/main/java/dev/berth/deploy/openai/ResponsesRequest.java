@@ -1,0 +1,136 @@
+package dev.berth.deploy.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.runtime.error.ValidationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What this slice takes from a {@code POST /openai/v1/responses} body. The body is read as a JSON tree,
+ * not bound to a class: OpenAI's request has dozens of optional fields, and each one this slice does
+ * not implement is refused by name ({@code param}) rather than ignored, so a client never believes a
+ * setting took effect when it did not (ADR 0035).
+ *
+ * @param agentName    {@code model}: an agent name, or {@code name@version}
+ * @param agentVersion the version after {@code @}, or null for the latest
+ * @param text         the user text of {@code input} (a string, or message items' text joined by blank lines)
+ * @param conversation {@code conversation} as given (an id, or the id of an object), or null
+ * @param previous     {@code previous_response_id}, or null
+ * @param user         {@code user}: the actor of a new session, or null for the key's
+ */
+public record ResponsesRequest(String agentName, Integer agentVersion, String text, String conversation,
+        String previous, String user) {
+    /** Fields this slice implements; a few more are accepted only at their default (see {@link #DEFAULTS}). */
+    private static final Set<String> TAKEN = Set.of("model", "input", "conversation", "previous_response_id", "user");
+    /** Fields accepted at the value that means "what Berth does anyway"; any other value is refused. */
+    private static final Map<String, String> DEFAULTS = Map.of("stream", "false", "background", "false", "store", "true");
+
+    public static ResponsesRequest parse(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ValidationException.field("body", "must be a JSON object");
+        }
+        body.fieldNames().forEachRemaining(field -> refuseUnsupported(field, body.get(field)));
+        String model = text(body, "model");
+        if (model == null || model.isBlank()) {
+            throw ValidationException.field("model", "is required: the name of a Berth agent");
+        }
+        String name = model;
+        Integer version = null;
+        int at = model.indexOf('@');
+        if (at >= 0) {
+            name = model.substring(0, at);
+            try {
+                version = Integer.valueOf(model.substring(at + 1));
+            } catch (NumberFormatException e) {
+                throw ValidationException.field("model", "must be an agent name or name@version");
+            }
+        }
+        String conversation = conversation(body.get("conversation"));
+        String previous = text(body, "previous_response_id");
+        if (conversation != null && previous != null) {
+            throw ValidationException.field("conversation", "give either conversation or previous_response_id, not both");
+        }
+        return new ResponsesRequest(name, version, input(body.get("input")), conversation, previous, text(body, "user"));
+    }
+
+    private static void refuseUnsupported(String field, JsonNode value) {
+        if (TAKEN.contains(field) || value == null || value.isNull()) {
+            return;
+        }
+        String accepted = DEFAULTS.get(field);
+        if (accepted != null && accepted.equals(value.asText())) {
+            return;
+        }
+        throw ValidationException.field(field, accepted == null
+                ? "is not supported yet by Berth's OpenAI-compatible API"
+                : "is not supported yet by Berth's OpenAI-compatible API (only " + accepted + ")");
+    }
+
+    private static String conversation(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.isObject() && value.path("id").isTextual()) {
+            return value.get("id").asText();
+        }
+        throw ValidationException.field("conversation", "must be a conversation id or an object with an id");
+    }
+
+    /** The user's text: a string, or message items whose content is a string or input_text parts. */
+    private static String input(JsonNode input) {
+        if (input == null || input.isNull()) {
+            throw ValidationException.field("input", "is required");
+        }
+        if (input.isTextual()) {
+            return input.asText();
+        }
+        if (!input.isArray() || input.isEmpty()) {
+            throw ValidationException.field("input", "must be a string or a non-empty list of message items");
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < input.size(); i++) {
+            JsonNode item = input.get(i);
+            String where = "input[" + i + "]";
+            String type = item.path("type").asText("message");
+            if (!"message".equals(type) || !"user".equals(item.path("role").asText())) {
+                throw ValidationException.field(where, "only user message items are supported yet");
+            }
+            texts.add(content(item.get("content"), where + ".content"));
+        }
+        return String.join("\n\n", texts);
+    }
+
+    private static String content(JsonNode content, String where) {
+        if (content != null && content.isTextual()) {
+            return content.asText();
+        }
+        if (content == null || !content.isArray() || content.isEmpty()) {
+            throw ValidationException.field(where, "must be a string or a list of input_text parts");
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode part = content.get(i);
+            if (!"input_text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                throw ValidationException.field(where + "[" + i + "]", "only input_text parts are supported yet");
+            }
+            parts.add(part.get("text").asText());
+        }
+        return String.join("\n", parts);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ValidationException.field(field, "must be a string");
+        }
+        return value.asText();
+    }
+}
