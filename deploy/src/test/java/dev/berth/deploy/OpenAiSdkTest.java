@@ -74,11 +74,11 @@ class OpenAiSdkTest {
                 .model(agent).input("What is my name?").previousResponseId(first.id()).build());
 
         // Then it runs in the same session, and the model was sent the first exchange
+        JsonNode messages = BerthTestResource.fake().requests().get(1).get("messages");
+        assertThat(messages.toString()).contains("My name is Ada.").contains("Hello, Ada.").contains("What is my name?");
         assertThat(text(second)).isEqualTo("Your name is Ada.");
         assertThat(second.conversation().orElseThrow().id()).isEqualTo(first.conversation().orElseThrow().id());
         assertThat(second.previousResponseId()).contains(first.id());
-        JsonNode messages = BerthTestResource.fake().requests().get(1).get("messages");
-        assertThat(messages.toString()).contains("My name is Ada.").contains("Hello, Ada.").contains("What is my name?");
     }
 
     @Test
