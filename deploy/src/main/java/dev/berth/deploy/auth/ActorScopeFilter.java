@@ -43,14 +43,10 @@ public class ActorScopeFilter {
         if (owned == null || !principal.present() || principal.actorScope().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String own = principal.actorScope().get();
         String raw = uri.getPathParameters().getFirst("id");
         String what = owned.value().name().toLowerCase(Locale.ROOT);
-        return Uni.createFrom().deferred(() -> ownerOf(owned.value(), parse(raw, what))).invoke(actor -> {
-            if (actor.isEmpty() || !actor.get().equals(own)) {
-                throw new NotFoundException(what, raw);
-            }
-        }).replaceWithVoid();
+        return Uni.createFrom().deferred(() -> ownerOf(owned.value(), parse(raw, what)))
+                .invoke(actor -> principal.requireOwn(actor, what, raw)).replaceWithVoid();
     }
 
     private Uni<Optional<String>> ownerOf(ActorOwned.Kind kind, UUID id) {

@@ -4,6 +4,7 @@ import dev.berth.runtime.domain.ApiPrincipal;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.error.AuthenticationException;
 import dev.berth.runtime.error.ForbiddenException;
+import dev.berth.runtime.error.NotFoundException;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +52,18 @@ public class RequestPrincipal {
                     + " or give '" + own.get() + "'");
         }
         return own.get();
+    }
+
+    /**
+     * The one rule of actor confinement for an object already found: to an actor credential, an object
+     * of another actor (or of none) is unknown, a 404 exactly like a missing one. Any other credential
+     * sees it. Used by ActorScopeFilter for ids in paths and by resources for ids in bodies.
+     */
+    public void requireOwn(Optional<String> owner, String what, String id) {
+        Optional<String> own = actorScope();
+        if (own.isPresent() && !owner.map(own.get()::equals).orElse(false)) {
+            throw new NotFoundException(what, id);
+        }
     }
 
     /** Whether an API key authenticated this request (false on the public routes). */

@@ -9,7 +9,6 @@ import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Role;
 import dev.berth.runtime.domain.Session;
 import dev.berth.runtime.domain.TenantId;
-import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
@@ -110,12 +109,8 @@ public class ResponsesResource {
      * another actor's is unknown to it (404), as on the native API (ActorScopeFilter).
      */
     private Uni<Session> owned(TenantId tenant, UUID sessionId, String what, String id) {
-        return sessions.get(tenant, sessionId).invoke(session -> {
-            Optional<String> own = principal.actorScope();
-            if (own.isPresent() && !own.get().equals(session.actorId())) {
-                throw new NotFoundException(what, id);
-            }
-        });
+        return sessions.get(tenant, sessionId)
+                .invoke(session -> principal.requireOwn(Optional.ofNullable(session.actorId()), what, id));
     }
 
     /** A conversation keeps its agent: {@code model} must name it (a session's agent changes only by handoff or upgrade). */
