@@ -80,6 +80,18 @@ class ProblemLogTest {
     }
 
     @Test
+    void aClientErrorOnTheOpenAiSurfaceIsLoggedBeforeItTakesOpenAisShape() {
+        // OpenAiErrors rewrites the problem after ProblemLogFilter has seen it (ADR 0035)
+        String body = admin().header("X-Request-Id", "log-check-openai").get("/openai/v1/responses/resp_unknown")
+                .then().statusCode(404).extract().asString();
+
+        assertThat(body).contains("\"error\"").contains("\"not_found\"");
+        List<LogRecord> lines = linesOf("log-check-openai");
+        assertThat(lines).hasSize(1);
+        assertThat(text(lines.getFirst())).contains("404", "not-found");
+    }
+
+    @Test
     void aClientErrorFromTheRouterIsOneLineToo() {
         given().header("X-Request-Id", "log-check-405").delete("/v1/info").then().statusCode(405);
 
