@@ -1,14 +1,13 @@
 package dev.berth.deploy.auth.oidc;
 
+import dev.berth.deploy.auth.LiveLookupCache;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.AccessStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -18,38 +17,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class OidcTenantCache {
-    private static final int MAX_ENTRIES = 10_000;
-
     private final AccessStore access;
-    private final Duration ttl;
-    private final Map<TenantId, Entry> entries = new ConcurrentHashMap<>();
+    private final LiveLookupCache<TenantId, Boolean> entries;
 
     @Inject
     public OidcTenantCache(AccessStore access,
             @ConfigProperty(name = "berth.api.key-cache-ttl", defaultValue = "5s") Duration ttl) {
         this.access = access;
-        this.ttl = ttl;
+        this.entries = new LiveLookupCache<>(ttl);
     }
 
     /** Whether the tenant is the operator tenant; empty when there is no such tenant. */
     Uni<Optional<Boolean>> operator(TenantId tenant) {
-        long now = System.nanoTime();
-        Entry entry = entries.get(tenant);
-        if (entry != null && now - entry.storedAt() < ttl.toNanos()) {
-            return Uni.createFrom().item(Optional.of(entry.operator()));
-        }
-        return access.tenantOperator(tenant).invoke(found -> {
-            if (found.isEmpty() || ttl.isZero()) {
-                entries.remove(tenant);
-                return;
-            }
-            if (entries.size() >= MAX_ENTRIES) {
-                entries.clear();
-            }
-            entries.put(tenant, new Entry(found.get(), now));
-        });
-    }
-
-    private record Entry(boolean operator, long storedAt) {
+        return entries.get(tenant, operator -> true, () -> access.tenantOperator(tenant));
     }
 }
