@@ -11,6 +11,7 @@ import dev.berth.model.ResponseRequest;
 import dev.berth.model.ResponseResult;
 import dev.berth.model.ResponseStreamEvent;
 import dev.berth.model.Usage;
+import dev.berth.model.UsageEstimator;
 import dev.berth.model.config.Deployment;
 import dev.berth.model.config.ModelClientConfig;
 import dev.berth.model.internal.resilience.Attempt;
@@ -59,7 +60,8 @@ public final class HttpModelClient implements ModelClient {
         return stream(request.model(), a -> Buffer.buffer(ModelJson.bytes(ChatEncoder.encode(request, a.deployment(), true))),
                 request.maxCompletionTokens(), "chat/completions", a -> {
                     ChatStreamAssembler assembler = new ChatStreamAssembler();
-                    return new StreamSteps<>(e -> assembler.accept(e), () -> assembler.complete(info(a)));
+                    return new StreamSteps<>(e -> assembler.accept(e),
+                            () -> withUsage(request, assembler.complete(info(a)), assembler.sawUsage()));
                 });
     }
 
@@ -108,9 +110,23 @@ public final class HttpModelClient implements ModelClient {
         return call(request.model(), a -> Buffer.buffer(ModelJson.bytes(EmbeddingsCodec.encode(request.model(), batch,
                 request.dimensions(), a.deployment()))), 0, (a, body) -> transport.postJson(a.deployment(),
                         "embeddings", body).map(json -> new EmbeddingResponse(
-                                List.of(EmbeddingsCodec.vectors(json, batch.size())),
+                                List.of(EmbeddingsCodec.vectors(json, batch.size(), request.dimensions(), a.deployment().id())),
                                 new Usage(ModelJson.num(json.get("usage"), "prompt_tokens"), 0, 0, 0), info(a))),
                 EmbeddingResponse::usage);
+    }
+
+    /**
+     * The answer of a stream, with usage counted locally (and marked estimated) when the provider sent none:
+     * usage was not asked for (see {@code StreamUsagePolicy}) or the server ignored the request.
+     */
+    private static ChatStreamEvent.Completed withUsage(ChatRequest request, ChatStreamEvent.Completed done,
+            boolean reported) {
+        if (reported) {
+            return done;
+        }
+        ChatResponse r = done.response();
+        return new ChatStreamEvent.Completed(new ChatResponse(r.id(), r.content(), r.toolCalls(), r.finishReason(),
+                UsageEstimator.chat(request, r), r.call()));
     }
 
     /** Per-stream parsing steps: SSE event to items, and the final item. */
