@@ -49,8 +49,9 @@ final class OddValues {
 
     /**
      * The {@link #NUMBERS} a property of this schema must refuse: not finite, fractional for an
-     * integer, or outside the declared {@code minimum} ({@code exclusiveMinimum}) and {@code maximum}. Where the schema declares
-     * no bound, the API's convention holds: no number is negative, and none is 2^31 or more.
+     * integer, or outside the declared {@code minimum} (or {@code exclusiveMinimum}) and
+     * {@code maximum}. Where the schema declares no bound, the API's convention holds: no number is
+     * negative, and none is 2^31 or more.
      */
     static List<String> numbersOutside(JsonNode schema) {
         boolean integer = !schema.path("type").asText("integer").equals("number");
