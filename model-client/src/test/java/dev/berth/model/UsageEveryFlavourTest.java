@@ -104,6 +104,21 @@ class UsageEveryFlavourTest {
     }
 
     @Test
+    void the_estimated_answer_still_arrives_on_an_event_loop() {
+        env.fake.enqueue(FakeReply.text(ANSWER));
+        java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+        try (ModelClient client = env.noRetryClient(Deployment.azureClassic(env.fake.origin(), "gpt-4o", "2024-10-21", "k"))) {
+            ChatStreamEvent last = client.chatStream(ChatRequest.of("gpt-4o", List.of(new ChatMessage.User("hi")), List.of()))
+                    .invoke(e -> thread.set(Thread.currentThread().getName())).collect().last()
+                    .await().atMost(Duration.ofSeconds(10));
+
+            assertThat(((ChatStreamEvent.Completed) last).response().usage().estimated()).isTrue();
+            // counted on a worker, delivered back on the stream's event loop (model-client's threading promise)
+            assertThat(thread.get()).startsWith("vert.x-eventloop");
+        }
+    }
+
+    @Test
     void tool_calls_are_counted_as_output_when_estimated() {
         env.fake.enqueue(FakeReply.toolCalls(new ToolCall("call_1", "lookup", "{\"city\":\"Oslo\"}")));
         try (ModelClient client = env.noRetryClient(Deployment.azureClassic(env.fake.origin(), "gpt-4o", "2024-10-21", "k"))) {

@@ -77,7 +77,8 @@ public final class HttpModelClient implements ModelClient {
         return stream(request.model(), a -> Buffer.buffer(ModelJson.bytes(ResponsesCodec.encode(request, a.deployment(), true))),
                 request.maxOutputTokens(), "responses", a -> {
                     ResponsesStreamAssembler assembler = new ResponsesStreamAssembler();
-                    return new StreamSteps<>(e -> assembler.accept(e, info(a)), () -> assembler.complete(info(a)));
+                    return new StreamSteps<>(e -> assembler.accept(e, info(a)),
+                            () -> Uni.createFrom().<ResponseStreamEvent>item(assembler.complete(info(a))));
                 });
     }
 
@@ -119,18 +120,21 @@ public final class HttpModelClient implements ModelClient {
      * The answer of a stream, with usage counted locally (and marked estimated) when the provider sent none:
      * usage was not asked for (see {@code StreamUsagePolicy}) or the server ignored the request.
      */
-    private static ChatStreamEvent.Completed withUsage(ChatRequest request, ChatStreamEvent.Completed done,
-            boolean reported) {
+    private Uni<ChatStreamEvent> withUsage(ChatRequest request, ChatStreamEvent.Completed done, boolean reported) {
         if (reported) {
-            return done;
+            return Uni.createFrom().item(done);
         }
         ChatResponse r = done.response();
-        return new ChatStreamEvent.Completed(new ChatResponse(r.id(), r.content(), r.toolCalls(), r.finishReason(),
-                UsageEstimator.chat(request, r), r.call()));
+        // BPE counting is CPU work (about 0.6 ms per 1,000 characters on a busy machine): off the event loop;
+        // called on the stream's event loop, executeBlocking completes back on it
+        return Uni.createFrom().completionStage(() -> vertx.executeBlocking(() -> UsageEstimator.chat(request, r), false)
+                .toCompletionStage()).map(usage -> new ChatStreamEvent.Completed(new ChatResponse(r.id(), r.content(),
+                        r.toolCalls(), r.finishReason(), usage, r.call())));
     }
 
     /** Per-stream parsing steps: SSE event to items, and the final item. */
-    private record StreamSteps<E>(Function<SseEvent, List<? extends E>> onEvent, java.util.function.Supplier<E> onEnd) {
+    private record StreamSteps<E>(Function<SseEvent, List<? extends E>> onEvent,
+            java.util.function.Supplier<Uni<E>> onEnd) {
     }
 
     private <T> Uni<T> call(String model, Function<Attempt, Buffer> encode, Integer maxOutput,
@@ -164,8 +168,8 @@ public final class HttpModelClient implements ModelClient {
                 Multi<E> end = Multi.createFrom().deferred(() -> {
                     SseEvent last = parser.finish();
                     List<E> out = new ArrayList<>(last == null ? List.of() : s.onEvent().apply(last));
-                    out.add(s.onEnd().get());
-                    return Multi.createFrom().iterable(out);
+                    Uni<E> done = s.onEnd().get();
+                    return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(out), done.toMulti());
                 });
                 return Multi.createBy().concatenating().streams(items, end);
             });
