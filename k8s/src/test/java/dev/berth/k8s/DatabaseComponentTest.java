@@ -78,7 +78,7 @@ class DatabaseComponentTest {
         // IRSA (S3), with a retention window; a base backup of this Cluster is taken on a schedule
         // through the same plugin, and one at once
         assertThat(store.at("/configuration/destinationPath").asText()).matches("(https|s3)://.+");
-        assertThat(store.at("/configuration/azureCredentials/inheritFromAzureAD").asBoolean()
+        assertThat(store.at("/configuration/azureCredentials/useDefaultAzureCredentials").asBoolean()
                 || store.at("/configuration/s3Credentials/inheritFromIAMRole").asBoolean()).isTrue();
         assertThat(store.path("retentionPolicy").asText()).isNotBlank();
         assertThat(scheduled).anySatisfy(backup -> {
@@ -97,7 +97,7 @@ class DatabaseComponentTest {
         List<RenderedObject> objects = Manifests.render(overlay);
         JsonNode cluster = cluster(objects);
         boolean azure = Manifests.ofKind(objects, "ObjectStore").get(0).object()
-                .at("/spec/configuration/azureCredentials/inheritFromAzureAD").asBoolean();
+                .at("/spec/configuration/azureCredentials/useDefaultAzureCredentials").asBoolean();
 
         // When the instance pods' ServiceAccount template and inherited labels are read
         JsonNode annotations = cluster.at("/serviceAccountTemplate/metadata/annotations");
