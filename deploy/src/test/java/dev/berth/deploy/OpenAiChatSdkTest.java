@@ -134,7 +134,7 @@ class OpenAiChatSdkTest {
         assertThat(second.toString()).contains("\"role\":\"tool\"");
         ChatCompletion completion = accumulator.chatCompletion();
         assertThat(completion.choices().get(0).message().content()).contains("It is noon.");
-        assertThat(completion.choices().get(0).message().toolCalls()).isEmpty();
+        assertThat(completion.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.berth.deploy.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.deploy.openai.ResponsesRequest.AgentModel;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.input.InputLimits;
+import dev.berth.runtime.service.HistoryService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,9 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ValidationException.field("messages", "is required: a non-empty list of messages");
+        }
+        if (messages.size() > HistoryService.MAX_ITEMS + 1) {
+            throw ValidationException.field("messages", "must be at most " + (HistoryService.MAX_ITEMS + 1) + " messages");
         }
         List<Message> all = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
@@ -104,12 +109,18 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
                 throw ValidationException.field(where + "." + field, field.contains("call") ? SERVER_SIDE_TOOLS : NOT_YET);
             }
         }
-        return new Message(role, content(message.get("content"), where + ".content"));
+        String text = content(message.get("content"), where + ".content");
+        // Checked here, before anything is written, rather than when the history or the input is stored.
+        if (text.length() > InputLimits.MAX_TEXT_CHARS) {
+            throw ValidationException.field(where + ".content", "must be at most " + InputLimits.MAX_TEXT_CHARS
+                    + " characters");
+        }
+        return new Message(role, text);
     }
 
     /** The text of a message: a string, or text parts (other parts are refused by name). */
     private static String content(JsonNode content, String where) {
-        if (content != null && content.isTextual() && !content.asText().isEmpty()) {
+        if (content != null && content.isTextual() && !content.asText().isBlank()) {
             return content.asText();
         }
         if (content == null || !content.isArray() || content.isEmpty()) {
@@ -123,7 +134,11 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
             }
             parts.add(part.get("text").asText());
         }
-        return String.join("\n", parts);
+        String text = String.join("\n", parts);
+        if (text.isBlank()) {
+            throw ValidationException.field(where, "must not be blank");
+        }
+        return text;
     }
 
     private static boolean streamOptions(JsonNode options, boolean stream) {

@@ -15,6 +15,7 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
 import dev.berth.runtime.service.EventService;
+import dev.berth.runtime.service.HistoryService;
 import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -55,15 +56,17 @@ public class ChatCompletionsResource {
     private final RunService runs;
     private final EventService events;
     private final ChatCompletionStream stream;
+    private final HistoryService history;
     private final RequestPrincipal principal;
 
     @Inject
     public ChatCompletionsResource(SessionService sessions, RunService runs, EventService events,
-            ChatCompletionStream stream, RequestPrincipal principal) {
+            ChatCompletionStream stream, HistoryService history, RequestPrincipal principal) {
         this.sessions = sessions;
         this.runs = runs;
         this.events = events;
         this.stream = stream;
+        this.history = history;
         this.principal = principal;
     }
 
@@ -113,9 +116,17 @@ public class ChatCompletionsResource {
                 Optional.empty());
     }
 
-    /** The earlier messages as the session's history, before the input. */
+    /** The earlier messages as the session's history, before the input (ADR 0039's items without a run). */
     private Uni<Void> history(TenantId tenant, Session session, List<ChatCompletionsRequest.Message> history) {
-        return Uni.createFrom().voidItem();
+        if (history.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<HistoryService.Item> items = history.stream()
+                .<HistoryService.Item>map(message -> "assistant".equals(message.role())
+                        ? new HistoryService.Item.AssistantMessage(message.text())
+                        : new HistoryService.Item.UserMessage(message.text()))
+                .toList();
+        return this.history.append(tenant, session.id(), items).replaceWithVoid();
     }
 
     /** The completion of the settled run, or OpenAI's error object for a run that gave none. */
