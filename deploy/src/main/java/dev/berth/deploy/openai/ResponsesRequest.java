@@ -36,23 +36,31 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         if (model == null || model.isBlank()) {
             throw ValidationException.field("model", "is required: the name of a Berth agent");
         }
-        String name = model;
-        Integer version = null;
-        int at = model.indexOf('@');
-        if (at >= 0) {
-            name = model.substring(0, at);
-            try {
-                version = Integer.valueOf(model.substring(at + 1));
-            } catch (NumberFormatException e) {
-                throw ValidationException.field("model", "must be an agent name or name@version");
-            }
-        }
+        Model agent = model("model", model);
         String conversation = conversation(body.get("conversation"));
         String previous = text(body, "previous_response_id");
         if (conversation != null && previous != null) {
             throw ValidationException.field("conversation", "give either conversation or previous_response_id, not both");
         }
-        return new ResponsesRequest(name, version, input(body.get("input")), conversation, previous, text(body, "user"));
+        return new ResponsesRequest(agent.name(), agent.version(), input(body.get("input")), conversation, previous,
+                text(body, "user"));
+    }
+
+    /** An agent as a client names it: {@code name}, or {@code name@version} ({@code version} null for the latest). */
+    public record Model(String name, Integer version) {
+    }
+
+    /** Reads {@code name} or {@code name@version}; a bad version is a 400 naming {@code field}. */
+    static Model model(String field, String model) {
+        int at = model.indexOf('@');
+        if (at < 0) {
+            return new Model(model, null);
+        }
+        try {
+            return new Model(model.substring(0, at), Integer.valueOf(model.substring(at + 1)));
+        } catch (NumberFormatException e) {
+            throw ValidationException.field(field, "must be an agent name or name@version");
+        }
     }
 
     private static void refuseUnsupported(String field, JsonNode value) {
