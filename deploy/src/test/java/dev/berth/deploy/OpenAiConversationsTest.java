@@ -149,7 +149,8 @@ class OpenAiConversationsTest {
     @Test
     void anotherActorsConversationIsUnknown() throws Exception {
         String agent = agent();
-        OpenAIClient dave = client(actorKey("dave"));
+        String daveId = "dave-" + UUID.randomUUID();
+        OpenAIClient dave = client(actorKey(daveId));
         OpenAIClient erin = client(actorKey("erin"));
         Conversation daves = dave.conversations().create(ConversationCreateParams.builder()
                 .metadata(ConversationCreateParams.Metadata.builder()
@@ -157,7 +158,7 @@ class OpenAiConversationsTest {
                 .addItem(message(EasyInputMessage.Role.USER, "secret")).build());
 
         Api.admin().get("/v1/sessions/" + sessionId(daves.id())).then().statusCode(200)
-                .body("actorId", org.hamcrest.Matchers.equalTo("dave"));
+                .body("actorId", org.hamcrest.Matchers.equalTo(daveId));
         assertThatThrownBy(() -> erin.conversations().retrieve(daves.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> erin.conversations().items().list(daves.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> erin.conversations().delete(daves.id())).isInstanceOf(NotFoundException.class);
@@ -167,7 +168,8 @@ class OpenAiConversationsTest {
     @Test
     void badInputIsAnOpenAiErrorAndWritesNothing() throws Exception {
         String agent = agent();
-        String frankKey = actorKey("frank");
+        String actor = "frank-" + UUID.randomUUID();
+        String frankKey = actorKey(actor);
         OpenAIClient frank = client(frankKey);
         // no agent named, and none configured
         assertThatThrownBy(() -> frank.conversations().create(ConversationCreateParams.builder()
@@ -188,7 +190,7 @@ class OpenAiConversationsTest {
                         .putAdditionalProperty("agent", JsonValue.from("no-such-agent")).build()).build()))
                 .isInstanceOf(NotFoundException.class);
         // and no session was opened for the actor
-        Api.admin().get("/v1/sessions?actorId=frank").then().statusCode(200)
+        Api.admin().get("/v1/sessions?actorId=" + actor).then().statusCode(200)
                 .body("items.size()", org.hamcrest.Matchers.equalTo(0));
         // an item id that is not one of the conversation's
         Conversation conversation = frank.conversations().create(ConversationCreateParams.builder()
