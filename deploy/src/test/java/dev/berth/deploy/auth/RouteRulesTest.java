@@ -40,8 +40,8 @@ class RouteRulesTest {
             }
         }
         assertThat(undeclared).as("routes with no rule, or with both").isEmpty();
-        // 43 native routes and the 3 of the OpenAI-compatible surface (ADR 0035)
-        assertThat(routes).isEqualTo(46);
+        // 43 native routes, the 3 of the OpenAI-compatible responses slice (ADR 0035) and its 8 conversation routes (ADR 0039)
+        assertThat(routes).isEqualTo(54);
     }
 
     /**
