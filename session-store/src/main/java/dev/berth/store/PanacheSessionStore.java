@@ -95,6 +95,21 @@ public class PanacheSessionStore implements SessionStore {
     }
 
     @Override
+    public Uni<Boolean> updateMetadata(TenantId tenant, UUID id, java.util.Map<String, Object> metadata) {
+        String json = DocumentJson.write(metadata);
+        return contexts.onContext(() -> Panache.withTransaction(() -> repository
+                        .find("id = ?1 and tenantId = ?2", id, tenant.value()).firstResult()
+                        .map(entity -> {
+                            if (entity == null) {
+                                return false;
+                            }
+                            entity.metadata = json;
+                            return true;
+                        })))
+                .onFailure().transform(DbErrors::translate);
+    }
+
+    @Override
     public Uni<Boolean> delete(TenantId tenant, UUID id) {
         // Events and runs go with the session (ON DELETE CASCADE): erasure leaves nothing behind.
         return contexts.onContext(() -> Panache.withTransaction(() -> repository.deleteScoped(tenant.value(), id)))

@@ -28,7 +28,8 @@ class StoreRulesTest {
     private static final List<String> REPEATABLE = List.of("R__00_berth_rules.sql", "R__10_run_submit.sql",
             "R__20_step_commit.sql", "R__30_teams_hand_over.sql", "R__40_run_cancel_and_expiry.sql",
             "R__50_log_and_memory_triggers.sql", "R__60_idempotency_keys.sql", "R__70_quotas.sql",
-            "R__75_count_quotas.sql", "R__85_budgets.sql", "R__90_session_kill.sql", "R__95_audit.sql");
+            "R__75_count_quotas.sql", "R__85_budgets.sql", "R__90_session_kill.sql", "R__95_audit.sql",
+            "R__96_history_items.sql");
 
     private static StoreFixture store;
 

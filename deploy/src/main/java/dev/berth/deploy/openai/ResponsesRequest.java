@@ -40,7 +40,8 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         if (conversation != null && previous != null) {
             throw ValidationException.field("conversation", "give either conversation or previous_response_id, not both");
         }
-        return new ResponsesRequest(name, version, input(body.get("input")), conversation, previous, text(body, "user"));
+        return new ResponsesRequest(agent.name(), agent.version(), input(body.get("input")), conversation, previous,
+                text(body, "user"));
     }
 
     /**
@@ -49,8 +50,13 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
      */
     public record AgentModel(String name, Integer version) {
         static AgentModel of(String model) {
+            return of("model", model);
+        }
+
+        /** Reads {@code name} or {@code name@version} given in {@code field}; a missing or bad one is a 400 naming it. */
+        static AgentModel of(String field, String model) {
             if (model == null || model.isBlank()) {
-                throw ValidationException.field("model", "is required: the name of a Berth agent");
+                throw ValidationException.field(field, "is required: the name of a Berth agent");
             }
             int at = model.indexOf('@');
             if (at < 0) {
@@ -59,7 +65,7 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             try {
                 return new AgentModel(model.substring(0, at), Integer.valueOf(model.substring(at + 1)));
             } catch (NumberFormatException e) {
-                throw ValidationException.field("model", "must be an agent name or name@version");
+                throw ValidationException.field(field, "must be an agent name or name@version");
             }
         }
     }

@@ -13,6 +13,7 @@ import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunService;
 import dev.berth.runtime.service.EventService;
+import dev.berth.runtime.service.HistoryService;
 import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -45,9 +46,12 @@ public class ResponsesResource {
     private final RunService runs;
     private final EventService events;
     private final RequestPrincipal principal;
+    private final HistoryService history;
 
     @Inject
-    public ResponsesResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal) {
+    public ResponsesResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
+            HistoryService history) {
+        this.history = history;
         this.sessions = sessions;
         this.runs = runs;
         this.events = events;
@@ -87,7 +91,9 @@ public class ResponsesResource {
         }
         if (request.previous() != null) {
             return runs.get(tenant, OpenAiIds.parseResponse(request.previous()))
-                    .chain(run -> owned(tenant, run.sessionId(), "response", request.previous()))
+                    .call(run -> owned(tenant, run.sessionId(), "response", request.previous()))
+                    .call(run -> ResponseForks.requireNewest(history, tenant, run, request.previous()))
+                    .chain(run -> sessions.get(tenant, run.sessionId()))
                     .invoke(session -> sameAgent(session, request));
         }
         return sessions.open(tenant, new SessionService.Opening(request.agentName(), request.agentVersion(),

@@ -35,6 +35,9 @@ public interface SessionStore {
      */
     Uni<Page<Session>> list(TenantId tenant, String actorId, String cursor, int limit);
 
+    /** Replaces the session's metadata; false when there is no such session. */
+    Uni<Boolean> updateMetadata(TenantId tenant, UUID id, java.util.Map<String, Object> metadata);
+
     /** Deletes the session with its events and runs; false when there was none. */
     Uni<Boolean> delete(TenantId tenant, UUID id);
 }

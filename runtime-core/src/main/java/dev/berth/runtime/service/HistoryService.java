@@ -77,6 +77,11 @@ public class HistoryService {
         return events.append(tenant, sessionId, toEvents(items), true);
     }
 
+    /** Checks the items as {@link #append} would, writing nothing: {@link ValidationException} naming a bad one. */
+    public static void check(List<Item> items) {
+        toEvents(items);
+    }
+
     /** The events the items become; {@link ValidationException} naming {@code items[i]} for a bad one. */
     static List<NewEvent> toEvents(List<Item> items) {
         if (items == null || items.size() > MAX_ITEMS) {

@@ -117,6 +117,17 @@ public class SessionService {
         return sessions.list(tenant, actorId, cursor, limit);
     }
 
+    /** Replaces a session's metadata (the limits of {@link InputLimits#metadata}); 404 for an unknown session. */
+    public Uni<Session> updateMetadata(TenantId tenant, UUID id, Map<String, Object> metadata) {
+        InputLimits.metadata("metadata", metadata);
+        return sessions.updateMetadata(tenant, id, metadata == null ? Map.of() : metadata).chain(updated -> {
+            if (!updated) {
+                throw new NotFoundException("session", id);
+            }
+            return get(tenant, id);
+        });
+    }
+
     public Uni<Void> delete(TenantId tenant, UUID id) {
         return sessions.delete(tenant, id).invoke(deleted -> {
             if (!deleted) {
