@@ -19,11 +19,32 @@ import java.util.Objects;
  * @param auth       credentials
  * @param priority   lower is tried first; deployments of equal priority keep their configured order
  * @param limits     client-side concurrency and RPM/TPM limits
+ * @param transport  how Responses calls travel: {@link Transport#HTTP} (the default) or
+ *                   {@link Transport#WEBSOCKET} (one socket per run, HTTP when it cannot be used; ADR 0042)
  */
 public record Deployment(String id, URI baseUrl, Flavour flavour, String deployment, String apiVersion, Auth auth,
-        int priority, DeploymentLimits limits) {
+        int priority, DeploymentLimits limits, Transport transport) {
+
+    /** How calls reach this deployment. */
+    public enum Transport {
+        /** A POST per call (SSE for streams): every call carries its whole context. */
+        HTTP,
+        /**
+         * The Responses API's WebSocket mode ({@code wss://…/responses}): one socket per run, each call
+         * sending only the items that are new since the socket's previous response. Chat calls are
+         * carried as Responses calls. Falls back to HTTP when the socket cannot be opened.
+         */
+        WEBSOCKET
+    }
+
+    /** A deployment over HTTP, as before the transport existed. */
+    public Deployment(String id, URI baseUrl, Flavour flavour, String deployment, String apiVersion, Auth auth,
+            int priority, DeploymentLimits limits) {
+        this(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, Transport.HTTP);
+    }
 
     public Deployment {
+        transport = transport == null ? Transport.HTTP : transport;
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(flavour, "flavour");
         auth = auth == null ? new Auth.None() : auth;
@@ -77,19 +98,23 @@ public record Deployment(String id, URI baseUrl, Flavour flavour, String deploym
     }
 
     public Deployment withId(String newId) {
-        return new Deployment(newId, baseUrl, flavour, deployment, apiVersion, auth, priority, limits);
+        return new Deployment(newId, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, transport);
     }
 
     public Deployment withPriority(int newPriority) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, newPriority, limits);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, newPriority, limits, transport);
     }
 
     public Deployment withLimits(DeploymentLimits newLimits) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, newLimits);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, newLimits, transport);
     }
 
     public Deployment withAuth(Auth newAuth) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, newAuth, priority, limits);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, newAuth, priority, limits, transport);
+    }
+
+    public Deployment withTransport(Transport newTransport) {
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, newTransport);
     }
 
     /** The name sent on the wire for a call of {@code logicalModel}. */
