@@ -29,12 +29,14 @@ public final class ModelDeployments {
     public static ModelClientConfig clientConfig(ModelConfig config, Map<String, String> env) {
         Deployment fallback = config.endpoint()
                 .map(endpoint -> deployment("default", endpoint, config.flavour(), config.auth(), config.apiKey(),
-                        config.deployment(), config.apiVersion(), 0, env))
+                        config.deployment(), config.apiVersion(), 0, env)
+                        .withTransport(transport("default", config.transport())))
                 .orElse(null);
         Map<String, List<Deployment>> models = new LinkedHashMap<>();
         config.deployments().forEach((id, named) -> {
             Deployment deployment = deployment(id, named.endpoint(), named.flavour(), named.auth(), named.apiKey(),
-                    named.deployment(), named.apiVersion(), named.priority(), env);
+                    named.deployment(), named.apiVersion(), named.priority(), env)
+                    .withTransport(transport(id, named.transport()));
             named.models().forEach(model -> models.computeIfAbsent(model, m -> new ArrayList<>()).add(deployment));
         });
         return new ModelClientConfig(models, fallback, Timeouts.DEFAULTS, RetryPolicy.DEFAULTS, 1000);
@@ -67,6 +69,15 @@ public final class ModelDeployments {
         Auth auth = auth(id, flavour, authName, apiKey, env);
         return new Deployment(id, URI.create(endpoint), flavour, deploymentName.orElse(null),
                 flavour == Flavour.AZURE_CLASSIC ? apiVersion : null, auth, priority, null);
+    }
+
+    private static Deployment.Transport transport(String id, String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "http" -> Deployment.Transport.HTTP;
+            case "websocket" -> Deployment.Transport.WEBSOCKET;
+            default -> throw new IllegalArgumentException(
+                    "the transport of model deployment '" + id + "' must be http or websocket");
+        };
     }
 
     private static Auth auth(String id, Flavour flavour, Optional<String> authName, Optional<String> apiKey,
