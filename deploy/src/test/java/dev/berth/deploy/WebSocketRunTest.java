@@ -48,7 +48,9 @@ class WebSocketRunTest {
     @Test
     void aRunOf25ToolCallsSurvivesADroppedSocketWithoutMakingAStepTwice() throws Exception {
         // Given an agent with a tool, and a model that calls it 25 times, dropping the socket once on the way
-        Api.defineAgent(BerthTestResource.ADMIN_KEY, "socketed", "current_time");
+        Api.admin().body(Map.of("instructions", "You are a test agent.", "model", "test-model",
+                "tools", List.of("current_time"), "limits", Map.of("maxSteps", 40)))
+                .put("/v1/agents/socketed").then().statusCode(201);
         String session = Api.openSession(BerthTestResource.ADMIN_KEY, "socketed", "wanda");
         for (int i = 1; i <= TOOL_CALLS; i++) {
             if (i == DROPPED_BEFORE_CALL) {
@@ -66,7 +68,7 @@ class WebSocketRunTest {
         JsonNode settled = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> JSON.readTree(admin().get("/v1/runs/" + run).then().statusCode(200).extract().asString()),
                         body -> !List.of("queued", "running").contains(body.path("status").asText()));
-        assertThat(settled.path("status").asText()).isEqualTo("completed");
+        assertThat(settled.path("status").asText()).as(settled.toString()).isEqualTo("completed");
         assertThat(settled.path("output").asText()).isEqualTo("It is late.");
         List<String> results = new ArrayList<>();
         events(session).stream().filter(e -> "tool.result".equals(e.path("type").asText()))
