@@ -43,6 +43,23 @@ public interface ModelClient extends AutoCloseable {
     }
 
     /**
+     * This client for the calls of one run (or any sequence of calls that extend one conversation).
+     * Deployments with {@code Transport.WEBSOCKET} carry that run's calls over one socket and send
+     * only what is new since the socket's previous response; over HTTP it changes nothing. Calls
+     * still carry their whole context, so correctness never depends on the socket (ADR 0042).
+     * Call {@link #endRun} when the run settles; idle sockets are closed anyway.
+     *
+     * @param runId a key unique to the run, e.g. its id
+     */
+    default ModelClient forRun(String runId) {
+        return this;
+    }
+
+    /** Closes what {@link #forRun} kept open for the run, if anything. Never fails, never blocks. */
+    default void endRun(String runId) {
+    }
+
+    /**
      * Releases connections. Calls in flight may fail; the {@code Vertx} passed in is not closed.
      * Does nothing by default (test doubles).
      */

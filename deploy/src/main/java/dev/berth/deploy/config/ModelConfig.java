@@ -61,6 +61,13 @@ public interface ModelConfig {
     @WithDefault("auto")
     String streamUsage();
 
+    /**
+     * {@code http} (a request per call) or {@code websocket}: the Responses API's WebSocket mode, one
+     * socket per run carrying each step's new items only, with HTTP when no socket can be opened (ADR 0042).
+     */
+    @WithDefault("http")
+    String transport();
+
     /** Named deployments for some logical model names, with failover between them. */
     Map<String, DeploymentConfig> deployments();
 
@@ -94,6 +101,10 @@ public interface ModelConfig {
         /** As {@code berth.model.stream-usage}, for this deployment. */
         @WithDefault("auto")
         String streamUsage();
+
+        /** {@code http} or {@code websocket}, as {@code berth.model.transport}. */
+        @WithDefault("http")
+        String transport();
 
         /** Lower is tried first; equal priorities keep their order. */
         @WithDefault("0")

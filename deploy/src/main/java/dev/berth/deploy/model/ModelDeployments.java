@@ -43,12 +43,14 @@ public final class ModelDeployments {
     public static ModelClientConfig clientConfig(ModelConfig config, String embeddingModel, Map<String, String> env) {
         Deployment fallback = config.endpoint()
                 .map(endpoint -> deployment(new Named("default", endpoint, config.flavour(), config.auth(),
-                        config.apiKey(), config.deployment(), config.apiVersion(), config.streamUsage(), 0), env))
+                        config.apiKey(), config.deployment(), config.apiVersion(), config.streamUsage(), 0), env)
+                        .withTransport(transport("default", config.transport())))
                 .orElse(null);
         Map<String, List<Deployment>> models = new LinkedHashMap<>();
         config.deployments().forEach((id, named) -> {
             Deployment deployment = deployment(new Named(id, named.endpoint(), named.flavour(), named.auth(),
-                    named.apiKey(), named.deployment(), named.apiVersion(), named.streamUsage(), named.priority()), env);
+                    named.apiKey(), named.deployment(), named.apiVersion(), named.streamUsage(), named.priority()), env)
+                    .withTransport(transport(id, named.transport()));
             named.models().forEach(model -> models.computeIfAbsent(model, m -> new ArrayList<>()).add(deployment));
         });
         if (fallback != null && embeddingModel != null && !models.containsKey(embeddingModel)) {
@@ -117,6 +119,15 @@ public final class ModelDeployments {
             case "estimate" -> StreamUsagePolicy.ESTIMATE;
             default -> throw new IllegalArgumentException(
                     "the stream-usage of model deployment '" + id + "' must be auto, ask or estimate");
+        };
+    }
+
+    private static Deployment.Transport transport(String id, String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "http" -> Deployment.Transport.HTTP;
+            case "websocket" -> Deployment.Transport.WEBSOCKET;
+            default -> throw new IllegalArgumentException(
+                    "the transport of model deployment '" + id + "' must be http or websocket");
         };
     }
 

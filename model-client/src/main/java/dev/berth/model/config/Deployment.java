@@ -20,17 +20,33 @@ import java.util.Objects;
  * @param priority   lower is tried first; deployments of equal priority keep their configured order
  * @param limits     client-side concurrency and RPM/TPM limits
  * @param streamUsage whether chat streams ask for usage ({@link StreamUsagePolicy#AUTO} when null)
+ * @param transport  how Responses calls travel: {@link Transport#HTTP} (the default, also when null) or
+ *                   {@link Transport#WEBSOCKET} (one socket per run, HTTP when it cannot be used; ADR 0042)
  */
 public record Deployment(String id, URI baseUrl, Flavour flavour, String deployment, String apiVersion, Auth auth,
-        int priority, DeploymentLimits limits, StreamUsagePolicy streamUsage) {
+        int priority, DeploymentLimits limits, StreamUsagePolicy streamUsage, Transport transport) {
 
-    /** With {@link StreamUsagePolicy#AUTO}. */
+    /** How calls reach this deployment. */
+    public enum Transport {
+        /** A POST per call (SSE for streams): every call carries its whole context. */
+        HTTP,
+        /**
+         * The Responses API's WebSocket mode ({@code wss://…/responses}): one socket per run, each call
+         * sending only the items that are new since the socket's previous response. Chat calls are
+         * carried as Responses calls. Falls back to HTTP when the socket cannot be opened.
+         */
+        WEBSOCKET
+    }
+
+    /** Over HTTP, with {@link StreamUsagePolicy#AUTO}: a deployment as before either setting existed. */
     public Deployment(String id, URI baseUrl, Flavour flavour, String deployment, String apiVersion, Auth auth,
             int priority, DeploymentLimits limits) {
-        this(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, StreamUsagePolicy.AUTO);
+        this(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, StreamUsagePolicy.AUTO,
+                Transport.HTTP);
     }
 
     public Deployment {
+        transport = transport == null ? Transport.HTTP : transport;
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(flavour, "flavour");
         auth = auth == null ? new Auth.None() : auth;
@@ -85,28 +101,38 @@ public record Deployment(String id, URI baseUrl, Flavour flavour, String deploym
     }
 
     public Deployment withId(String newId) {
-        return new Deployment(newId, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, streamUsage);
+        return new Deployment(newId, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, streamUsage,
+                transport);
     }
 
     public Deployment withPriority(int newPriority) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, newPriority, limits, streamUsage);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, newPriority, limits, streamUsage,
+                transport);
     }
 
     public Deployment withLimits(DeploymentLimits newLimits) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, newLimits, streamUsage);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, newLimits, streamUsage,
+                transport);
     }
 
     public Deployment withAuth(Auth newAuth) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, newAuth, priority, limits, streamUsage);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, newAuth, priority, limits, streamUsage,
+                transport);
     }
 
     public Deployment withStreamUsage(StreamUsagePolicy policy) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, policy);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, policy, transport);
+    }
+
+    public Deployment withTransport(Transport newTransport) {
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, streamUsage,
+                newTransport);
     }
 
     /** The same endpoint, credentials and limits calling another deployment (or model), under its own id. */
     public Deployment withDeployment(String newId, String newDeployment) {
-        return new Deployment(newId, baseUrl, flavour, newDeployment, apiVersion, auth, priority, limits, streamUsage);
+        return new Deployment(newId, baseUrl, flavour, newDeployment, apiVersion, auth, priority, limits, streamUsage,
+                transport);
     }
 
     /** The name sent on the wire for a call of {@code logicalModel}. */

@@ -2,6 +2,7 @@ package dev.berth.model.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.model.fake.internal.FakeHandler;
+import dev.berth.model.fake.internal.FakeResponsesSocket;
 import dev.berth.model.fake.internal.FakeState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServer;
@@ -55,7 +56,10 @@ public final class FakeModelServer implements AutoCloseable {
         FakeModelServer fake = new FakeModelServer(Objects.requireNonNull(vertx), Objects.requireNonNull(options));
         FakeHandler handler = new FakeHandler(fake.vertx, fake.state);
         HttpServer server = fake.vertx.createHttpServer(new HttpServerOptions().setHost(options.host())
-                .setPort(options.port()).setIdleTimeout(0).setTcpNoDelay(true)).requestHandler(handler::handle);
+                .setPort(options.port()).setIdleTimeout(0).setTcpNoDelay(true)
+                .setMaxWebSocketMessageSize(64 * 1024 * 1024).setMaxWebSocketFrameSize(1024 * 1024))
+                .requestHandler(handler::handle)
+                .webSocketHandler(new FakeResponsesSocket(fake.vertx, fake.state, handler)::handle);
         return Uni.createFrom().completionStage(() -> server.listen().toCompletionStage()).map(s -> {
             fake.server = s;
             return fake;
@@ -156,6 +160,32 @@ public final class FakeModelServer implements AutoCloseable {
         if (left > 0) {
             throw new AssertionError(left + " scripted replies were not consumed: " + List.copyOf(state.script));
         }
+    }
+
+    /**
+     * The wait before answering each WebSocket-mode message (the fake's per-message overhead), apart
+     * from the per-request {@code latency} of HTTP; null to use that latency for both. A reply's own
+     * latency still wins.
+     */
+    public FakeModelServer socketLatency(Duration perMessage) {
+        state.socketLatency = perMessage;
+        return this;
+    }
+
+    /** Whether WebSocket-mode upgrades are accepted (the default) or refused with 404, like an endpoint without it. */
+    public FakeModelServer webSockets(boolean accepted) {
+        state.webSockets = accepted;
+        return this;
+    }
+
+    /** WebSocket-mode connections open now. */
+    public int openSockets() {
+        return state.openSockets.size();
+    }
+
+    /** Closes every open WebSocket-mode connection, as a provider or a proxy dropping them would. */
+    public void dropSockets() {
+        List.copyOf(state.openSockets).forEach(ws -> ws.close((short) 1001, "going away"));
     }
 
     /** Forgets the script, the recorded requests and the token-request count (strict mode stays as set). */

@@ -17,6 +17,8 @@ import dev.berth.model.config.ModelClientConfig;
 import dev.berth.model.internal.resilience.Attempt;
 import dev.berth.model.internal.resilience.AttemptLoop;
 import dev.berth.model.internal.resilience.DeploymentGuard;
+import dev.berth.model.internal.ws.WebSocketTransport;
+import dev.berth.model.internal.ws.WebSocketTransport.ChatOverResponses;
 import dev.berth.model.internal.sse.SseEvent;
 import dev.berth.model.internal.sse.SseParser;
 import io.smallrye.mutiny.Multi;
@@ -30,14 +32,20 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@link ModelClient} over the Vert.x HTTP client. Thread safe; never blocks. */
+/**
+ * {@link ModelClient} over the Vert.x HTTP client, and over the Responses API's WebSocket mode for
+ * the calls of a run ({@link #forRun}) to deployments that ask for it. Thread safe; never blocks.
+ */
 public final class HttpModelClient implements ModelClient {
     private final io.vertx.core.Vertx vertx;
     private final ModelClientConfig config;
     private final ClientEnvironment env;
     private final HttpTransport transport;
     private final AttemptLoop loop;
+    private final WebSocketTransport sockets;
     private final Map<String, DeploymentGuard> guards = new ConcurrentHashMap<>();
 
     public HttpModelClient(Vertx vertx, ModelClientConfig config, ClientEnvironment env) {
@@ -46,40 +54,178 @@ public final class HttpModelClient implements ModelClient {
         this.env = env;
         this.transport = new HttpTransport(vertx, config, env.ticker());
         this.loop = new AttemptLoop(config.retry(), env.delayer(), env.ticker());
+        this.sockets = new WebSocketTransport(vertx, config, transport, env.ticker());
+    }
+
+    @Override
+    public ModelClient forRun(String runId) {
+        return new RunClient(java.util.Objects.requireNonNull(runId, "runId"));
+    }
+
+    @Override
+    public void endRun(String runId) {
+        sockets.closeRun(runId);
+    }
+
+    /** Sockets open now (WebSocket mode), for tests and metrics. */
+    public int openSockets() {
+        return sockets.openSockets();
+    }
+
+    /** This client for one run: calls to WebSocket deployments share the run's socket. */
+    private final class RunClient implements ModelClient {
+        private final String runId;
+
+        RunClient(String runId) {
+            this.runId = runId;
+        }
+
+        @Override
+        public Uni<ChatResponse> chat(ChatRequest request) {
+            return HttpModelClient.this.chat(request, runId);
+        }
+
+        @Override
+        public Multi<ChatStreamEvent> chatStream(ChatRequest request) {
+            return HttpModelClient.this.chatStream(request, runId);
+        }
+
+        @Override
+        public Uni<ResponseResult> respond(ResponseRequest request) {
+            return HttpModelClient.this.respond(request, runId);
+        }
+
+        @Override
+        public Multi<ResponseStreamEvent> respondStream(ResponseRequest request) {
+            return HttpModelClient.this.respondStream(request, runId);
+        }
+
+        @Override
+        public Uni<EmbeddingResponse> embed(EmbeddingRequest request) {
+            return HttpModelClient.this.embed(request);
+        }
+
+        @Override
+        public ModelClient forRun(String other) {
+            return HttpModelClient.this.forRun(other);
+        }
+
+        @Override
+        public void endRun(String other) {
+            HttpModelClient.this.endRun(other);
+        }
     }
 
     @Override
     public Uni<ChatResponse> chat(ChatRequest request) {
+        return chat(request, null);
+    }
+
+    private Uni<ChatResponse> chat(ChatRequest request, String runId) {
+        ResponseRequest asResponses = runId == null ? null : ChatOverResponses.request(request);
         return call(request.model(), (a) -> Buffer.buffer(ModelJson.bytes(ChatEncoder.encode(request, a.deployment(), false))),
-                request.maxCompletionTokens(), (a, body) -> transport.postJson(a.deployment(), "chat/completions", body)
-                        .map(json -> ChatDecoder.decode(json, info(a))), r -> r.usage());
+                request.maxCompletionTokens(), (a, body) -> overSocketOr(a, runId, asResponses,
+                        () -> transport.postJson(a.deployment(), "chat/completions", body)
+                                .map(json -> ChatDecoder.decode(json, info(a))))
+                        .map(r -> r instanceof ResponseResult rr ? ChatOverResponses.response(rr) : (ChatResponse) r),
+                r -> r.usage());
     }
 
     @Override
     public Multi<ChatStreamEvent> chatStream(ChatRequest request) {
+        return chatStream(request, null);
+    }
+
+    private Multi<ChatStreamEvent> chatStream(ChatRequest request, String runId) {
+        SocketRoute<ChatStreamEvent> socket = runId == null ? null
+                : new SocketRoute<>(runId, ChatOverResponses.request(request), ChatOverResponses::events);
         return stream(request.model(), a -> Buffer.buffer(ModelJson.bytes(ChatEncoder.encode(request, a.deployment(), true))),
                 request.maxCompletionTokens(), "chat/completions", a -> {
                     ChatStreamAssembler assembler = new ChatStreamAssembler();
                     return new StreamSteps<>(e -> assembler.accept(e),
                             () -> withUsage(request, assembler.complete(info(a)), assembler.sawUsage()));
-                });
+                }, socket);
     }
 
     @Override
     public Uni<ResponseResult> respond(ResponseRequest request) {
+        return respond(request, null);
+    }
+
+    private Uni<ResponseResult> respond(ResponseRequest request, String runId) {
         return call(request.model(), a -> Buffer.buffer(ModelJson.bytes(ResponsesCodec.encode(request, a.deployment(), false))),
-                request.maxOutputTokens(), (a, body) -> transport.postJson(a.deployment(), "responses", body)
-                        .map(json -> ResponsesCodec.decode(json, info(a))), ResponseResult::usage);
+                request.maxOutputTokens(), (a, body) -> overSocketOr(a, runId, request,
+                        () -> transport.postJson(a.deployment(), "responses", body)
+                                .map(json -> ResponsesCodec.decode(json, info(a))))
+                        .map(r -> (ResponseResult) r), ResponseResult::usage);
     }
 
     @Override
     public Multi<ResponseStreamEvent> respondStream(ResponseRequest request) {
+        return respondStream(request, null);
+    }
+
+    private Multi<ResponseStreamEvent> respondStream(ResponseRequest request, String runId) {
+        SocketRoute<ResponseStreamEvent> socket = runId == null ? null : new SocketRoute<>(runId, request, List::of);
         return stream(request.model(), a -> Buffer.buffer(ModelJson.bytes(ResponsesCodec.encode(request, a.deployment(), true))),
                 request.maxOutputTokens(), "responses", a -> {
                     ResponsesStreamAssembler assembler = new ResponsesStreamAssembler();
                     return new StreamSteps<>(e -> assembler.accept(e, info(a)),
                             () -> Uni.createFrom().<ResponseStreamEvent>item(assembler.complete(info(a))));
-                });
+                }, socket);
+    }
+
+    /**
+     * A call of a run over the run's socket when its deployment asks for WebSocket mode and a socket can
+     * be had; otherwise (no run, HTTP deployment, socket refused or busy) {@code overHttp}. The item is a
+     * {@link ResponseResult} when the socket carried the call.
+     */
+    private Uni<Object> overSocketOr(Attempt a, String runId, ResponseRequest request, java.util.function.Supplier<Uni<?>> overHttp) {
+        Deployment d = a.deployment();
+        @SuppressWarnings("unchecked")
+        Uni<Object> http = Uni.createFrom().deferred(() -> (Uni<Object>) overHttp.get());
+        if (runId == null || !sockets.wanted(d, runId)) {
+            return http;
+        }
+        return sockets.open(d, runId)
+                .onItem().transformToUni(s -> socketEvents(s, request, a)
+                        .filter(ResponseStreamEvent.Completed.class::isInstance)
+                        .toUni().map(e -> (Object) ((ResponseStreamEvent.Completed) e).result()))
+                .onFailure(WebSocketTransport.Refused.class).recoverWithUni(() -> http);
+    }
+
+    /** The Responses events of one call over a socket, ending with the {@link ResponseStreamEvent.Completed}. */
+    private Multi<ResponseStreamEvent> socketEvents(WebSocketTransport.Socket socket, ResponseRequest request, Attempt a) {
+        ObjectNode body = ResponsesCodec.encode(request, a.deployment(), false);
+        ResponsesStreamAssembler assembler = new ResponsesStreamAssembler();
+        Multi<ResponseStreamEvent> events = socket.exchange(body).onItem().transformToIterable(json -> {
+            failOnErrorEvent(json, a.deployment());
+            return assembler.accept(new SseEvent(ModelJson.str(json, "type"), json.toString()), info(a));
+        });
+        return Multi.createBy().concatenating().streams(events,
+                Multi.createFrom().deferred(() -> Multi.createFrom().item(assembler.complete(info(a)))));
+    }
+
+    /**
+     * An {@code error} event of WebSocket mode ({@code {"type":"error","status":400,"error":{...}}}) as the
+     * error HTTP would have given. {@code previous_response_not_found} (the provider lost the socket's
+     * state) is retried: the socket has forgotten its chain, so the next attempt sends the whole context.
+     */
+    private static void failOnErrorEvent(JsonNode event, Deployment d) {
+        if (!"error".equals(ModelJson.str(event, "type"))) {
+            return;
+        }
+        JsonNode error = event.has("error") ? event.get("error") : event;
+        if ("previous_response_not_found".equals(ModelJson.str(error, "code"))) {
+            throw new ModelException.Unavailable("the socket to " + d.id() + " lost its previous response", 400, null);
+        }
+        int status = event.path("status").asInt(400);
+        throw ErrorMapper.map(status, ModelJson.object().set("error", error).toString(), h -> null, d.id());
+    }
+
+    /** How a stream of a run goes over a socket: the call as a Responses request, and its events as the caller's. */
+    private record SocketRoute<E>(String runId, ResponseRequest request,
+            Function<ResponseStreamEvent, List<? extends E>> convert) {
     }
 
     @Override
@@ -149,32 +295,46 @@ public final class HttpModelClient implements ModelClient {
     }
 
     private <E> Multi<E> stream(String model, Function<Attempt, Buffer> encode, Integer maxOutput, String operation,
-            Function<Attempt, StreamSteps<E>> steps) {
+            Function<Attempt, StreamSteps<E>> steps, SocketRoute<E> socket) {
         Multi<E> multi = Multi.createFrom().deferred(() -> loop.runStream(deployments(model), a -> {
             Buffer body = encode.apply(a);
             long estimate = estimateTokens(body, maxOutput);
             Deployment d = a.deployment();
-            // the guard covers opening the stream; the body is read outside it (guards do not apply to Multi)
-            return guard(d).call(estimate, () -> transport.openStream(d, operation, body)).onItem().transformToMulti(resp -> {
-                SseParser parser = new SseParser();
-                StreamSteps<E> s = steps.apply(a);
-                Multi<E> items = transport.body(d, resp).onItem().transformToIterable(buf -> {
-                    List<E> out = new ArrayList<>();
-                    for (SseEvent e : parser.feed(buf.getBytes())) {
-                        out.addAll(s.onEvent().apply(e));
-                    }
-                    return out;
-                });
-                Multi<E> end = Multi.createFrom().deferred(() -> {
-                    SseEvent last = parser.finish();
-                    List<E> out = new ArrayList<>(last == null ? List.of() : s.onEvent().apply(last));
-                    Uni<E> done = s.onEnd().get();
-                    return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(out), done.toMulti());
-                });
-                return Multi.createBy().concatenating().streams(items, end);
-            });
+            Multi<E> http = Multi.createFrom().deferred(() -> httpStream(a, body, estimate, operation, steps));
+            if (socket == null || !sockets.wanted(d, socket.runId())) {
+                return http;
+            }
+            // the guard covers opening the socket, as it covers opening an HTTP stream
+            Multi<E> overSocket = guard(d).call(estimate, () -> sockets.open(d, socket.runId()))
+                    .onItem().transformToMulti(s -> socketEvents(s, socket.request(), a)
+                            .onItem().<E>transformToIterable(e -> List.copyOf(socket.convert().apply(e))));
+            return overSocket.onFailure(WebSocketTransport.Refused.class).recoverWithMulti(() -> http);
         }));
         return multi.runSubscriptionOn(this::runOnEventLoop);
+    }
+
+    private <E> Multi<E> httpStream(Attempt a, Buffer body, long estimate, String operation,
+            Function<Attempt, StreamSteps<E>> steps) {
+        Deployment d = a.deployment();
+        // the guard covers opening the stream; the body is read outside it (guards do not apply to Multi)
+        return guard(d).call(estimate, () -> transport.openStream(d, operation, body)).onItem().transformToMulti(resp -> {
+            SseParser parser = new SseParser();
+            StreamSteps<E> s = steps.apply(a);
+            Multi<E> items = transport.body(d, resp).onItem().transformToIterable(buf -> {
+                List<E> out = new ArrayList<>();
+                for (SseEvent e : parser.feed(buf.getBytes())) {
+                    out.addAll(s.onEvent().apply(e));
+                }
+                return out;
+            });
+            Multi<E> end = Multi.createFrom().deferred(() -> {
+                SseEvent last = parser.finish();
+                List<E> out = new ArrayList<>(last == null ? List.of() : s.onEvent().apply(last));
+                Uni<E> done = s.onEnd().get();
+                return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(out), done.toMulti());
+            });
+            return Multi.createBy().concatenating().streams(items, end);
+        });
     }
 
     /**
@@ -220,6 +380,7 @@ public final class HttpModelClient implements ModelClient {
 
     @Override
     public void close() {
+        sockets.close();
         transport.close();
     }
 }

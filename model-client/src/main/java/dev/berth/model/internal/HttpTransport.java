@@ -165,7 +165,8 @@ public final class HttpTransport implements AutoCloseable {
                 + f.getMessage(), 0, f);
     }
 
-    CredentialProvider credentialsOf(Deployment d) {
+    /** The credentials of a deployment, shared by its HTTP calls and its sockets. */
+    public CredentialProvider credentialsOf(Deployment d) {
         return credentials.computeIfAbsent(d.id() + "|" + d.baseUrl() + "|" + d.flavour(),
                 k -> Credentials.forDeployment(vertx, web, d, ticker));
     }

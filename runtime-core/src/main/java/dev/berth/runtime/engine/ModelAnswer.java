@@ -3,6 +3,7 @@ package dev.berth.runtime.engine;
 import dev.berth.model.ChatRequest;
 import dev.berth.model.ChatResponse;
 import dev.berth.model.ChatStreamEvent;
+import dev.berth.model.ModelClient;
 import dev.berth.runtime.observe.ModelCallObservation;
 import dev.berth.runtime.run.ClaimedRun;
 import io.smallrye.mutiny.Uni;
@@ -30,12 +31,14 @@ final class ModelAnswer {
     }
 
     private static Uni<ChatResponse> call(EngineParts parts, ClaimedRun claimed, int step, ChatRequest request) {
+        // the run's calls share what the client keeps per run (a WebSocket-mode socket; ADR 0042)
+        ModelClient model = parts.model().forRun(claimed.run().id().toString());
         if (!parts.config().streamDeltas()) {
-            return parts.model().chat(request);
+            return model.chat(request);
         }
         DeltaPublisher deltas = new DeltaPublisher(parts.feed(), claimed.run(), step, parts.config().deltaInterval(),
                 parts.clock());
-        return parts.model().chatStream(request)
+        return model.chatStream(request)
                 .invoke(event -> {
                     if (event instanceof ChatStreamEvent.TextDelta delta) {
                         deltas.accept(delta.text());

@@ -59,7 +59,12 @@ final class RunExecution {
 
     /** Runs steps until the run settles, the lease is lost or the process drains. Never fails. */
     Uni<Void> execute() {
-        return step().chain(done -> done ? Uni.createFrom().voidItem() : execute());
+        // whatever the model client kept open for this run (a WebSocket-mode socket) closes with the execution
+        return steps().eventually(() -> run.parts.model().endRun(run.claimed.run().id().toString()));
+    }
+
+    private Uni<Void> steps() {
+        return step().chain(done -> done ? Uni.createFrom().voidItem() : steps());
     }
 
     void cancel() {

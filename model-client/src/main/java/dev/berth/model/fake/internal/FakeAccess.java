@@ -26,6 +26,14 @@ final class FakeAccess {
         return allowsControl(req) || (bearer != null && state.issuedTokens.contains(bearer));
     }
 
+    /** {@link #allowsModel(HttpServerRequest)} from the two headers, for WebSocket upgrades. */
+    boolean allowsModel(String apiKeyHeader, String authorization) {
+        String key = state.options.apiKey();
+        String bearer = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        return key == null || matches(key, apiKeyHeader) || matches(key, bearer)
+                || (bearer != null && state.issuedTokens.contains(bearer));
+    }
+
     boolean allowsControl(HttpServerRequest req) {
         String key = state.options.apiKey();
         return key == null || matches(key, req.getHeader("api-key")) || matches(key, bearer(req));

@@ -160,7 +160,8 @@ public final class FakeHandler {
         return text.toString();
     }
 
-    private FakeReply nextReply(String operation, JsonNode body) {
+    /** The scripted, routed or demo reply to a model request (shared with the WebSocket mode). */
+    FakeReply nextReply(String operation, JsonNode body) {
         FakeReply routed = routedReply(operation, body);
         if (routed != null) {
             return routed;

@@ -18,6 +18,12 @@ public final class FakeState {
     public final AtomicInteger tokenRequests = new AtomicInteger();
     /** When set, a model request finding the script empty is an error, not a demo answer. */
     public volatile boolean strict;
+    /** Wait before answering a WebSocket-mode message; null: the options' {@code latency}, as over HTTP. */
+    public volatile java.time.Duration socketLatency;
+    /** False: WebSocket upgrades are refused (404), as by an endpoint without WebSocket mode. */
+    public volatile boolean webSockets = true;
+    /** Open WebSocket-mode connections, so a test can count or drop them. */
+    public final Set<io.vertx.core.http.ServerWebSocket> openSockets = ConcurrentHashMap.newKeySet();
 
     public FakeState(FakeOptions options) {
         this.options = options;
