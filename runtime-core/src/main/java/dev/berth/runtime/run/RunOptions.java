@@ -13,6 +13,7 @@ import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
 import dev.berth.runtime.internal.DocumentJson;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public record RunOptions(String instructions, List<ClientTool> clientTools, Tool
 
     public RunOptions {
         clientTools = clientTools == null ? List.of() : List.copyOf(clientTools);
-        metadata = metadata == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(metadata));
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     /** Whether the run is exactly as its agent defines it (nothing is stored then). */
