@@ -5,7 +5,9 @@
 --   BR002 the session's input policy is 'reject' and a run of it is live
 --   BR003 the session has expired
 --   BR004 there is no such session for the tenant
-create or replace function berth_submit(p_session uuid, p_tenant uuid, p_run uuid, p_type text, p_payload text)
+-- p_options: the run's own options (ADR 0036, runs.options), JSON text, or null for none.
+create or replace function berth_submit(p_session uuid, p_tenant uuid, p_run uuid, p_type text, p_payload text,
+        p_options text)
 returns setof runs
 language plpgsql as $$
 declare
@@ -44,21 +46,40 @@ begin
     perform pg_notify('berth_work', '');
     perform pg_notify('berth_events', p_session::text || ':' || v_seq::text);
     return query
-        insert into runs (id, tenant_id, session_id, input_seq, status, agent_name, agent_version)
-        values (p_run, p_tenant, p_session, v_seq, 'queued', v_session.agent_name, v_session.agent_version)
+        insert into runs (id, tenant_id, session_id, input_seq, status, agent_name, agent_version, options)
+        values (p_run, p_tenant, p_session, v_seq, 'queued', v_session.agent_name, v_session.agent_version,
+                p_options::jsonb)
         returning *;
 end
+$$;
+
+-- The signature the previous release calls (no options), kept until a rolling update has replaced
+-- its processes (ADR 0020); the next release drops it with "drop function if exists". Not a
+-- default on p_options: a call with five arguments would then match both functions.
+create or replace function berth_submit(p_session uuid, p_tenant uuid, p_run uuid, p_type text, p_payload text)
+returns setof runs
+language sql as $$
+    select * from berth_submit(p_session, p_tenant, p_run, p_type, p_payload, null::text)
 $$;
 
 -- A submission that carries an idempotency key: the key is claimed first (berth_claim_key, R__60),
 -- so a retry of it waits for this transaction and then finds the key, and a crash after the commit
 -- leaves the key with the run it created. One statement still (ADR 0010).
 create or replace function berth_submit_keyed(p_session uuid, p_tenant uuid, p_run uuid, p_type text, p_payload text,
-        p_key text, p_fingerprint text, p_ttl_seconds bigint, p_wait_ms integer)
+        p_key text, p_fingerprint text, p_ttl_seconds bigint, p_wait_ms integer, p_options text)
 returns setof runs
 language plpgsql as $$
 begin
     perform berth_claim_key(p_tenant, p_key, p_fingerprint, 'run', p_run::text, p_ttl_seconds, p_wait_ms);
-    return query select * from berth_submit(p_session, p_tenant, p_run, p_type, p_payload);
+    return query select * from berth_submit(p_session, p_tenant, p_run, p_type, p_payload, p_options);
 end
+$$;
+
+-- The previous release's signature, as for berth_submit above.
+create or replace function berth_submit_keyed(p_session uuid, p_tenant uuid, p_run uuid, p_type text, p_payload text,
+        p_key text, p_fingerprint text, p_ttl_seconds bigint, p_wait_ms integer)
+returns setof runs
+language sql as $$
+    select * from berth_submit_keyed(p_session, p_tenant, p_run, p_type, p_payload, p_key, p_fingerprint,
+                                     p_ttl_seconds, p_wait_ms, null::text)
 $$;

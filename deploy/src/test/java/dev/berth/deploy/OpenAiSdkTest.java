@@ -114,10 +114,10 @@ class OpenAiSdkTest {
                 .satisfies(e -> assertThat(((OpenAIServiceException) e).type()).contains("permission_error"));
         // A parameter this slice does not implement: 400 naming it
         ResponseCreateParams streamed = ResponseCreateParams.builder().model(agent).input("Hi")
-                .instructions("Be brief.").build();
+                .topP(0.5).build();
         assertThatThrownBy(() -> client(BerthTestResource.ADMIN_KEY).responses().create(streamed))
                 .isInstanceOf(BadRequestException.class)
-                .satisfies(e -> assertThat(((OpenAIServiceException) e).param()).contains("instructions"));
+                .satisfies(e -> assertThat(((OpenAIServiceException) e).param()).contains("top_p"));
         // and none of them called the model
         assertThat(BerthTestResource.fake().requests()).isEmpty();
     }

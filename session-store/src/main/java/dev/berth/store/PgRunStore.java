@@ -67,6 +67,7 @@ public class PgRunStore implements RunStore {
                     .addValue(KeyClaims.waitMillis(key));
             sql = RunSql.SUBMIT_KEYED;
         }
+        params.addValue(submission.options().toJson());
         return pool.preparedQuery(sql).execute(params)
                 .map(rows -> Rows.run(rows.iterator().next()))
                 .onFailure().transform(failure -> submitFailure(failure, submission));

@@ -20,12 +20,15 @@ final class RunSql {
     private RunSql() {
     }
 
-    /** Appends input and queues its run, following the session's input policy (R__10_run_submit.sql). */
-    static final String SUBMIT = "select " + Rows.runColumns("r") + " from berth_submit($1, $2, $3, $4, $5) r";
+    /**
+     * Appends input and queues its run, following the session's input policy (R__10_run_submit.sql);
+     * $6 the run's options as JSON text, or null (ADR 0036).
+     */
+    static final String SUBMIT = "select " + Rows.runColumns("r") + " from berth_submit($1, $2, $3, $4, $5, $6) r";
 
-    /** A submission with the client's idempotency key (ADR 0024): key, fingerprint, ttl seconds, wait ms. */
+    /** A submission with the client's idempotency key (ADR 0024): key, fingerprint, ttl seconds, wait ms; $10 options. */
     static final String SUBMIT_KEYED = "select " + Rows.runColumns("r")
-            + " from berth_submit_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9) r";
+            + " from berth_submit_keyed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r";
 
     static final String FIND = "select " + Rows.runColumns("r") + " from runs r where r.id = $1 and r.tenant_id = $2";
 

@@ -96,8 +96,11 @@ class StoreRulesTest {
                 + " from pg_proc where proname = 'berth_commit_step'")).startsWith("p_step jsonb | p_run uuid");
         assertThat(store.query("select count(*) from pg_proc where proname like 'berth\\_%' group by proname"
                 + " order by count(*) desc limit 1")).isEqualTo("2");
+        // (the submission also in its form without run options, for the previous release: R__10, ADR 0036)
+        assertThat(store.query("select string_agg(pg_get_function_identity_arguments(oid), ' | ' order by pronargs)"
+                + " from pg_proc where proname = 'berth_submit'")).endsWith("p_payload text, p_options text");
         assertThat(store.query("select count(*) from pg_proc where proname in ('berth_submit', 'berth_hand_over',"
-                + " 'berth_cancel_run', 'berth_expire_sessions', 'berth_is_live', 'berth_wake_parent')")).isEqualTo("6");
+                + " 'berth_cancel_run', 'berth_expire_sessions', 'berth_is_live', 'berth_wake_parent')")).isEqualTo("7");
         var result = Flyway.configure().dataSource(store.database.jdbcUrl(), "postgres", "").load().migrate();
         assertThat(result.migrationsExecuted).isZero();
         // and the repeatable ones ran after every versioned one, the shared rules first

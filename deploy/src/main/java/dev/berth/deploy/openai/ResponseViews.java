@@ -43,6 +43,7 @@ public final class ResponseViews {
         response.set("tools", NODES.arrayNode());
         response.putNull("temperature");
         response.putNull("top_p");
+        ResponseOptions.echo(response, run.options());
         response.set("usage", usage(run.usage() == null ? Usage.ZERO : run.usage()));
         response.putObject("conversation").put("id", OpenAiIds.conversation(run.sessionId()));
         if (previous == null) {

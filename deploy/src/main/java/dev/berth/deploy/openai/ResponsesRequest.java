@@ -2,6 +2,7 @@ package dev.berth.deploy.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.runtime.error.ValidationException;
+import dev.berth.runtime.run.RunOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,15 @@ import java.util.Set;
  * @param conversation {@code conversation} as given (an id, or the id of an object), or null
  * @param previous     {@code previous_response_id}, or null
  * @param user         {@code user}: the actor of a new session, or null for the key's
+ * @param options      what the response sets for its run ({@link ResponseOptions}, ADR 0036)
  */
 public record ResponsesRequest(String agentName, Integer agentVersion, String text, String conversation,
-        String previous, String user) {
+        String previous, String user, RunOptions options) {
     /** Fields this slice implements; a few more are accepted only at their default (see {@link #DEFAULTS}). */
     private static final Set<String> TAKEN = Set.of("model", "input", "conversation", "previous_response_id", "user");
     /** Fields accepted at the value that means "what Berth does anyway"; any other value is refused. */
-    private static final Map<String, String> DEFAULTS = Map.of("stream", "false", "background", "false", "store", "true");
+    private static final Map<String, String> DEFAULTS = Map.of("stream", "false", "background", "false", "store", "true",
+            "truncation", "disabled");
 
     public static ResponsesRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -33,15 +36,13 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         }
         body.fieldNames().forEachRemaining(field -> refuseUnsupported(field, body.get(field)));
         AgentModel agent = AgentModel.of(text(body, "model"));
-        String name = agent.name();
-        Integer version = agent.version();
         String conversation = conversation(body.get("conversation"));
         String previous = text(body, "previous_response_id");
         if (conversation != null && previous != null) {
             throw ValidationException.field("conversation", "give either conversation or previous_response_id, not both");
         }
         return new ResponsesRequest(agent.name(), agent.version(), input(body.get("input")), conversation, previous,
-                text(body, "user"));
+                text(body, "user"), ResponseOptions.parse(body));
     }
 
     /**
@@ -71,7 +72,7 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
     }
 
     private static void refuseUnsupported(String field, JsonNode value) {
-        if (TAKEN.contains(field) || value == null || value.isNull()) {
+        if (TAKEN.contains(field) || ResponseOptions.FIELDS.contains(field) || value == null || value.isNull()) {
             return;
         }
         String accepted = DEFAULTS.get(field);

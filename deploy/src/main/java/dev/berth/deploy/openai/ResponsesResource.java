@@ -66,7 +66,7 @@ public class ResponsesResource {
         TenantId tenant = principal.tenant();
         return session(tenant, request)
                 .chain(session -> runs.submit(tenant, session.id(), request.text(),
-                        TraceContexts.current(traceparent), Optional.empty()))
+                        TraceContexts.current(traceparent), Optional.empty(), request.options()))
                 .chain(run -> runs.await(tenant, run, RunService.MAX_WAIT))
                 .chain(run -> view(tenant, run, request.previous()));
     }

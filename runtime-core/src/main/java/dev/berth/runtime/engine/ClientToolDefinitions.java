@@ -5,6 +5,7 @@ import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.domain.ClientTool;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.memory.TokenCounter;
+import dev.berth.runtime.run.RunOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +37,34 @@ final class ClientToolDefinitions {
 
     private final Map<Version, Counted> counted = new ConcurrentHashMap<>();
 
-    /** Whether the agent has client tools that have not been counted yet (the first step of a version). */
-    boolean uncounted(AgentDefinition agent) {
-        return !agent.spec().clientTools().isEmpty() && !counted.containsKey(Version.of(agent));
+    /**
+     * Whether a step would count client tools: the version's not counted yet (its first step), or
+     * tools of the run's own (ADR 0036), counted at each step since no other run shares them.
+     */
+    boolean uncounted(AgentDefinition agent, RunOptions options) {
+        return !options.clientTools().isEmpty()
+                || (!agent.spec().clientTools().isEmpty() && !counted.containsKey(Version.of(agent)));
     }
 
-    /** The agent version's client tools; counted on first use, on the calling thread. */
-    Counted of(AgentDefinition agent) {
-        if (agent.spec().clientTools().isEmpty()) {
+    /**
+     * The client tools of a step: the agent version's, counted on first use, then the run's own, which
+     * {@link RunOptions#applyTo} put after them in the agent's spec; on the calling thread.
+     */
+    Counted of(AgentDefinition agent, RunOptions options) {
+        List<ClientTool> all = agent.spec().clientTools();
+        List<ClientTool> runs = options.clientTools();
+        Counted own = ofVersion(agent, all.subList(0, all.size() - runs.size()));
+        if (runs.isEmpty()) {
+            return own;
+        }
+        Counted run = count(agent, runs);
+        List<ToolDefinition> definitions = new ArrayList<>(own.definitions());
+        definitions.addAll(run.definitions());
+        return new Counted(List.copyOf(definitions), own.tokens() + run.tokens());
+    }
+
+    private Counted ofVersion(AgentDefinition agent, List<ClientTool> tools) {
+        if (tools.isEmpty()) {
             return new Counted(List.of(), 0);
         }
         Version version = Version.of(agent);
@@ -51,7 +72,7 @@ final class ClientToolDefinitions {
         if (known != null) {
             return known;
         }
-        Counted made = count(agent);
+        Counted made = count(agent, tools);
         if (counted.size() >= MAX_VERSIONS) {
             counted.clear(); // simpler than an LRU: live versions are counted again at their next step
         }
@@ -59,11 +80,11 @@ final class ClientToolDefinitions {
         return made;
     }
 
-    private static Counted count(AgentDefinition agent) {
+    private static Counted count(AgentDefinition agent, List<ClientTool> tools) {
         TokenCounter counter = TokenCounter.forModel(agent.spec().model());
         List<ToolDefinition> definitions = new ArrayList<>();
         int tokens = 0;
-        for (ClientTool tool : agent.spec().clientTools()) {
+        for (ClientTool tool : tools) {
             // Client schemas are sent as given, so not as strict: Berth cannot vouch for them.
             ToolDefinition definition = new ToolDefinition(tool.name(), tool.description(),
                     new WrittenSchema(tool.parameters()), false);

@@ -12,6 +12,7 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.memory.MemoryBlock;
 import dev.berth.runtime.memory.MemoryRecord;
 import dev.berth.runtime.memory.TokenCounter;
+import dev.berth.runtime.run.RunOptions;
 import dev.berth.runtime.run.team.TeamTools;
 import dev.berth.runtime.tools.ToolRegistry;
 import io.smallrye.mutiny.Uni;
@@ -70,7 +71,13 @@ final class ContextAssembler {
      * otherwise on the CPU pool under the agent's tenant, with the result back on the caller's context.
      */
     <T> Uni<T> offLoop(AgentDefinition agent, StepContext context, Supplier<T> work) {
-        return cpu == null ? Uni.createFrom().item(work) : cpu.run(agent.tenant(), uncountedChars(agent, context), work);
+        return offLoop(agent, RunOptions.NONE, context, work);
+    }
+
+    /** As {@link #offLoop(AgentDefinition, StepContext, Supplier)}, for a run with options of its own. */
+    <T> Uni<T> offLoop(AgentDefinition agent, RunOptions options, StepContext context, Supplier<T> work) {
+        return cpu == null ? Uni.createFrom().item(work)
+                : cpu.run(agent.tenant(), uncountedChars(agent, options, context), work);
     }
 
     /**
@@ -78,7 +85,11 @@ final class ContextAssembler {
      * version not counted before (taken as unbounded), and the texts the counter does not remember.
      */
     long uncountedChars(AgentDefinition agent, StepContext context) {
-        if (clientTools.uncounted(agent)) {
+        return uncountedChars(agent, RunOptions.NONE, context);
+    }
+
+    long uncountedChars(AgentDefinition agent, RunOptions options, StepContext context) {
+        if (clientTools.uncounted(agent, options)) {
             return Long.MAX_VALUE;
         }
         TokenCounter counter = TokenCounter.forModel(agent.spec().model());
@@ -93,10 +104,20 @@ final class ContextAssembler {
     }
 
     Assembled assemble(AgentDefinition agent, StepContext context) {
+        return assemble(agent, RunOptions.NONE, 0, context);
+    }
+
+    /**
+     * The step of a run with options of its own (ADR 0036): {@code agent} has them applied already
+     * ({@link RunOptions#applyTo}: instructions, client tools, answer limit); the request also takes the
+     * run's tool choice (for its first model call, {@code modelCallsBefore} 0), parallel calls,
+     * temperature and response format.
+     */
+    Assembled assemble(AgentDefinition agent, RunOptions options, int modelCallsBefore, StepContext context) {
         TokenCounter counter = TokenCounter.forModel(agent.spec().model());
-        List<ToolDefinition> definitions = toolDefinitions(agent);
+        List<ToolDefinition> definitions = toolDefinitions(agent, options);
         String system = systemText(agent, context);
-        int fixed = counter.message(system) + toolTokens(counter, definitions, agent);
+        int fixed = counter.message(system) + toolTokens(counter, definitions, agent, options);
         List<Unit> units = units(context.window(), counter);
         int budget = agent.spec().memory().contextTokens() - fixed;
         int kept = fit(units, budget);
@@ -112,8 +133,10 @@ final class ContextAssembler {
                 tokens += units.get(i).tokens();
             }
         }
-        ChatRequest request = new ChatRequest(agent.spec().model(), messages, definitions, null, null,
-                agent.spec().limits().maxCompletionTokens(), null, null);
+        // A tool choice without tools is refused by the model services: none offered, none chosen.
+        ChatRequest request = new ChatRequest(agent.spec().model(), messages, definitions,
+                definitions.isEmpty() ? null : options.toolChoiceAt(modelCallsBefore), options.parallelToolCalls(),
+                agent.spec().limits().maxCompletionTokens(), options.temperature(), options.responseFormat());
         return new Assembled(request, dropped, tokens, budget);
     }
 
@@ -193,8 +216,9 @@ final class ContextAssembler {
     }
 
     /** The tokens of the tools: Berth's and the team's counted now (small), the client's as counted once per version. */
-    private int toolTokens(TokenCounter counter, List<ToolDefinition> definitions, AgentDefinition agent) {
-        ClientToolDefinitions.Counted client = clientTools.of(agent);
+    private int toolTokens(TokenCounter counter, List<ToolDefinition> definitions, AgentDefinition agent,
+            RunOptions options) {
+        ClientToolDefinitions.Counted client = clientTools.of(agent, options);
         int tokens = client.tokens();
         for (ToolDefinition definition : definitions.subList(0, definitions.size() - client.definitions().size())) {
             tokens += toolTokens(counter, definition);
@@ -247,10 +271,10 @@ final class ContextAssembler {
      * The server-side tools Berth executes, the team's tools (sub-agents, handoffs), then the
      * client-side tools the client executes.
      */
-    private List<ToolDefinition> toolDefinitions(AgentDefinition agent) {
+    private List<ToolDefinition> toolDefinitions(AgentDefinition agent, RunOptions options) {
         List<ToolDefinition> definitions = new ArrayList<>(tools.definitions(agent.spec().tools()));
         definitions.addAll(TeamTools.definitions(agent.spec()));
-        definitions.addAll(clientTools.of(agent).definitions());
+        definitions.addAll(clientTools.of(agent, options).definitions());
         return definitions;
     }
 

@@ -4,6 +4,7 @@ import dev.berth.runtime.domain.AgentDefinition;
 import dev.berth.runtime.run.BudgetState;
 import dev.berth.runtime.run.ClaimedRun;
 import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunOptions;
 import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.StepCommit;
 import io.smallrye.mutiny.Uni;
@@ -31,8 +32,10 @@ final class ExecutionState {
     final KeptContext context;
     /** Counted from the start, or from the resumption after a pause: waiting for a human is not running. */
     final Instant deadline;
-    /** The run's agent; a handoff replaces it. */
+    /** The run's agent with the run's own options applied (ADR 0036); a handoff replaces it. */
     AgentDefinition agent;
+    /** What the run sets for itself: applied to {@link #agent}, and to each model request it makes. */
+    final RunOptions options;
     /** Tool calls of the last model answer still without a result, with how often each was started. */
     Map<String, Integer> pending;
     /** The session's state; while this run holds the lease only its own commits change it. */
@@ -65,7 +68,8 @@ final class ExecutionState {
     ExecutionState(EngineParts parts, ClaimedRun claimed, AgentDefinition agent) {
         this.parts = parts;
         this.claimed = claimed;
-        this.agent = agent;
+        this.options = claimed.run().options();
+        this.agent = options.applyTo(agent);
         this.pending = new LinkedHashMap<>(claimed.pendingTools());
         this.modelCalls = claimed.run().modelCalls();
         this.runTokens = claimed.run().usage() == null ? 0 : claimed.run().usage().totalTokens();

@@ -66,7 +66,8 @@ final class ModelStep {
 
     /** The model request's context, assembled off the event loop when much is left to count. */
     private Uni<ContextAssembler.Assembled> assemble(StepContext context) {
-        return run.parts.context().offLoop(run.agent, context, () -> run.parts.context().assemble(run.agent, context));
+        return run.parts.context().offLoop(run.agent, run.options, context,
+                () -> run.parts.context().assemble(run.agent, run.options, run.modelCalls, context));
     }
 
     private Uni<Boolean> call(ChatRequest request, StepContext context) {
@@ -92,7 +93,7 @@ final class ModelStep {
      * @param overflow    whether the model refused the context; then a failure fails the run
      */
     private Uni<Boolean> compact(StepContext context, int keepTokens, boolean overflow) {
-        return run.parts.context().offLoop(run.agent, context,
+        return run.parts.context().offLoop(run.agent, run.options, context,
                         () -> run.parts.context().toFold(run.agent, context, keepTokens))
                 .chain(fold -> compact(context, fold, overflow));
     }

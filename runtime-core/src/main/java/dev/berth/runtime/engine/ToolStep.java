@@ -79,7 +79,7 @@ final class ToolStep {
             run.context.forget();
             run.pending = result.pending();
             if (result.agent() != null) {
-                run.agent = result.agent();
+                run.agent = run.options.applyTo(result.agent()); // the run's options hold for whoever answers it
             }
             return result.done();
         });

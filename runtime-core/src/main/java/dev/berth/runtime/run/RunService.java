@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -58,6 +59,17 @@ public class RunService {
      * the key was used before (ADR 0024).
      */
     public Uni<Run> submit(TenantId tenant, UUID sessionId, String text, String traceparent, Optional<RequestKey> key) {
+        return submit(tenant, sessionId, text, traceparent, key, RunOptions.NONE);
+    }
+
+    /**
+     * Like {@link #submit(TenantId, UUID, String, String, Optional)}, for a run with options of its own
+     * (ADR 0036), stored with the run by the same statement; they are checked here
+     * ({@link RunOptions#validated}) before anything is written.
+     */
+    public Uni<Run> submit(TenantId tenant, UUID sessionId, String text, String traceparent, Optional<RequestKey> key,
+            RunOptions options) {
+        options.validated(Map.of());
         if (text == null || text.isBlank()) {
             throw ValidationException.field("text", "must not be blank");
         }
@@ -65,7 +77,8 @@ public class RunService {
             throw ValidationException.field("text", "must be at most " + MAX_INPUT_CHARS + " characters");
         }
         return runs.submit(new Submission(tenant, sessionId, UUID.randomUUID(), Submission.userMessage(text,
-                TRACEPARENT.matcher(traceparent == null ? "" : traceparent).matches() ? traceparent : null), key));
+                TRACEPARENT.matcher(traceparent == null ? "" : traceparent).matches() ? traceparent : null), key,
+                options));
     }
 
     public Uni<Run> get(TenantId tenant, UUID runId) {

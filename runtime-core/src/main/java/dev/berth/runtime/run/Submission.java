@@ -13,15 +13,23 @@ import java.util.UUID;
 /**
  * Input for a session: appended as an event together with a queued run, in one transaction.
  *
- * @param key the client's idempotency key, claimed in the same transaction (ADR 0024)
+ * @param key     the client's idempotency key, claimed in the same transaction (ADR 0024)
+ * @param options what the run sets for itself (ADR 0036), stored with it by the same statement
  */
-public record Submission(TenantId tenant, UUID sessionId, UUID runId, NewEvent input, Optional<RequestKey> key) {
+public record Submission(TenantId tenant, UUID sessionId, UUID runId, NewEvent input, Optional<RequestKey> key,
+        RunOptions options) {
     public Submission {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(options, "options");
+    }
+
+    /** A submission of a run as its agent defines it. */
+    public Submission(TenantId tenant, UUID sessionId, UUID runId, NewEvent input, Optional<RequestKey> key) {
+        this(tenant, sessionId, runId, input, key, RunOptions.NONE);
     }
 
     /** A submission without an idempotency key. */

@@ -30,8 +30,6 @@ import java.util.regex.Pattern;
 public class AgentService {
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
     static final int MAX_INSTRUCTIONS = InputLimits.MAX_TEXT_CHARS;
-    static final int MAX_CLIENT_TOOLS = InputLimits.MAX_CLIENT_TOOLS;
-    static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     /** The most agents one team (an agent's sub-agents and handoff targets, transitively) may have. */
     static final int MAX_TEAM_MEMBERS = 32;
 
@@ -157,29 +155,7 @@ public class AgentService {
     }
 
     private static void validateClientTools(AgentSpec spec, Map<String, String> errors) {
-        if (spec.clientTools().size() > MAX_CLIENT_TOOLS) {
-            errors.put("clientTools", "at most " + MAX_CLIENT_TOOLS + " client-side tools");
-        }
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < spec.clientTools().size(); i++) {
-            ClientTool tool = spec.clientTools().get(i);
-            String field = "clientTools[" + i + "]";
-            if (!TOOL_NAME.matcher(tool.name()).matches()) {
-                errors.put(field + ".name", "must be 1-64 letters, digits, '_' or '-'");
-            } else if (spec.tools().contains(tool.name()) || !seen.add(tool.name())) {
-                errors.put(field + ".name", "'" + tool.name() + "' is already a tool of the agent");
-            }
-            if (!"object".equals(tool.parameters().path("type").asText())) {
-                errors.put(field + ".parameters", "must be a JSON schema with \"type\": \"object\"");
-            } else if (DocumentJson.write(tool.parameters()).length() > InputLimits.MAX_TOOL_SCHEMA_CHARS) {
-                errors.put(field + ".parameters", "must be at most " + InputLimits.MAX_TOOL_SCHEMA_CHARS
-                        + " characters as JSON");
-            }
-            if (tool.description().length() > InputLimits.MAX_TOOL_DESCRIPTION_CHARS) {
-                errors.put(field + ".description", "must be at most " + InputLimits.MAX_TOOL_DESCRIPTION_CHARS
-                        + " characters");
-            }
-        }
+        ClientTool.validate(spec.clientTools(), "clientTools", new HashSet<>(spec.tools()), errors);
     }
 
     private void validate(String name, AgentSpec spec) {

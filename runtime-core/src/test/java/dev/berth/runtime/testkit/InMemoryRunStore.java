@@ -82,6 +82,7 @@ public final class InMemoryRunStore implements RunStore {
             long seq = db.append(session, submission.runId(), List.of(submission.input()));
             RunRow run = new RunRow(submission.runId(), session.tenant, session.id, seq, session.agentName,
                     session.agentVersion, now());
+            run.options = submission.options();
             db.runs.put(run.id, run);
             db.notifyWork();
             return run.toRun();

@@ -4,6 +4,7 @@ import dev.berth.model.Usage;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunOptions;
 import dev.berth.runtime.run.RunStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ final class RunRow {
     UUID parentRunId;
     UUID rootRunId;
     int depth;
+    /** runs.options (V18, ADR 0036). */
+    RunOptions options = RunOptions.NONE;
 
     RunRow(UUID id, TenantId tenant, UUID sessionId, long inputSeq, String agentName, int agentVersion,
             Instant createdAt) {
@@ -52,6 +55,6 @@ final class RunRow {
 
     Run toRun() {
         return new Run(id, tenant, sessionId, inputSeq, status, step, modelCalls, agentName, agentVersion, usage,
-                output, error, createdAt, startedAt, finishedAt);
+                output, error, createdAt, startedAt, finishedAt, options);
     }
 }

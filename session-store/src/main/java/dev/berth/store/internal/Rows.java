@@ -6,6 +6,7 @@ import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.internal.DocumentJson;
 import dev.berth.runtime.run.Run;
 import dev.berth.runtime.run.RunError;
+import dev.berth.runtime.run.RunOptions;
 import dev.berth.runtime.run.RunStatus;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
@@ -25,7 +26,8 @@ public final class Rows {
         for (String name : RUN_COLUMN_NAMES) {
             columns.append(alias).append('.').append(name).append(", ");
         }
-        return columns.append(alias).append(".error::text as error").toString();
+        return columns.append(alias).append(".error::text as error, ").append(alias).append(".options::text as options")
+                .toString();
     }
 
     private Rows() {
@@ -44,7 +46,7 @@ public final class Rows {
                 new Usage(row.getLong("input_tokens"), row.getLong("output_tokens"), row.getLong("cached_tokens"),
                         row.getLong("reasoning_tokens")),
                 row.getString("output"), runError, instant(row, "created_at"), instant(row, "started_at"),
-                instant(row, "finished_at"));
+                instant(row, "finished_at"), RunOptions.fromJson(row.getString("options")));
     }
 
     public static Event event(Row row) {
