@@ -18,7 +18,7 @@ import java.util.List;
  * part) and the results clients sent for its function calls ({@code function_call_output},
  * {@code fco_<run>_<seq>}).
  */
-final class ResponseInputItemsPage {
+public final class ResponseInputItemsPage {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
@@ -27,7 +27,7 @@ final class ResponseInputItemsPage {
     }
 
     /** The page, from the session's events from the run's input on (other runs' events are skipped). */
-    static ObjectNode page(Run run, List<Event> events, String after, Integer limit, String order) {
+    public static ObjectNode page(Run run, List<Event> events, String after, Integer limit, String order) {
         int most = limit == null ? DEFAULT_LIMIT : limit;
         if (most < 1 || most > MAX_LIMIT) {
             throw ValidationException.field("limit", "must be between 1 and " + MAX_LIMIT);
