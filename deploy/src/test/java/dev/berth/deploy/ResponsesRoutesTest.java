@@ -209,7 +209,7 @@ class ResponsesRoutesTest {
                 .contentType(containsString("json")).body("error.code", equalTo("not_found"));
         Api.admin().get(RESPONSES + "/" + unknown + "?stream=maybe").then().statusCode(400)
                 .body("error.param", equalTo("stream"));
-        given().post(RESPONSES + "/" + unknown + "/cancel").then().statusCode(401);
+        given().contentType("application/json").post(RESPONSES + "/" + unknown + "/cancel").then().statusCode(401);
     }
 
     private static Event event(Run run, long seq, String type, ObjectNode data) {

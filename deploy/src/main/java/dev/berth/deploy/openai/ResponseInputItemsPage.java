@@ -56,8 +56,9 @@ public final class ResponseInputItemsPage {
         ObjectNode list = NODES.objectNode().put("object", "list");
         ArrayNode data = list.putArray("data");
         page.forEach(data::add);
-        list.put("first_id", page.isEmpty() ? null : page.getFirst().path("id").asText());
-        list.put("last_id", page.isEmpty() ? null : page.getLast().path("id").asText());
+        // Required strings in OpenAI's schema (the SDK refuses null): empty for an empty page.
+        list.put("first_id", page.isEmpty() ? "" : page.getFirst().path("id").asText());
+        list.put("last_id", page.isEmpty() ? "" : page.getLast().path("id").asText());
         list.put("has_more", from + page.size() < items.size());
         return list;
     }

@@ -119,7 +119,10 @@ public class ResponsesResource {
     @Operation(hidden = true)
     @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
     public Uni<ObjectNode> inputItems(@PathParam("id") String id, @QueryParam("after") String after,
-            @QueryParam("limit") String limit, @QueryParam("order") String order) {
+            @QueryParam("limit") String limit, @QueryParam("order") String order, @QueryParam("include") String include) {
+        if (include != null) {
+            throw ValidationException.field("include", "is not supported yet by Berth's OpenAI-compatible API");
+        }
         Integer most = limit == null ? null : QueryNumbers.integer("limit", limit, ResponseInputItemsPage.DEFAULT_LIMIT);
         TenantId tenant = principal.tenant();
         return found(tenant, id).chain(run -> responses.runEvents(tenant, run)
