@@ -34,18 +34,21 @@ class ResponsesApiTest {
     }
 
     @Test
-    void streamingAndBackgroundAreRefusedAsNotSupportedYetAndWriteNothing() {
+    void badStreamBackgroundAndStoreValuesAreRefusedAndWriteNothing() {
         String agent = agent();
         String user = "u-" + UUID.randomUUID();
-        for (String field : List.of("stream", "background")) {
-            Api.admin().body(Map.of("model", agent, "input", "Hi", "user", user, field, true)).post(RESPONSES).then()
-                    .statusCode(400)
+        for (Map.Entry<String, Object> bad : List.<Map.Entry<String, Object>>of(Map.entry("stream", "yes"),
+                Map.entry("background", 1), Map.entry("store", "no"))) {
+            Api.admin().body(Map.of("model", agent, "input", "Hi", "user", user, bad.getKey(), bad.getValue())).post(RESPONSES)
+                    .then().statusCode(400)
                     .contentType(ContentType.JSON)
                     .body("error.type", equalTo("invalid_request_error"))
-                    .body("error.param", equalTo(field))
-                    .body("error.code", equalTo("validation"))
-                    .body("error.message", startsWith(field + ":"));
+                    .body("error.param", equalTo(bad.getKey()))
+                    .body("error.code", equalTo("validation"));
         }
+        // A background response must be stored (as OpenAI's)
+        Api.admin().body(Map.of("model", agent, "input", "Hi", "user", user, "background", true, "store", false))
+                .post(RESPONSES).then().statusCode(400).body("error.param", equalTo("store"));
         // No session was opened for the user, and the model was never called
         Api.admin().get("/v1/sessions?actorId=" + user).then().statusCode(200).body("items.size()", equalTo(0));
         assertThat(BerthTestResource.fake().requests()).isEmpty();

@@ -10,6 +10,7 @@ import dev.berth.runtime.domain.EventType;
 import dev.berth.runtime.run.Run;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A Berth run as an OpenAI Response object. Written as a JSON tree so that the required-but-nullable
@@ -94,31 +95,41 @@ public final class ResponseViews {
             }
             JsonNode calls = event.data().path("toolCalls");
             for (int i = 0; i < calls.size(); i++) {
-                JsonNode call = calls.get(i);
-                JsonNode arguments = call.path("arguments");
-                output.addObject()
-                        .put("type", "function_call")
-                        .put("id", OpenAiIds.functionCall(run.id(), event.seq(), i))
-                        .put("call_id", call.path("id").asText())
-                        .put("name", call.path("name").asText())
-                        .put("arguments", arguments.isTextual() ? arguments.asText() : arguments.toString())
-                        .put("status", "completed");
+                output.add(functionCallItem(run.id(), event.seq(), i, calls.get(i)));
             }
             String text = event.data().path("text").asText("");
             if (!text.isEmpty()) {
-                ObjectNode message = output.addObject()
-                        .put("type", "message")
-                        .put("id", OpenAiIds.message(run.id(), event.seq()))
-                        .put("role", "assistant")
-                        .put("status", "completed");
-                message.putArray("content").addObject()
-                        .put("type", "output_text")
-                        .put("text", text)
-                        .<ObjectNode>set("annotations", NODES.arrayNode())
-                        .set("logprobs", NODES.arrayNode());
+                output.add(messageItem(run.id(), event.seq(), text));
             }
         }
         return output;
+    }
+
+    /** The {@code function_call} item of the {@code index}th tool call of the answer at {@code seq}. */
+    static ObjectNode functionCallItem(UUID run, long seq, int index, JsonNode call) {
+        JsonNode arguments = call.path("arguments");
+        return NODES.objectNode()
+                .put("type", "function_call")
+                .put("id", OpenAiIds.functionCall(run, seq, index))
+                .put("call_id", call.path("id").asText())
+                .put("name", call.path("name").asText())
+                .put("arguments", arguments.isTextual() ? arguments.asText() : arguments.toString())
+                .put("status", "completed");
+    }
+
+    /** The {@code message} item of the answer at {@code seq}: one {@code output_text} part. */
+    static ObjectNode messageItem(UUID run, long seq, String text) {
+        ObjectNode message = NODES.objectNode()
+                .put("type", "message")
+                .put("id", OpenAiIds.message(run, seq))
+                .put("role", "assistant")
+                .put("status", "completed");
+        message.putArray("content").addObject()
+                .put("type", "output_text")
+                .put("text", text)
+                .<ObjectNode>set("annotations", NODES.arrayNode())
+                .set("logprobs", NODES.arrayNode());
+        return message;
     }
 
     private static ObjectNode usage(Usage usage) {

@@ -21,14 +21,17 @@ import java.util.Set;
  * @param previous     {@code previous_response_id}, or null
  * @param user         {@code user}: the actor of a new session, or null for the key's
  * @param options      what the response sets for its run ({@link ResponseOptions}, ADR 0036)
+ * @param stream       {@code stream}: answer with server-sent events (ADR 0038)
+ * @param background   {@code background}: answer at once, before the run settles
+ * @param store        {@code store} (default true): false deletes the session once the response settles
  */
 public record ResponsesRequest(String agentName, Integer agentVersion, String text, String conversation,
-        String previous, String user, RunOptions options) {
+        String previous, String user, RunOptions options, boolean stream, boolean background, boolean store) {
     /** Fields this slice implements; a few more are accepted only at their default (see {@link #DEFAULTS}). */
-    private static final Set<String> TAKEN = Set.of("model", "input", "conversation", "previous_response_id", "user");
+    private static final Set<String> TAKEN = Set.of("model", "input", "conversation", "previous_response_id", "user",
+            "stream", "background", "store");
     /** Fields accepted at the value that means "what Berth does anyway"; any other value is refused. */
-    private static final Map<String, String> DEFAULTS = Map.of("stream", "false", "background", "false", "store", "true",
-            "truncation", "disabled");
+    private static final Map<String, String> DEFAULTS = Map.of("truncation", "disabled");
 
     public static ResponsesRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -41,8 +44,14 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         if (conversation != null && previous != null) {
             throw ValidationException.field("conversation", "give either conversation or previous_response_id, not both");
         }
+        boolean store = flag(body, "store", true);
+        boolean background = flag(body, "background", false);
+        if (background && !store) {
+            // As OpenAI: a background response is read back later, so it must be kept.
+            throw ValidationException.field("store", "must be true for a background response");
+        }
         return new ResponsesRequest(agent.name(), agent.version(), input(body.get("input")), conversation, previous,
-                text(body, "user"), ResponseOptions.parse(body));
+                text(body, "user"), ResponseOptions.parse(body), flag(body, "stream", false), background, store);
     }
 
     /**
@@ -137,6 +146,17 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             parts.add(part.get("text").asText());
         }
         return String.join("\n", parts);
+    }
+
+    private static boolean flag(JsonNode body, String field, boolean absent) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw ValidationException.field(field, "must be true or false");
+        }
+        return value.asBoolean();
     }
 
     private static String text(JsonNode body, String field) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.deploy.auth.Allowed;
 import dev.berth.deploy.auth.RequestPrincipal;
 import dev.berth.deploy.observe.TraceContexts;
+import dev.berth.deploy.rest.QueryNumbers;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.Role;
 import dev.berth.runtime.domain.Session;
@@ -18,13 +19,16 @@ import dev.berth.runtime.service.SessionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,40 +51,100 @@ public class ResponsesResource {
     private final EventService events;
     private final RequestPrincipal principal;
     private final HistoryService history;
+    private final BackgroundResponses responses;
 
     @Inject
     public ResponsesResource(SessionService sessions, RunService runs, EventService events, RequestPrincipal principal,
-            HistoryService history) {
+            HistoryService history, BackgroundResponses responses) {
         this.history = history;
         this.sessions = sessions;
         this.runs = runs;
         this.events = events;
         this.principal = principal;
+        this.responses = responses;
     }
 
+    /** Answered as JSON once settled (ADR 0035), at once ({@code background}), or as events ({@code stream}, ADR 0038). */
     @POST
     @Operation(hidden = true)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Allowed({Role.SERVICE, Role.ACTOR})
-    public Uni<ObjectNode> create(@HeaderParam("traceparent") String traceparent, JsonNode body) {
+    public Uni<Response> create(@HeaderParam("traceparent") String traceparent, JsonNode body) {
         ResponsesRequest request = ResponsesRequest.parse(body);
         TenantId tenant = principal.tenant();
         return session(tenant, request)
                 .chain(session -> runs.submit(tenant, session.id(), request.text(),
                         TraceContexts.current(traceparent), Optional.empty(), request.options()))
-                .chain(run -> runs.await(tenant, run, RunService.MAX_WAIT))
-                .chain(run -> view(tenant, run, request.previous()));
+                .chain(run -> responses.answer(tenant, run, new BackgroundResponses.Delivery(request.stream(),
+                        request.background(), request.store(), request.previous())));
     }
 
+    /** The response as JSON, or with {@code stream=true} its events after {@code starting_after} (ADR 0038). */
     @GET
     @Path("{id}")
     @Operation(hidden = true)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
-    public Uni<ObjectNode> get(@PathParam("id") String id) {
+    public Uni<Response> get(@PathParam("id") String id, @QueryParam("stream") String stream,
+            @QueryParam("starting_after") String startingAfter) {
+        boolean streamed = flag("stream", stream);
+        long after = QueryNumbers.longInteger("starting_after", startingAfter, -1);
+        if (after < -1) {
+            throw ValidationException.field("starting_after", "must not be negative");
+        }
         TenantId tenant = principal.tenant();
-        UUID runId = OpenAiIds.parseResponse(id);
-        return runs.get(tenant, runId)
-                .call(run -> owned(tenant, run.sessionId(), "response", id))
-                .chain(run -> view(tenant, run, null));
+        return found(tenant, id).chain(run -> responses.read(tenant, run, streamed, after));
+    }
+
+    /** Cancels a response in progress, background or not (ADR 0038). */
+    @POST
+    @Path("{id}/cancel")
+    @Operation(hidden = true)
+    @Allowed({Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    public Uni<ObjectNode> cancel(@PathParam("id") String id) {
+        TenantId tenant = principal.tenant();
+        return found(tenant, id).chain(run -> responses.cancel(tenant, run));
+    }
+
+    /** Deletes a settled response that is its conversation's only one, with the conversation (ADR 0038). */
+    @DELETE
+    @Path("{id}")
+    @Operation(hidden = true)
+    @Allowed({Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    public Uni<ObjectNode> delete(@PathParam("id") String id) {
+        TenantId tenant = principal.tenant();
+        return found(tenant, id).chain(run -> responses.delete(tenant, run));
+    }
+
+    /** The response's input items, paged as OpenAI's lists (ADR 0038). */
+    @GET
+    @Path("{id}/input_items")
+    @Operation(hidden = true)
+    @Allowed({Role.DEVELOPER, Role.OPERATOR, Role.SERVICE, Role.ACTOR})
+    public Uni<ObjectNode> inputItems(@PathParam("id") String id, @QueryParam("after") String after,
+            @QueryParam("limit") String limit, @QueryParam("order") String order, @QueryParam("include") String include) {
+        if (include != null) {
+            throw ValidationException.field("include", "is not supported yet by Berth's OpenAI-compatible API");
+        }
+        Integer most = limit == null ? null : QueryNumbers.integer("limit", limit, ResponseInputItemsPage.DEFAULT_LIMIT);
+        TenantId tenant = principal.tenant();
+        return found(tenant, id).chain(run -> responses.runEvents(tenant, run)
+                .map(found -> ResponseInputItemsPage.page(run, found, after, most, order)));
+    }
+
+    private static boolean flag(String name, String raw) {
+        if (raw == null || raw.isBlank() || raw.equals("false")) {
+            return false;
+        }
+        if (raw.equals("true")) {
+            return true;
+        }
+        throw ValidationException.field(name, "must be true or false");
+    }
+
+    /** The run a response id names, if the caller may see it (404 otherwise). */
+    private Uni<Run> found(TenantId tenant, String id) {
+        return runs.get(tenant, OpenAiIds.parseResponse(id)).call(run -> owned(tenant, run.sessionId(), "response", id));
     }
 
     /** The session the input goes to: the conversation's, the previous response's, or a new one. */
@@ -128,9 +192,4 @@ public class ResponsesResource {
         }
     }
 
-    /** The response, built from the run's events (one page from its input on: enough for a turn of this slice). */
-    private Uni<ObjectNode> view(TenantId tenant, Run run, String previous) {
-        return events.after(tenant, run.sessionId(), run.inputSeq() - 1, EventService.MAX_PAGE)
-                .map(found -> ResponseViews.response(run, found, previous));
-    }
 }

@@ -40,9 +40,9 @@ class RouteRulesTest {
             }
         }
         assertThat(undeclared).as("routes with no rule, or with both").isEmpty();
-        // 43 native routes; the OpenAI-compatible surface: 3 of the responses slice (ADR 0035), 8 conversation
+        // 43 native routes; the OpenAI-compatible surface: 6 response routes (ADRs 0035, 0038), 8 conversation
         // routes (ADR 0039), chat completions (ADR 0040)
-        assertThat(routes).isEqualTo(55);
+        assertThat(routes).isEqualTo(58);
     }
 
     /**
