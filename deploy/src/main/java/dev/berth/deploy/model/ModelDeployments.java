@@ -109,7 +109,7 @@ public final class ModelDeployments {
         Auth auth = auth(id, flavour, n.authName(), n.apiKey(), env);
         return new Deployment(id, URI.create(n.endpoint()), flavour, n.deploymentName().orElse(null),
                 flavour == Flavour.AZURE_CLASSIC ? n.apiVersion() : null, auth, n.priority(), null,
-                streamUsage(id, n.streamUsage()));
+                streamUsage(id, n.streamUsage()), Deployment.Transport.HTTP);
     }
 
     private static StreamUsagePolicy streamUsage(String id, String configured) {
