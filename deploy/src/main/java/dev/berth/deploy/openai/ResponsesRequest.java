@@ -15,13 +15,16 @@ import java.util.Set;
  *
  * @param agentName    {@code model}: an agent name, or {@code name@version}
  * @param agentVersion the version after {@code @}, or null for the latest
- * @param text         the user text of {@code input} (a string, or message items' text joined by blank lines)
+ * @param text         the user text of {@code input} (a string, or message items' text joined by blank lines),
+ *                     or null when {@code input} only answers a paused response
  * @param conversation {@code conversation} as given (an id, or the id of an object), or null
  * @param previous     {@code previous_response_id}, or null
  * @param user         {@code user}: the actor of a new session, or null for the key's
+ * @param answers      the {@code function_call_output} and {@code mcp_approval_response} items of {@code input}
+ *                     (ADR 0037); never together with user text
  */
 public record ResponsesRequest(String agentName, Integer agentVersion, String text, String conversation,
-        String previous, String user) {
+        String previous, String user, List<ResponseInputItems.Answer> answers) {
     /** Fields this slice implements; a few more are accepted only at their default (see {@link #DEFAULTS}). */
     private static final Set<String> TAKEN = Set.of("model", "input", "conversation", "previous_response_id", "user");
     /** Fields accepted at the value that means "what Berth does anyway"; any other value is refused. */
@@ -52,7 +55,9 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         if (conversation != null && previous != null) {
             throw ValidationException.field("conversation", "give either conversation or previous_response_id, not both");
         }
-        return new ResponsesRequest(name, version, input(body.get("input")), conversation, previous, text(body, "user"));
+        List<ResponseInputItems.Answer> answers = new ArrayList<>();
+        String text = input(body.get("input"), answers);
+        return new ResponsesRequest(name, version, text, conversation, previous, text(body, "user"), List.copyOf(answers));
     }
 
     private static void refuseUnsupported(String field, JsonNode value) {
@@ -81,8 +86,11 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         throw ValidationException.field("conversation", "must be a conversation id or an object with an id");
     }
 
-    /** The user's text: a string, or message items whose content is a string or input_text parts. */
-    private static String input(JsonNode input) {
+    /**
+     * The user's text: a string, or message items whose content is a string or input_text parts; the
+     * answers to a paused response go to {@code answers} (ADR 0037: not mixed with messages).
+     */
+    private static String input(JsonNode input, List<ResponseInputItems.Answer> answers) {
         if (input == null || input.isNull()) {
             throw ValidationException.field("input", "is required");
         }
@@ -97,12 +105,20 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             JsonNode item = input.get(i);
             String where = "input[" + i + "]";
             String type = item.path("type").asText("message");
+            if (ResponseInputItems.TYPES.contains(type)) {
+                answers.add(ResponseInputItems.answer(item, where));
+                continue;
+            }
             if (!"message".equals(type) || !"user".equals(item.path("role").asText())) {
-                throw ValidationException.field(where, "only user message items are supported yet");
+                throw ValidationException.field(where, "only user message, function_call_output and mcp_approval_response items are supported yet");
             }
             texts.add(content(item.get("content"), where + ".content"));
         }
-        return String.join("\n\n", texts);
+        if (!answers.isEmpty() && !texts.isEmpty()) {
+            throw ValidationException.field("input", "answers a paused response (function_call_output, "
+                    + "mcp_approval_response) and carries user messages: send the messages in the next request");
+        }
+        return texts.isEmpty() ? null : String.join("\n\n", texts);
     }
 
     private static String content(JsonNode content, String where) {
