@@ -101,6 +101,10 @@ final class ResponseInputItems {
      */
     static void requireEvery(List<PendingAction> pending, List<Answer> answers) {
         Set<String> answered = answers.stream().map(answer -> answer.answer().callId()).collect(Collectors.toSet());
+        Set<String> open = pending.stream().map(PendingAction::callId).collect(Collectors.toSet());
+        if (!open.containsAll(answered)) {
+            return; // an answer to a call that is not open: the service names it (unknown, or answered before)
+        }
         List<String> missing = pending.stream().map(PendingAction::callId).filter(id -> !answered.contains(id)).toList();
         if (!missing.isEmpty()) {
             throw ValidationException.field("input", "the response waits for an answer to every call: no "
