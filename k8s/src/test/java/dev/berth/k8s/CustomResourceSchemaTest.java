@@ -20,9 +20,9 @@ class CustomResourceSchemaTest {
         // When each is validated against its schema
         List<String> violations = custom.stream().flatMap(o -> CustomResourceSchemas.violations(o).stream()).toList();
 
-        // Then all three kinds are checked and valid
+        // Then all five kinds are checked and valid
         assertThat(custom).extracting(RenderedObject::kind)
-                .containsExactlyInAnyOrder("Cluster", "ScaledObject", "TriggerAuthentication");
+                .containsExactlyInAnyOrder("ObjectStore", "Cluster", "ScheduledBackup", "ScaledObject", "TriggerAuthentication");
         assertThat(violations).isEmpty();
     }
 

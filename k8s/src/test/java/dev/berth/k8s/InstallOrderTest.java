@@ -52,7 +52,9 @@ class InstallOrderTest {
     void whatAnObjectNeedsIsInstalledBeforeIt(String overlay) {
         // Given the rendered overlay
         List<RenderedObject> objects = Manifests.render(overlay);
-        RenderedObject namespace = Manifests.get(objects, "Namespace", "berth");
+        // The overlay's own Namespace (dev), or the one applied before it (k8s/namespace)
+        RenderedObject namespace = Manifests.find(objects, "Namespace", "berth")
+                .orElseGet(() -> Manifests.get(Manifests.render(Manifests.NAMESPACE), "Namespace", "berth"));
         RenderedObject berth = Manifests.get(objects, "Deployment", "berth");
 
         // When the file numbers of objects and their dependencies are compared
@@ -78,6 +80,10 @@ class InstallOrderTest {
         for (RenderedObject database : objects.stream()
                 .filter(o -> o.kind().equals("Cluster") || o.kind().equals("StatefulSet")).toList()) {
             softly.assertThat(number(database)).as(database.id() + " before Berth").isLessThan(number(berth));
+        }
+        RenderedObject service = Manifests.get(objects, "Service", "berth");
+        for (RenderedObject ingress : Manifests.ofKind(objects, "Ingress")) {
+            softly.assertThat(number(ingress)).as(ingress.id() + " after its Service").isGreaterThan(number(service));
         }
         for (RenderedObject dependent : objects.stream().filter(o -> List.of(
                 "PodDisruptionBudget", "HorizontalPodAutoscaler", "ScaledObject", "TriggerAuthentication").contains(o.kind())).toList()) {

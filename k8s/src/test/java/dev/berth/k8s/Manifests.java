@@ -18,8 +18,10 @@ final class Manifests {
             "overlays/azure-flexible-server");
     /** Every directory an operator may apply with {@code kubectl apply -k}. */
     static final List<String> RENDERABLE = List.of(
-            "overlays/dev", "overlays/production", "overlays/production-hpa", "overlays/azure-flexible-server",
+            "namespace", "overlays/dev", "overlays/production", "overlays/production-hpa", "overlays/azure-flexible-server",
             "observability");
+    /** Applied on its own, before an overlay: only the dev overlay includes it (ADR 0043). */
+    static final String NAMESPACE = "namespace";
 
     private static final Map<String, List<RenderedObject>> RENDERED = new ConcurrentHashMap<>();
 

@@ -31,14 +31,19 @@ class ObservabilityTest {
 
         // When each alert's runbook link is resolved to a heading of the guide
         SoftAssertions softly = new SoftAssertions();
+        Set<String> bases = new TreeSet<>();
         for (JsonNode alert : alerts) {
             String name = alert.path("alert").asText();
             softly.assertThat(alert.at("/labels/severity").asText()).as(name + " severity").isIn("critical", "warning", "info");
             softly.assertThat(alert.at("/annotations/summary").asText()).as(name + " summary").isNotBlank();
             String runbook = alert.at("/annotations/runbook_url").asText();
-            softly.assertThat(runbook).as(name + " runbook link").startsWith("docs/operations.md#");
+            // Absolute: a relative link means nothing in Alertmanager, a pager or a chat message
+            softly.assertThat(runbook).as(name + " runbook link").matches("https://[^/#]+/.*operations\\.md#.+");
             softly.assertThat(anchors).as(name + " runbook heading").contains(runbook.substring(runbook.indexOf('#') + 1));
+            bases.add(runbook.substring(0, runbook.indexOf('#')));
         }
+        // One base for every rule, so that pointing them at your copy of the guide is one change
+        softly.assertThat(bases).as("runbook bases").hasSize(1);
 
         // Then every alert leads to its runbook
         assertThat(alerts).hasSizeGreaterThanOrEqualTo(5);
@@ -108,6 +113,80 @@ class ObservabilityTest {
         assertThat(ids).isNotEmpty().doesNotHaveDuplicates();
         assertThat(dashboard.findValuesAsText("expr")).allSatisfy(expr -> assertThat(expr).isNotBlank());
         assertThat(datasources).containsOnly("${datasource}");
+    }
+
+    @Test
+    void prometheusFindsTheRulesAndMonitorsByTheLabelItSelectsOn() {
+        // Given everything the observability kustomization installs
+        List<RenderedObject> objects = Manifests.render("observability");
+
+        // When their labels are read
+        // Then each carries the label kube-prometheus-stack's rule and monitor selectors use
+        assertThat(objects).extracting(RenderedObject::kind).contains("PrometheusRule", "PodMonitor");
+        assertThat(objects).allSatisfy(o -> assertThat(o.object().at("/metadata/labels/release").asText())
+                .as(o.id() + " release label").isNotBlank());
+    }
+
+    @Test
+    void aPodMonitorScrapesBerthsManagementPortAndNeverHttp() {
+        // Given Berth's PodMonitor and the production pods it should find
+        List<RenderedObject> production = Manifests.render("overlays/production");
+        JsonNode podLabels = PodSpecs.podLabels(Manifests.get(production, "Deployment", "berth"));
+        JsonNode berth = Manifests.berthContainer(production);
+        JsonNode monitor = Manifests.get(Manifests.render("observability"), "PodMonitor", "berth").object().path("spec");
+
+        // When its selector and endpoints are compared with the pods
+        List<String> portNames = berth.path("ports").findValuesAsText("name");
+
+        // Then it selects Berth's pods, on the management port, at the metrics path
+        monitor.at("/selector/matchLabels").fields().forEachRemaining(label ->
+                assertThat(podLabels.path(label.getKey()).asText()).as(label.getKey()).isEqualTo(label.getValue().asText()));
+        assertThat(monitor.path("podMetricsEndpoints")).isNotEmpty().allSatisfy(endpoint -> {
+            assertThat(endpoint.path("port").asText()).isEqualTo("management").isIn(portNames);
+            assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+        });
+    }
+
+    @Test
+    void theDatabaseIsScrapedAndAlertedOn() {
+        // Given the production database, the observability PodMonitors and the alert expressions
+        String cluster = Manifests.ofKind(Manifests.render("overlays/production"), "Cluster").get(0).name();
+        List<RenderedObject> monitors = Manifests.ofKind(Manifests.render("observability"), "PodMonitor");
+        List<String> expressions = alerts().stream().map(a -> a.path("expr").asText()).toList();
+
+        // When the monitors selecting CloudNativePG's instances and the database alerts are found
+        List<RenderedObject> database = monitors.stream()
+                .filter(m -> m.object().at("/spec/selector/matchLabels/cnpg.io~1cluster").asText().equals(cluster))
+                .toList();
+
+        // Then the instances' exporter is scraped, and replication lag, backup age, failed
+        // backups, WAL archiving and disk space each have an alert
+        assertThat(database).hasSize(1);
+        assertThat(database.get(0).object().at("/spec/podMetricsEndpoints/0/port").asText()).isEqualTo("metrics");
+        assertThat(expressions)
+                .anySatisfy(e -> assertThat(e).contains("cnpg_pg_replication_lag"))
+                .anySatisfy(e -> assertThat(e).contains("time()", "last_available_backup_timestamp"))
+                .anySatisfy(e -> assertThat(e).contains("last_failed_backup_timestamp"))
+                .anySatisfy(e -> assertThat(e).contains("cnpg_pg_stat_archiver"))
+                .anySatisfy(e -> assertThat(e).contains("kubelet_volume_stats_available_bytes", cluster));
+    }
+
+    @Test
+    void gaugesEveryPodReadsFromTheDatabaseAreNotSummedAcrossPods() throws IOException {
+        // Given the dashboard's and the rules' expressions, and the gauges each pod reads from the
+        // database (the same value on every pod: a sum over N pods shows N times the real count)
+        JsonNode dashboard = JsonMapper.builder().build()
+                .readTree(Manifests.ROOT.resolve("observability/grafana-dashboard.json").toFile());
+        List<String> expressions = new ArrayList<>(dashboard.findValuesAsText("expr"));
+        alerts().forEach(a -> expressions.add(a.path("expr").asText()));
+        Pattern summed = Pattern.compile("\\bsum\\b[^()]*\\(\\s*(berth_runs|berth_queue_oldest_age_seconds)\\b(?!_)");
+
+        // When the expressions that aggregate them are read
+        List<String> wrong = expressions.stream().filter(e -> summed.matcher(e).find()).toList();
+
+        // Then none sums them, and the runs-by-status panel takes the max
+        assertThat(wrong).isEmpty();
+        assertThat(expressions).contains("max by (status) (berth_runs)");
     }
 
     private static List<JsonNode> alerts() {

@@ -41,13 +41,15 @@ class OverlayRulesTest {
         List<RenderedObject> objects = Manifests.render(overlay);
         RenderedObject deployment = Manifests.get(objects, "Deployment", "berth");
 
-        // When its replicas, spread and disruption budget are read
-        int replicas = deployment.object().at("/spec/replicas").asInt();
+        // When its replica floor, spread and disruption budget are read
+        int minReplicas = Manifests.find(objects, "ScaledObject", "berth")
+                .map(so -> so.object().at("/spec/minReplicaCount").asInt())
+                .orElseGet(() -> Manifests.get(objects, "HorizontalPodAutoscaler", "berth").object().at("/spec/minReplicas").asInt());
         JsonNode pod = PodSpecs.podSpec(deployment);
         JsonNode pdb = Manifests.get(objects, "PodDisruptionBudget", "berth").object().path("spec");
 
-        // Then several pods run on different nodes and zones, and a drain takes one at a time
-        assertThat(replicas).isGreaterThanOrEqualTo(2);
+        // Then the autoscaler keeps several pods on different nodes and zones, and a drain takes one at a time
+        assertThat(minReplicas).isGreaterThanOrEqualTo(2);
         assertThat(pod.path("topologySpreadConstraints").findValuesAsText("topologyKey"))
                 .contains("kubernetes.io/hostname", "topology.kubernetes.io/zone");
         assertThat(pod.at("/affinity/podAntiAffinity").isObject()).isTrue();
@@ -105,20 +107,30 @@ class OverlayRulesTest {
 
     @ParameterizedTest
     @MethodSource("production")
-    void databaseConnectionsFitUnderMaxConnections(String overlay) {
-        // Given a production overlay's pool size, replica ceiling and database limit
+    void theAutoscalerAloneOwnsTheReplicaCount(String overlay) {
+        // Given a production overlay, whose Deployment an autoscaler scales
+        RenderedObject deployment = Manifests.get(Manifests.render(overlay), "Deployment", "berth");
+
+        // When the rendered Deployment and its rollout are read
+        JsonNode spec = deployment.object().path("spec");
+
+        // Then it names no replica count (every apply or GitOps sync would cut the fleet back to it),
+        // and a rollout adds one pod at a time (the connection budget counts max replicas + 1)
+        assertThat(spec.has("replicas")).as("replicas in the rendered Deployment").isFalse();
+        assertThat(spec.at("/strategy/rollingUpdate/maxSurge").asText()).isEqualTo("1");
+        assertThat(spec.at("/strategy/rollingUpdate/maxUnavailable").asText()).isEqualTo("0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("production")
+    void theDatabaseClusterHasThreeInstances(String overlay) {
+        // Given a production overlay's database (its connection budget: ConnectionBudgetTest)
         List<RenderedObject> objects = Manifests.render(overlay);
-        int pool = Integer.parseInt(Manifests.config(objects, "BERTH_DB_POOL_SIZE"));
-        int maxReplicas = maxReplicas(objects);
+
+        // When the Cluster is read
         JsonNode cluster = Manifests.ofKind(objects, "Cluster").get(0).object().path("spec");
-        int maxConnections = Integer.parseInt(cluster.at("/postgresql/parameters/max_connections").asText());
 
-        // When the worst case is added up: every pod's pool, its LISTEN connection and a Flyway
-        // connection at start, KEDA's query, and headroom for operators and CloudNativePG
-        int needed = maxReplicas * (pool + 2) + 1 + 20;
-
-        // Then PostgreSQL accepts them all
-        assertThat(needed).isLessThanOrEqualTo(maxConnections);
+        // Then a primary and two standbys keep the data
         assertThat(cluster.path("instances").asInt()).isGreaterThanOrEqualTo(3);
     }
 

@@ -39,6 +39,21 @@ class EmbeddingsTest {
     }
 
     @Test
+    void vectors_of_another_length_than_the_requested_dimensions_are_refused() {
+        // a model that ignores "dimensions" (text-embedding-ada-002 does) answers its own length
+        env.fake.enqueue(new FakeReply.Raw(200, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                + "\"embedding\":[0.1,0.2,0.3]}],\"model\":\"ada\",\"usage\":{\"prompt_tokens\":1,\"total_tokens\":1}}",
+                java.util.Map.of("content-type", "application/json"), null));
+
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                () -> await(client.embed(new EmbeddingRequest("emb", List.of("alpha"), 12))));
+
+        assertThat(failure).isInstanceOf(ModelException.BadRequest.class)
+                .hasMessageContaining("3 dimensions, 12 were asked for");
+        assertThat(env.fake.requests()).hasSize(1);
+    }
+
+    @Test
     void more_than_2048_inputs_are_sent_in_batches() {
         List<String> inputs = IntStream.range(0, 4100).mapToObj(i -> "text " + i).toList();
 

@@ -47,6 +47,21 @@ class RoutesAndAuthTest {
     }
 
     @Test
+    void streams_carry_the_same_user_agent_as_calls() {
+        Deployment d = Deployment.azureV1(env.fake.baseUrl(), "gpt-4o-eu", "secret-key");
+        callWith(d);
+        try (ModelClient c = env.noRetryClient(d)) {
+            c.chatStream(ChatRequest.of("logical", List.of(new ChatMessage.User("hi")), List.of())).collect().asList()
+                    .await().atMost(java.time.Duration.ofSeconds(10));
+        }
+
+        List<RecordedRequest> sent = env.fake.recordedRequests();
+        assertThat(sent.get(0).header("user-agent")).isEqualTo("berth-model-client");
+        assertThat(sent.get(1).body().get("stream").asBoolean()).isTrue();
+        assertThat(sent.get(1).header("user-agent")).isEqualTo(sent.get(0).header("user-agent"));
+    }
+
+    @Test
     void azure_v1_answers_carry_prompt_filter_results() {
         try (ModelClient c = env.noRetryClient(Deployment.azureV1(env.fake.baseUrl(), "d", "secret-key"))) {
             await(c.chat(ChatRequest.of("x", List.of(new ChatMessage.User("hi")), List.of())));

@@ -43,6 +43,24 @@ public interface ModelConfig {
     @WithDefault("2024-10-21")
     String apiVersion();
 
+    /**
+     * The deployment (Azure) or model (OpenAI) that serves embeddings (the memory's
+     * {@code berth.memory.embedding-model}) on this endpoint. {@code berth.model.deployment} names a chat
+     * deployment and is never applied to embeddings: when it is set and neither this key nor a named
+     * deployment serves the embedding model, Berth refuses to start rather than send embeddings to the chat
+     * deployment, which Azure and OpenAI refuse.
+     */
+    Optional<String> embeddingDeployment();
+
+    /**
+     * Whether chat streams ask the provider for usage ({@code stream_options.include_usage}): {@code auto}
+     * (where the route accepts it: OpenAI, Azure v1, Azure classic from 2024-08-01-preview and after the
+     * 2024-10-21 GA), {@code ask} or {@code estimate}. A stream without usage is counted locally and its
+     * usage marked estimated.
+     */
+    @WithDefault("auto")
+    String streamUsage();
+
     /** Named deployments for some logical model names, with failover between them. */
     Map<String, DeploymentConfig> deployments();
 
@@ -72,6 +90,10 @@ public interface ModelConfig {
 
         @WithDefault("2024-10-21")
         String apiVersion();
+
+        /** As {@code berth.model.stream-usage}, for this deployment. */
+        @WithDefault("auto")
+        String streamUsage();
 
         /** Lower is tried first; equal priorities keep their order. */
         @WithDefault("0")

@@ -1,7 +1,9 @@
 package dev.berth.deploy.error;
 
 import dev.berth.deploy.observe.RequestIds;
+import dev.berth.deploy.openai.OpenAiErrors;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -65,15 +67,21 @@ public class HttpLayerProblems {
         Problems.Problem problem = Problems.problem(status, slug, Problems.title(status), detail, null,
                 requestId(context));
         ProblemLog.answered(problem, cause);
-        write(context.response(), problem);
+        write(context.request(), problem);
     }
 
-    /** Writes {@code problem} as the whole answer. */
-    static void write(HttpServerResponse response, Problems.Problem problem) {
-        response.setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
+    /**
+     * Writes {@code problem} as the whole answer to {@code request}: problem+json, or on the OpenAI
+     * surface OpenAI's error object, whose shape {@link OpenAiErrors} owns (ADR 0040). A request whose
+     * line the decoder could not read has no path of its own (Netty names it {@code /bad-request}), so
+     * it gets a problem.
+     */
+    static void write(HttpServerRequest request, Problems.Problem problem) {
+        boolean openAi = OpenAiErrors.covers(request.path());
+        request.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, openAi ? OpenAiErrors.MEDIA_TYPE : Problems.MEDIA_TYPE)
                 .putHeader(RequestIds.HEADER, problem.requestId())
-                .end(Problems.json(problem));
+                .end(openAi ? OpenAiErrors.json(problem) : Problems.json(problem));
     }
 
     private static Problems.Problem problem(RoutingContext context, int status, String detail) {

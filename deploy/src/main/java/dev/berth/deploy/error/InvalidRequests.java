@@ -83,7 +83,7 @@ public class InvalidRequests {
             Problems.Problem problem = Problems.problem(400, "bad-request", Problems.title(400),
                     "the request target is not a valid URI", null, RequestIds.generate());
             ProblemLog.clientError(problem);
-            HttpLayerProblems.write(request.response(), problem);
+            HttpLayerProblems.write(request, problem);
         };
     }
 
@@ -111,7 +111,7 @@ public class InvalidRequests {
         ProblemLog.clientError(problem);
         // The decoder cannot find the next request after a bad one: the connection ends here.
         request.response().putHeader(HttpHeaders.CONNECTION, "close");
-        HttpLayerProblems.write(request.response(), problem);
+        HttpLayerProblems.write(request, problem);
         request.response().close();
     }
 

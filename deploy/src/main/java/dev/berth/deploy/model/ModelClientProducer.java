@@ -4,6 +4,7 @@ import dev.berth.deploy.config.ModelConfig;
 import dev.berth.model.ModelClient;
 import dev.berth.model.ModelClients;
 import dev.berth.model.config.ModelClientConfig;
+import dev.berth.runtime.config.MemoryConfig;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,13 +25,15 @@ public class ModelClientProducer {
 
     private final Vertx vertx;
     private final ModelConfig config;
+    private final MemoryConfig memory;
     private DemoModel demo;
     private ModelClient client;
 
     @Inject
-    public ModelClientProducer(Vertx vertx, ModelConfig config) {
+    public ModelClientProducer(Vertx vertx, ModelConfig config, MemoryConfig memory) {
         this.vertx = vertx;
         this.config = config;
+        this.memory = memory;
     }
 
     /** Made at start (on the main thread), since demo mode waits for the fake server to listen. */
@@ -60,7 +63,7 @@ public class ModelClientProducer {
                     + " the offline fake model at %s. Answers are canned, not intelligent.", demo.baseUrl());
             return demo.clientConfig();
         }
-        return ModelDeployments.clientConfig(config, System.getenv());
+        return ModelDeployments.clientConfig(config, memory.embeddingModel(), System.getenv());
     }
 
     @PreDestroy

@@ -83,10 +83,11 @@ public class EngineMetrics {
         timer("berth.model.call.duration", "Model call latency", "deployment", deployment)
                 .record(nanos, TimeUnit.NANOSECONDS);
         Usage usage = response.usage();
-        tokens(deployment, "input", usage.inputTokens());
-        tokens(deployment, "output", usage.outputTokens());
-        tokens(deployment, "cached", usage.cachedTokens());
-        tokens(deployment, "reasoning", usage.reasoningTokens());
+        String estimated = Boolean.toString(usage.estimated());
+        tokens(deployment, "input", estimated, usage.inputTokens());
+        tokens(deployment, "output", estimated, usage.outputTokens());
+        tokens(deployment, "cached", estimated, usage.cachedTokens());
+        tokens(deployment, "reasoning", estimated, usage.reasoningTokens());
     }
 
     void modelCallFailed(String deployment, long nanos, Throwable failure) {
@@ -105,8 +106,10 @@ public class EngineMetrics {
         }
     }
 
-    private void tokens(String deployment, String type, long count) {
-        Counter counter = registry.counter("berth.model.tokens", "deployment", deployment, "type", type);
+    /** {@code estimated}: "true" when the client counted the tokens (the provider reported none), else "false". */
+    private void tokens(String deployment, String type, String estimated, long count) {
+        Counter counter = registry.counter("berth.model.tokens", "deployment", deployment, "type", type,
+                "estimated", estimated);
         if (count > 0) {
             counter.increment(count);
         }

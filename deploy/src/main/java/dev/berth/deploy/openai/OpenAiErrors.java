@@ -1,5 +1,7 @@
 package dev.berth.deploy.openai;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.deploy.error.Problems;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -17,17 +19,36 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * with the same status and headers, so that OpenAI's SDKs raise their usual exceptions. Problems are
  * still produced (and logged by ProblemLogFilter, which runs before this) by the one renderer,
  * {@link Problems}; only their rendering on this surface differs. Errors written below JAX-RS (the
- * HTTP decoder's, HttpLayerProblems) stay problem+json (ADR 0035).
+ * HTTP decoder's, the router's, the body limit's: HttpLayerProblems) ask {@link #covers} and
+ * {@link #json} for the same shape (ADR 0040).
  */
 public class OpenAiErrors {
     static final String PATH = "/openai/";
+    /** The media type of OpenAI's error bodies. */
+    public static final String MEDIA_TYPE = MediaType.APPLICATION_JSON;
+    // For errors written below JAX-RS, where no message body writer runs.
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A lower priority than ProblemLogFilter's (USER): response filters run in descending order, so this runs after it. */
     @ServerResponseFilter(priority = Priorities.HEADER_DECORATOR)
     public void rewrite(ContainerRequestContext request, ContainerResponseContext response) {
         if (response.getEntity() instanceof Problems.Problem problem
-                && request.getUriInfo().getPath().startsWith(PATH)) {
+                && covers(request.getUriInfo().getPath())) {
             response.setEntity(Map.of("error", error(problem)), new Annotation[0], MediaType.APPLICATION_JSON_TYPE);
+        }
+    }
+
+    /** Whether an answer to a request for this path (as sent, before decoding) takes OpenAI's shape. */
+    public static boolean covers(String path) {
+        return path != null && path.startsWith(PATH);
+    }
+
+    /** The whole body of OpenAI's error answer for a problem, as JSON text, for answers written straight to Vert.x. */
+    public static String json(Problems.Problem problem) {
+        try {
+            return JSON.writeValueAsString(Map.of("error", error(problem)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error object could not be written as JSON", e);
         }
     }
 

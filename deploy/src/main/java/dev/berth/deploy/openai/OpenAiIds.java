@@ -5,8 +5,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * OpenAI-style ids over Berth's UUIDs: {@code resp_<run>}, {@code conv_<session>}, {@code msg_<run>_<seq>}
- * and {@code fc_<run>_<seq>_<n>}, each UUID written as 32 hex digits without dashes. They are computed,
+ * OpenAI-style ids over Berth's UUIDs: {@code resp_<run>}, {@code conv_<session>}, {@code msg_<run>_<seq>},
+ * {@code fc_<run>_<seq>_<n>} and {@code chatcmpl-<run>} (a chat completion, ADR 0040), each UUID written as 32 hex digits without dashes. They are computed,
  * never stored, so every process gives the same id for the same run, session or event (ADR 0035).
  * A run that paused for its client is several responses, one per segment ({@link ResponseSegments}):
  * {@code resp_<run>} the first, {@code resp_<run>_<seq>} the one that starts at event {@code seq}; an
@@ -30,6 +30,11 @@ public final class OpenAiIds {
 
     public static String conversation(UUID session) {
         return CONVERSATION + hex(session);
+    }
+
+    /** A chat completion: the run it started; OpenAI writes these with a dash. */
+    static String chatCompletion(UUID run) {
+        return "chatcmpl-" + hex(run);
     }
 
     static String message(UUID run, long seq) {

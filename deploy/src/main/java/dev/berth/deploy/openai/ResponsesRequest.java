@@ -35,21 +35,9 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             throw ValidationException.field("body", "must be a JSON object");
         }
         body.fieldNames().forEachRemaining(field -> refuseUnsupported(field, body.get(field)));
-        String model = text(body, "model");
-        if (model == null || model.isBlank()) {
-            throw ValidationException.field("model", "is required: the name of a Berth agent");
-        }
-        String name = model;
-        Integer version = null;
-        int at = model.indexOf('@');
-        if (at >= 0) {
-            name = model.substring(0, at);
-            try {
-                version = Integer.valueOf(model.substring(at + 1));
-            } catch (NumberFormatException e) {
-                throw ValidationException.field("model", "must be an agent name or name@version");
-            }
-        }
+        AgentModel agent = AgentModel.of(text(body, "model"));
+        String name = agent.name();
+        Integer version = agent.version();
         String conversation = conversation(body.get("conversation"));
         String previous = text(body, "previous_response_id");
         if (conversation != null && previous != null) {
@@ -58,6 +46,27 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         List<ResponseInputItems.Answer> answers = new ArrayList<>();
         String text = input(body.get("input"), answers);
         return new ResponsesRequest(name, version, text, conversation, previous, text(body, "user"), List.copyOf(answers));
+    }
+
+    /**
+     * {@code model} on this surface: a Berth agent, {@code name} or {@code name@version} (null: the latest).
+     * The one reading of it, for every route that takes a model.
+     */
+    public record AgentModel(String name, Integer version) {
+        static AgentModel of(String model) {
+            if (model == null || model.isBlank()) {
+                throw ValidationException.field("model", "is required: the name of a Berth agent");
+            }
+            int at = model.indexOf('@');
+            if (at < 0) {
+                return new AgentModel(model, null);
+            }
+            try {
+                return new AgentModel(model.substring(0, at), Integer.valueOf(model.substring(at + 1)));
+            } catch (NumberFormatException e) {
+                throw ValidationException.field("model", "must be an agent name or name@version");
+            }
+        }
     }
 
     private static void refuseUnsupported(String field, JsonNode value) {

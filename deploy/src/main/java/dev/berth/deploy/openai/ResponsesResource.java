@@ -158,15 +158,16 @@ public class ResponsesResource {
                     .invoke(session -> sameAgent(session, request));
         }
         return sessions.open(tenant, new SessionService.Opening(request.agentName(), request.agentVersion(),
-                actor(request.user()), null, Map.of(), null, principal.get().subject()), Optional.empty());
+                actor(principal, request.user()), null, Map.of(), null, principal.get().subject()), Optional.empty());
     }
 
     /**
      * The actor of a new session: an actor credential's own; otherwise {@code user}, or, without it, the
      * credential itself ({@code key:<id>}, {@code oidc:...}): OpenAI's API has no notion of an actor, and an
-     * application that sends no {@code user} gets one conversation owner per key.
+     * application that sends no {@code user} gets one conversation owner per key. Chat Completions opens
+     * its sessions by the same rule.
      */
-    private String actor(String user) {
+    static String actor(RequestPrincipal principal, String user) {
         String confined = principal.confineActor("user", user);
         return confined != null ? confined : principal.get().subject();
     }

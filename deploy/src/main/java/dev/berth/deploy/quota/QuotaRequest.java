@@ -5,14 +5,22 @@ import dev.berth.runtime.domain.QuotaOverrides;
 import dev.berth.runtime.error.ValidationException;
 import java.util.EnumMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code PUT /v1/quotas}: the tenant's overrides, all of them. A field that is absent
  * or null follows the configured default (so a PUT replaces every override, and repeating it changes
  * nothing more).
  */
-public record QuotaRequest(Long liveSessions, Long agents, Long agentVersions, Long memories, Long apiKeys,
-        Long storedBytes, Double requestsPerSecond, Double burst) {
+public record QuotaRequest(
+        @Schema(minimum = "0", maximum = "2147483647") Long liveSessions,
+        @Schema(minimum = "0", maximum = "2147483647") Long agents,
+        @Schema(minimum = "0", maximum = "2147483647") Long agentVersions,
+        @Schema(minimum = "0", maximum = "2147483647") Long memories,
+        @Schema(minimum = "0", maximum = "2147483647") Long apiKeys,
+        @Schema(minimum = "0", maximum = "9223372036854775807") Long storedBytes,
+        @Schema(minimum = "0", exclusiveMinimum = true, maximum = "1000000000") Double requestsPerSecond,
+        @Schema(minimum = "1", maximum = "1000000000") Double burst) {
 
     /** Highest count an override may set (the count columns are integers). */
     static final long MAX_COUNT = Integer.MAX_VALUE;

@@ -40,8 +40,8 @@ class RouteRulesTest {
             }
         }
         assertThat(undeclared).as("routes with no rule, or with both").isEmpty();
-        // 43 native routes and the 3 of the OpenAI-compatible surface (ADR 0035)
-        assertThat(routes).isEqualTo(46);
+        // 43 native routes and the 4 of the OpenAI-compatible surface (ADRs 0035, 0040)
+        assertThat(routes).isEqualTo(47);
     }
 
     /**

@@ -86,9 +86,8 @@ final class BodyMutations {
                 List<Leaf> numbers = leaves.stream().filter(l -> l.node().isNumber()).toList();
                 if (!numbers.isEmpty()) {
                     Leaf leaf = pick(numbers, random);
-                    // A decimal property (schema type number, e.g. a rate) takes small fractions: only the rest is odd.
-                    String value = pick(leaf.node().isFloatingPointNumber() ? OddValues.NUMBERS_NOT_DECIMAL
-                            : OddValues.NUMBERS, random);
+                    // Only values outside what the property's schema declares (type, minimum, maximum) are odd.
+                    String value = pick(OddValues.numbersOutside(cases.schemaAt(route, leaf.pointer())), random);
                     splicer.replace(leaf.pointer(), value);
                     note = leaf.pointer() + "=" + value;
                 } else {

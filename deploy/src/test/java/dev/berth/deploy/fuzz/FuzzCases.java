@@ -105,6 +105,11 @@ public final class FuzzCases {
         return bodies.full(route.bodySchema());
     }
 
+    /** The schema of the node at {@code pointer} in a body of {@code route} (missing if none is declared). */
+    JsonNode schemaAt(Route route, String pointer) {
+        return bodies.schemaAt(route.bodySchema(), pointer);
+    }
+
     JsonNode plain(Route route) {
         return bodies.plain(route.bodySchema());
     }

@@ -1,5 +1,7 @@
 package dev.berth.deploy.fuzz;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -45,9 +47,26 @@ final class OddValues {
             "-9223372036854775809", "9223372036854775807", "32000000000000000", "2147483648", "-2147483649", "1.5",
             "1e20", "-0.5", "123456789012345678901234567890", "0.000001");
 
-    /** {@link #NUMBERS} without the small positive fractions a decimal property (a rate) may well take. */
-    static final List<String> NUMBERS_NOT_DECIMAL = NUMBERS.stream()
-            .filter(value -> !value.equals("1.5") && !value.equals("0.000001")).toList();
+    /**
+     * The {@link #NUMBERS} a property of this schema must refuse: not finite, fractional for an
+     * integer, or outside the declared {@code minimum} (or {@code exclusiveMinimum}) and
+     * {@code maximum}. Where the schema declares no bound, the API's convention holds: no number is
+     * negative, and none is 2^31 or more.
+     */
+    static List<String> numbersOutside(JsonNode schema) {
+        boolean integer = !schema.path("type").asText("integer").equals("number");
+        BigDecimal min = schema.path("minimum").isNumber() ? schema.get("minimum").decimalValue() : BigDecimal.ZERO;
+        BigDecimal max = schema.path("maximum").isNumber() ? schema.get("maximum").decimalValue()
+                : BigDecimal.valueOf(Integer.MAX_VALUE);
+        JsonNode exclusive = schema.path("exclusiveMinimum");
+        return NUMBERS.stream().filter(text -> {
+            BigDecimal value = new BigDecimal(text);
+            boolean fractional = value.stripTrailingZeros().scale() > 0;
+            return !Double.isFinite(value.doubleValue()) || (integer && fractional) || value.compareTo(min) < 0
+                    || (exclusive.isNumber() && value.compareTo(exclusive.decimalValue()) <= 0)
+                    || value.compareTo(max) > 0;
+        }).toList();
+    }
 
     /** Strings with lone surrogates or other code points that are not Unicode scalar values. */
     static final List<String> LONE_SURROGATES = List.of("\"\\ud800\"", "\"x\\udfffy\"", "\"\\ud83d\"",

@@ -47,6 +47,26 @@ public final class SchemaBodies {
         return found;
     }
 
+    /**
+     * The resolved schema of the node at {@code pointer} in a body built from {@code schema}: object
+     * properties by name ({@code extra} stands for additional properties), array items by index.
+     */
+    public JsonNode schemaAt(JsonNode schema, String pointer) {
+        JsonNode current = document.resolve(schema);
+        for (String step : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/")) {
+            if (current == null || current.isMissingNode()) {
+                break;
+            }
+            JsonNode next = current.path("type").asText().equals("array") ? current.path("items")
+                    : current.path("properties").path(step);
+            if (next.isMissingNode() && step.equals("extra")) {
+                next = current.path("additionalProperties");
+            }
+            current = document.resolve(next);
+        }
+        return current == null ? NODES.missingNode() : current;
+    }
+
     private JsonNode value(JsonNode schema, String name, int depth, boolean full) {
         JsonNode resolved = document.resolve(schema);
         boolean unknown = resolved == null || resolved.isMissingNode();

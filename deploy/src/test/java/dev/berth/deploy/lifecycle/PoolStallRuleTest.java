@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.deploy.observe.PoolSample;
+import dev.berth.testsupport.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.deploy.BerthTestResource;
 import dev.berth.deploy.ManagementPort;
+import dev.berth.model.ChatResponse;
+import dev.berth.model.FinishReason;
+import dev.berth.model.Usage;
 import dev.berth.model.fake.FakeReply;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -44,6 +47,9 @@ class ObservabilityTest {
     @Inject
     InMemorySpanExporter spans;
 
+    @Inject
+    EngineMetrics metrics;
+
     @TestHTTPResource
     URL base;
 
@@ -79,9 +85,9 @@ class ObservabilityTest {
         assertThat(after.delta(before, "berth_model_calls_total{deployment=\"" + deployment + "\"}")).isEqualTo(2);
         long inputTokens = run.getLong("usage.inputTokens");
         assertThat(inputTokens).isPositive();
-        assertThat(after.delta(before, "berth_model_tokens_total{deployment=\"" + deployment + "\",type=\"input\"}"))
+        assertThat(after.delta(before, "berth_model_tokens_total{deployment=\"" + deployment + "\",estimated=\"false\",type=\"input\"}"))
                 .isEqualTo(inputTokens);
-        assertThat(after.delta(before, "berth_model_tokens_total{deployment=\"" + deployment + "\",type=\"output\"}"))
+        assertThat(after.delta(before, "berth_model_tokens_total{deployment=\"" + deployment + "\",estimated=\"false\",type=\"output\"}"))
                 .isEqualTo(run.getLong("usage.outputTokens"));
         assertThat(after.delta(before, "berth_tool_call_duration_seconds_count{tool=\"desk__lookup_order\"}"))
                 .isEqualTo(1);
@@ -136,6 +142,26 @@ class ObservabilityTest {
                 .map(request -> request.header("traceparent"))
                 .findFirst().orElse(null);
         assertThat(sent).isEqualTo("00-" + CLIENT_TRACE + "-" + tool.getSpanId() + "-01");
+    }
+
+    @Test
+    void tokensTheClientEstimatedAreCountedUnderTheirOwnTag() {
+        // Given a model answer whose usage the client counted itself (its stream reported none)
+        Metrics before = Metrics.scrape();
+        ChatResponse answer = new ChatResponse("chatcmpl-x", "hi", List.of(), FinishReason.STOP,
+                new Usage(7, 2, 0, 0, true), null);
+
+        // When the engine meters the call
+        metrics.modelCall("estimating-deployment", 1_000_000, answer);
+
+        // Then its tokens are tagged estimated, apart from the provider-reported ones
+        Metrics after = Metrics.scrape();
+        assertThat(after.delta(before,
+                "berth_model_tokens_total{deployment=\"estimating-deployment\",estimated=\"true\",type=\"input\"}"))
+                .isEqualTo(7);
+        assertThat(after.delta(before,
+                "berth_model_tokens_total{deployment=\"estimating-deployment\",estimated=\"true\",type=\"output\"}"))
+                .isEqualTo(2);
     }
 
     @Test

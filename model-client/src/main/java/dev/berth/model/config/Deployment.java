@@ -19,15 +19,23 @@ import java.util.Objects;
  * @param auth       credentials
  * @param priority   lower is tried first; deployments of equal priority keep their configured order
  * @param limits     client-side concurrency and RPM/TPM limits
+ * @param streamUsage whether chat streams ask for usage ({@link StreamUsagePolicy#AUTO} when null)
  */
 public record Deployment(String id, URI baseUrl, Flavour flavour, String deployment, String apiVersion, Auth auth,
-        int priority, DeploymentLimits limits) {
+        int priority, DeploymentLimits limits, StreamUsagePolicy streamUsage) {
+
+    /** With {@link StreamUsagePolicy#AUTO}. */
+    public Deployment(String id, URI baseUrl, Flavour flavour, String deployment, String apiVersion, Auth auth,
+            int priority, DeploymentLimits limits) {
+        this(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, StreamUsagePolicy.AUTO);
+    }
 
     public Deployment {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(flavour, "flavour");
         auth = auth == null ? new Auth.None() : auth;
         limits = limits == null ? DeploymentLimits.UNLIMITED : limits;
+        streamUsage = streamUsage == null ? StreamUsagePolicy.AUTO : streamUsage;
         String scheme = baseUrl.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("baseUrl must be http(s): " + baseUrl);
@@ -77,19 +85,28 @@ public record Deployment(String id, URI baseUrl, Flavour flavour, String deploym
     }
 
     public Deployment withId(String newId) {
-        return new Deployment(newId, baseUrl, flavour, deployment, apiVersion, auth, priority, limits);
+        return new Deployment(newId, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, streamUsage);
     }
 
     public Deployment withPriority(int newPriority) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, newPriority, limits);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, newPriority, limits, streamUsage);
     }
 
     public Deployment withLimits(DeploymentLimits newLimits) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, newLimits);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, newLimits, streamUsage);
     }
 
     public Deployment withAuth(Auth newAuth) {
-        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, newAuth, priority, limits);
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, newAuth, priority, limits, streamUsage);
+    }
+
+    public Deployment withStreamUsage(StreamUsagePolicy policy) {
+        return new Deployment(id, baseUrl, flavour, deployment, apiVersion, auth, priority, limits, policy);
+    }
+
+    /** The same endpoint, credentials and limits calling another deployment (or model), under its own id. */
+    public Deployment withDeployment(String newId, String newDeployment) {
+        return new Deployment(newId, baseUrl, flavour, newDeployment, apiVersion, auth, priority, limits, streamUsage);
     }
 
     /** The name sent on the wire for a call of {@code logicalModel}. */

@@ -26,15 +26,25 @@ import java.util.Objects;
  *                      (tool calls paired with their results, roles, content parts, tool schemas; see the
  *                      module README) and refused with their 400 {@code invalid_request_error} when invalid.
  *                      True skips those checks, for the rare test that must send a request the services refuse
+ * @param azureAsyncFilter false (the default): Azure routes stream as Azure does by default (the prompt's
+ *                      annotation chunk first, then chunks that all carry a {@code delta}, each with its content
+ *                      filter results). True: as a deployment with Azure's <em>Asynchronous Filter</em> does: content
+ *                      chunks without annotations, then annotation chunks without {@code delta} carrying
+ *                      {@code content_filter_results} and {@code content_filter_offsets}
  */
 public record FakeOptions(String host, int port, Duration latency, String apiKey, Duration chunkDelay,
-        Duration tokenLifetime, int recordLimit, boolean lenientRequests) {
+        Duration tokenLifetime, int recordLimit, boolean lenientRequests, boolean azureAsyncFilter) {
     /** The default of {@link #recordLimit()}. */
     public static final int DEFAULT_RECORD_LIMIT = 1000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public FakeOptions(String host, int port, Duration latency, String apiKey) {
-        this(host, port, latency, apiKey, Duration.ZERO, Duration.ofHours(1), DEFAULT_RECORD_LIMIT, false);
+        this(host, port, latency, apiKey, Duration.ZERO, Duration.ofHours(1), DEFAULT_RECORD_LIMIT, false, false);
+    }
+
+    public FakeOptions(String host, int port, Duration latency, String apiKey, Duration chunkDelay,
+            Duration tokenLifetime, int recordLimit, boolean lenientRequests) {
+        this(host, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests, false);
     }
 
     public FakeOptions {
@@ -70,27 +80,27 @@ public record FakeOptions(String host, int port, Duration latency, String apiKey
     }
 
     public FakeOptions withPort(int p) {
-        return new FakeOptions(host, p, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
+        return new FakeOptions(host, p, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests, azureAsyncFilter);
     }
 
     public FakeOptions withLatency(Duration d) {
-        return new FakeOptions(host, port, d, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
+        return new FakeOptions(host, port, d, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests, azureAsyncFilter);
     }
 
     public FakeOptions withApiKey(String key) {
-        return new FakeOptions(host, port, latency, key, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
+        return new FakeOptions(host, port, latency, key, chunkDelay, tokenLifetime, recordLimit, lenientRequests, azureAsyncFilter);
     }
 
     public FakeOptions withHost(String h) {
-        return new FakeOptions(h, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests);
+        return new FakeOptions(h, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests, azureAsyncFilter);
     }
 
     public FakeOptions withChunkDelay(Duration d) {
-        return new FakeOptions(host, port, latency, apiKey, d, tokenLifetime, recordLimit, lenientRequests);
+        return new FakeOptions(host, port, latency, apiKey, d, tokenLifetime, recordLimit, lenientRequests, azureAsyncFilter);
     }
 
     public FakeOptions withTokenLifetime(Duration d) {
-        return new FakeOptions(host, port, latency, apiKey, chunkDelay, d, recordLimit, lenientRequests);
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, d, recordLimit, lenientRequests, azureAsyncFilter);
     }
 
     public FakeOptions withRecordLimit(int limit) {
@@ -103,7 +113,16 @@ public record FakeOptions(String host, int port, Duration latency, String apiKey
      * so that a request a real service refuses fails the test that sends it.
      */
     public FakeOptions lenient() {
-        return new FakeOptions(host, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, true);
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, true, azureAsyncFilter);
+    }
+
+    /**
+     * These options with Azure's Asynchronous Filter turned on for the Azure routes' streams: annotation chunks
+     * without {@code delta}, as Azure documents them (learn.microsoft.com, "Content streaming"). Off by default,
+     * as on a real deployment.
+     */
+    public FakeOptions withAzureAsyncFilter() {
+        return new FakeOptions(host, port, latency, apiKey, chunkDelay, tokenLifetime, recordLimit, lenientRequests, true);
     }
 
     /** The key is a secret: never printed with the options. */
@@ -111,7 +130,7 @@ public record FakeOptions(String host, int port, Duration latency, String apiKey
     public String toString() {
         return "FakeOptions[host=" + host + ", port=" + port + ", latency=" + latency + ", apiKey="
                 + (apiKey == null ? "none" : "***") + ", chunkDelay=" + chunkDelay + ", tokenLifetime=" + tokenLifetime
-                + ", recordLimit=" + recordLimit + ", lenientRequests=" + lenientRequests + "]";
+                + ", recordLimit=" + recordLimit + ", lenientRequests=" + lenientRequests + ", azureAsyncFilter=" + azureAsyncFilter + "]";
     }
 
     private static boolean loopback(String host) {

@@ -46,16 +46,12 @@ public final class ChatEncoder {
         }
         if (stream) {
             body.put("stream", true);
-            if (deployment.flavour() != Flavour.AZURE_CLASSIC || supportsStreamOptions(deployment.apiVersion())) {
-                // without it no usage arrives on a stream; the 2024-10-21 GA classic API does not know it
+            if (deployment.streamUsage().asks(deployment)) {
+                // without it no usage arrives on a stream (the client then counts it: UsageEstimator)
                 body.putObject("stream_options").put("include_usage", true);
             }
         }
         return body;
-    }
-
-    private static boolean supportsStreamOptions(String apiVersion) {
-        return apiVersion != null && (apiVersion.contains("preview") || apiVersion.compareTo("2024-10-21") > 0);
     }
 
     static ObjectNode message(ChatMessage message) {

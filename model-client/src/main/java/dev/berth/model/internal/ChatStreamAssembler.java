@@ -26,6 +26,7 @@ public final class ChatStreamAssembler {
     private String id;
     private String finishReason;
     private Usage usage = Usage.ZERO;
+    private boolean sawUsage;
     private boolean done;
     private boolean sawContent;
 
@@ -51,6 +52,7 @@ public final class ChatStreamAssembler {
         }
         if (chunk.hasNonNull("usage")) {
             usage = ChatDecoder.chatUsage(chunk.get("usage"));
+            sawUsage = true;
         }
         List<ChatStreamEvent> events = new ArrayList<>(1);
         for (JsonNode choice : chunk.path("choices")) {
@@ -97,6 +99,11 @@ public final class ChatStreamAssembler {
             arguments.computeIfAbsent(index, i -> new StringBuilder()).append(fragment);
         }
         return new ChatStreamEvent.ToolCallDelta(index, callId, name, fragment == null ? "" : fragment);
+    }
+
+    /** Whether the provider reported usage (a chunk with non-null {@code usage}); if not, it must be estimated. */
+    public boolean sawUsage() {
+        return sawUsage;
     }
 
     /** The assembled answer once the stream ended; fails when it ended before {@code [DONE]} or a finish reason. */

@@ -27,8 +27,13 @@ public final class EmbeddingsCodec {
         return body;
     }
 
-    /** The vectors of one batch in input order (the API may answer out of order; {@code index} says where). */
-    public static float[][] vectors(JsonNode response, int expected) {
+    /**
+     * The vectors of one batch in input order (the API may answer out of order; {@code index} says where).
+     * With {@code dimensions} asked, a vector of another length is refused: a model that ignores
+     * {@code dimensions} (text-embedding-ada-002 does) would otherwise put vectors of the wrong size into
+     * the memory store, where they could never be compared with the others.
+     */
+    public static float[][] vectors(JsonNode response, int expected, Integer dimensions, String deployment) {
         float[][] out = new float[expected][];
         for (JsonNode item : response.path("data")) {
             int index = item.path("index").asInt(-1);
@@ -39,6 +44,11 @@ public final class EmbeddingsCodec {
             float[] v = new float[values.size()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) values.get(i).asDouble();
+            }
+            if (dimensions != null && v.length != dimensions) {
+                throw new ModelException.BadRequest("deployment " + deployment + " answered an embedding of "
+                        + v.length + " dimensions, " + dimensions + " were asked for (does its model support"
+                        + " 'dimensions'?)", 200);
             }
             out[index] = v;
         }

@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ModelException}s. Never blocks; callbacks run on the Vert.x event loop.
  */
 public final class HttpTransport implements AutoCloseable {
+    /** Sent on every request, calls and streams alike (providers' logs and support tell clients apart by it). */
+    static final String USER_AGENT = "berth-model-client";
     private final Vertx vertx;
     private final Timeouts timeouts;
     private final dev.berth.model.internal.resilience.Ticker ticker;
@@ -44,7 +46,7 @@ public final class HttpTransport implements AutoCloseable {
         this.vertx = vertx;
         this.timeouts = config.timeouts();
         HttpClientOptions options = new WebClientOptions()
-                .setUserAgent("berth-model-client")
+                .setUserAgent(USER_AGENT)
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setConnectTimeout((int) timeouts.connect().toMillis())
                 .setMaxPoolSize(config.maxConnectionsPerHost())
@@ -78,7 +80,9 @@ public final class HttpTransport implements AutoCloseable {
                     .setAbsoluteURI(Routes.url(d, operation))
                     .setIdleTimeout(timeouts.firstByte().toMillis())
                     .putHeader("content-type", "application/json")
-                    .putHeader("accept", "text/event-stream");
+                    .putHeader("accept", "text/event-stream")
+                    // the raw HttpClient does not add the WebClient's user agent by itself
+                    .putHeader("user-agent", USER_AGENT);
             if (header != null) {
                 ro.putHeader(header.name(), header.value());
             }

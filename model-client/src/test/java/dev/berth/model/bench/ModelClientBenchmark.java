@@ -134,7 +134,7 @@ public final class ModelClientBenchmark {
     private static void parseThroughput() {
         JsonNode request = ModelJson.parse("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream_options\":{\"include_usage\":true}}");
         String text = String.join(" ", java.util.Collections.nCopies(1000, "word"));
-        byte[] stream = String.join("", ChatCompletions.chunks(request, "gpt-4o", FakeReply.text(text), true))
+        byte[] stream = String.join("", ChatCompletions.chunks(request, "gpt-4o", FakeReply.text(text), ChatCompletions.AzureShape.DEFAULT))
                 .getBytes(StandardCharsets.UTF_8);
         long bytes = 0;
         long chunks = 0;

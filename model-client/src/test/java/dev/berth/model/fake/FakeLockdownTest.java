@@ -39,7 +39,7 @@ class FakeLockdownTest {
             List.of("POST", "/openai/v1/chat/completions", CHAT),
             List.of("POST", "/openai/deployments/d/chat/completions?api-version=2024-10-21", CHAT),
             List.of("POST", "/openai/deployments/d/embeddings?api-version=2024-10-21", "{\"input\":\"hello\"}"),
-            List.of("POST", "/openai/responses?api-version=preview", "{\"model\":\"m\",\"input\":\"hello\"}"),
+            List.of("POST", "/openai/responses?api-version=2025-04-01-preview", "{\"model\":\"m\",\"input\":\"hello\"}"),
             List.of("POST", "/tenant/oauth2/v2.0/token", "grant_type=client_credentials&client_id=c&client_secret=s&scope=x"),
             List.of("GET", "/_fake/requests", ""),
             List.of("POST", "/_fake/script", "[{\"text\":\"injected\"}]"),

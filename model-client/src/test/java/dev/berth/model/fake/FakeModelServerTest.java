@@ -9,6 +9,7 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,31 @@ class FakeModelServerTest {
 
         JsonNode ok = chat("/openai/deployments/dep1/chat/completions?api-version=2024-10-21", req);
         assertThat(ok.get("model").asText()).isEqualTo("dep1");
+    }
+
+    @Test
+    void classic_responses_only_under_api_versions_that_have_it() {
+        String req = "{\"model\":\"dep\",\"input\":\"x\"}";
+        for (String version : List.of("2024-10-21", "2024-12-01-preview", "2025-01-01-preview", "preview", "v1")) {
+            HttpResponse<Buffer> refused = post("/openai/responses?api-version=" + version, req);
+            assertThat(refused.statusCode()).as(version).isEqualTo(404);
+            assertThat(refused.bodyAsString()).as(version).contains("Resource not found");
+        }
+        assertThat(chat("/openai/responses?api-version=2025-03-01-preview", req).get("object").asText()).isEqualTo("response");
+        assertThat(chat("/openai/responses?api-version=2025-04-01-preview", req).get("object").asText()).isEqualTo("response");
+    }
+
+    @Test
+    void demo_brain_tool_call_ids_are_unique_across_calls() {
+        String req = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Oslo\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"weather\",\"description\":\"the weather\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{}}}}]}";
+
+        String first = chat("/v1/chat/completions", req).at("/choices/0/message/tool_calls/0/id").asText();
+        String second = chat("/v1/chat/completions", req).at("/choices/0/message/tool_calls/0/id").asText();
+
+        assertThat(first).startsWith("call_demo_");
+        assertThat(second).startsWith("call_demo_").isNotEqualTo(first);
     }
 
     @Test

@@ -42,6 +42,11 @@ public final class EventType {
      * into the context.
      */
     public static final String CONTEXT_COMPACTED = "context.compacted";
+    /**
+     * An earlier event (a conversation item) is hidden from later model calls and item lists:
+     * {@code {"seq"}}. The hidden event stays in the log, which is never rewritten (ADR 0039).
+     */
+    public static final String ITEM_HIDDEN = "item.hidden";
 
     private EventType() {
     }

@@ -260,7 +260,7 @@ final class ContextAssembler {
      * tool calls and results are dropped (their tools may not even exist for the new agent).
      */
     private static List<Unit> units(List<Event> log, TokenCounter counter) {
-        List<Event> window = inRunOrder(log);
+        List<Event> window = inRunOrder(withoutHidden(log));
         List<Unit> units = new ArrayList<>();
         Unit exchange = null;
         int handoff = lastHandoff(window);
@@ -295,6 +295,20 @@ final class ContextAssembler {
             exchange.close(counter);
         }
         return units;
+    }
+
+    /**
+     * The window without the items a client hid ({@code item.hidden} marks, ADR 0039). A mark always
+     * follows its item, so a window that holds the item holds its mark too.
+     */
+    static List<Event> withoutHidden(List<Event> window) {
+        Set<Long> hidden = new java.util.HashSet<>();
+        for (Event event : window) {
+            if (EventType.ITEM_HIDDEN.equals(event.type())) {
+                hidden.add(event.data().path("seq").asLong(-1));
+            }
+        }
+        return hidden.isEmpty() ? window : window.stream().filter(event -> !hidden.contains(event.seq())).toList();
     }
 
     /**

@@ -32,6 +32,10 @@ public final class EventPayloads {
         ObjectNode usage = data.putObject("usage");
         usage.put("inputTokens", response.usage().inputTokens());
         usage.put("outputTokens", response.usage().outputTokens());
+        if (response.usage().estimated()) {
+            // counted by the client: the provider reported none for this call (a stream without stream_options)
+            usage.put("estimated", true);
+        }
         if (response.call().deployment() != null) {
             data.put("deployment", response.call().deployment());
         }

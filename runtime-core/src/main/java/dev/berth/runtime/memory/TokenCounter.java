@@ -1,10 +1,8 @@
 package dev.berth.runtime.memory;
 
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
-import java.util.Locale;
+import dev.berth.model.UsageEstimator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counts tokens with the model family's real BPE encoding (jtokkit): {@code o200k_base} for
  * the GPT-4o, 4.1, 5 and o-series families, {@code cl100k_base} for GPT-4, 3.5 and the
  * embedding models. A logical model name that names no family (a deployment alias) is counted
- * with {@code o200k_base}, today's default.
+ * with {@code o200k_base}, today's default. The choice and the loaded encodings are model-client's
+ * ({@link UsageEstimator}), which counts a stream's usage when a provider reports none.
  *
  * <p>Counts are remembered per text: every step of a run counts its whole context window
  * again, and the events in it are immutable, so the same texts come back step after step
@@ -25,12 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TokenCounter {
     /** Per-message framing of the chat format (role, separators), as OpenAI documents it. */
-    public static final int MESSAGE_OVERHEAD = 4;
+    public static final int MESSAGE_OVERHEAD = UsageEstimator.MESSAGE_OVERHEAD;
     static final int MEMO_MAX_CHARS = 16_384;
     static final long MEMO_BUDGET_CHARS = 4_000_000;
     /** Shorter texts are counted faster than they are looked up. */
     private static final int MEMO_MIN_CHARS = 24;
-    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static final TokenCounter O200K = new TokenCounter(EncodingType.O200K_BASE);
     private static final TokenCounter CL100K = new TokenCounter(EncodingType.CL100K_BASE);
 
@@ -48,15 +46,11 @@ public final class TokenCounter {
      * first count would otherwise load them on whatever thread asks, an event loop included.
      */
     public static void warmUp() {
-        REGISTRY.getEncoding(EncodingType.O200K_BASE);
-        REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+        UsageEstimator.warmUp();
     }
 
     public static TokenCounter forModel(String model) {
-        String name = model == null ? "" : model.toLowerCase(Locale.ROOT);
-        boolean older = name.startsWith("gpt-4-") || name.equals("gpt-4") || name.startsWith("gpt-35")
-                || name.startsWith("gpt-3.5") || name.startsWith("text-embedding");
-        return older ? CL100K : O200K;
+        return UsageEstimator.encodingFor(model) == EncodingType.CL100K_BASE ? CL100K : O200K;
     }
 
     public int count(String text) {
@@ -95,7 +89,7 @@ public final class TokenCounter {
     private Encoding encoding() {
         Encoding loaded = encoding;
         if (loaded == null) {
-            loaded = REGISTRY.getEncoding(type);
+            loaded = UsageEstimator.encoding(type);
             encoding = loaded;
         }
         return loaded;

@@ -147,7 +147,8 @@ public class EventService {
     /** Marks the end of a child's stream (never emitted to clients). */
     private static final Event END = new Event(new UUID(0, 0), -1, null, "end", DocumentJson.object(), java.time.Instant.EPOCH);
 
-    private static boolean endsRun(Event event, UUID runId) {
+    /** Whether {@code event} is the last one of the run: its final answer, its failure or its cancellation. */
+    public static boolean endsRun(Event event, UUID runId) {
         if (!runId.equals(event.runId())) {
             return false;
         }

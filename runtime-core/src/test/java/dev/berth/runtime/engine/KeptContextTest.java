@@ -120,6 +120,17 @@ class KeptContextTest {
                 List<Event> newest = log.subList(Math.max(0, log.size() - limit), log.size());
                 return Uni.createFrom().item(new SessionTail(null, List.copyOf(newest)));
             }
+
+            @Override
+            public Uni<List<Event>> append(TenantId tenant, UUID sessionId, List<NewEvent> added, boolean whenIdle) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Uni<List<Event>> visible(TenantId tenant, UUID sessionId, java.util.Set<String> types,
+                    String hiddenType, long fromSeq, boolean newestFirst, int limit) {
+                throw new UnsupportedOperationException();
+            }
         };
         MemoryStore store = stub(MemoryStore.class, Map.of("blocks", () -> {
             blockReads.incrementAndGet();

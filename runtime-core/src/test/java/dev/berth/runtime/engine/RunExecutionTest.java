@@ -75,6 +75,26 @@ class RunExecutionTest {
     }
 
     @Test
+    void usageTheClientEstimatedIsMarkedSoInTheAssistantMessage() {
+        // Given a model whose answer's usage was counted by the client (no usage on the provider's stream)
+        h.model.answer("Hello there.", new dev.berth.model.Usage(12, 3, 0, 0, true)).answer("Again.");
+        Run first = h.submit(session, "Hi");
+        executeToTheEnd(h.claim("engine-a"));
+        h.submit(session, "Once more");
+
+        // When the next answer's usage is the provider's own
+        executeToTheEnd(h.claim("engine-a"));
+
+        // Then the first assistant message says its counts are estimated, the second says nothing of the kind
+        List<Event> answers = h.db.events(session).stream().filter(e -> EventType.ASSISTANT_MESSAGE.equals(e.type())).toList();
+        assertThat(answers.get(0).data().path("usage").path("inputTokens").asLong()).isEqualTo(12);
+        assertThat(answers.get(0).data().path("usage").path("estimated").asBoolean()).isTrue();
+        assertThat(answers.get(1).data().path("usage").has("estimated")).isFalse();
+        assertThat(h.run(first.id()).usage().totalTokens()).isEqualTo(15);
+        assertThat(h.model.problems()).isEmpty();
+    }
+
+    @Test
     void aToolStepCommitsTheResultWithItsStartAndTheModelReadsIt() {
         // Given a model that calls a tool, then answers
         h.model.callTools(call("c1", "lookup", "{\"key\":\"k1\"}")).answer("k1 is known.");

@@ -109,6 +109,18 @@ class EventServiceOutageTest {
         private final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger failures = new AtomicInteger();
 
+        @Override
+        public Uni<List<Event>> append(TenantId tenant, UUID sessionId, List<dev.berth.runtime.domain.NewEvent> added,
+                boolean whenIdle) {
+            throw new UnsupportedOperationException("this test only reads");
+        }
+
+        @Override
+        public Uni<List<Event>> visible(TenantId tenant, UUID sessionId, java.util.Set<String> types, String hiddenType,
+                long fromSeq, boolean newestFirst, int limit) {
+            throw new UnsupportedOperationException("this test only reads");
+        }
+
         OutageLog(List<Event> events, int failFrom, int failing) {
             this.events = events;
             this.failFrom = failFrom;

@@ -12,6 +12,7 @@ import dev.berth.runtime.run.RunStatus;
 import dev.berth.runtime.run.team.SubagentCall;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.internal.DocumentJson;
+import dev.berth.testsupport.FakeClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -2,11 +2,16 @@ package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.EventType;
+import dev.berth.runtime.domain.NewEvent;
+import dev.berth.runtime.error.ConflictException;
+import dev.berth.runtime.error.NotFoundException;
 import dev.berth.runtime.domain.SessionTail;
 import dev.berth.runtime.domain.TenantId;
 import dev.berth.runtime.port.EventLog;
 import io.smallrye.mutiny.Uni;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -41,6 +46,42 @@ public final class InMemoryEventLog implements EventLog {
             long through = summary == null ? 0 : summary.data().path("throughSeq").asLong(0);
             List<Event> after = log.stream().filter(e -> e.seq() > through).toList();
             return new SessionTail(summary, after.subList(Math.max(0, after.size() - limit), after.size()));
+        });
+    }
+
+    @Override
+    public Uni<List<Event>> append(TenantId tenant, UUID sessionId, List<NewEvent> events, boolean whenIdle) {
+        return tx(() -> {
+            SessionRow session = db.sessions.get(sessionId);
+            if (session == null || !session.tenant.equals(tenant)) {
+                throw new NotFoundException("session", sessionId);
+            }
+            if (!session.open(db.clock.instant())) {
+                throw new ConflictException("session-expired", "the session has expired and takes no more input");
+            }
+            if (whenIdle && db.sessionBusy(sessionId)) {
+                throw new ConflictException("session-busy",
+                        "a run of this session is still live; history can be added when it has settled");
+            }
+            db.append(session, null, events);
+            List<Event> log = db.events.get(sessionId);
+            return List.copyOf(log.subList(log.size() - events.size(), log.size()));
+        });
+    }
+
+    @Override
+    public Uni<List<Event>> visible(TenantId tenant, UUID sessionId, Set<String> types, String hiddenType,
+            long fromSeq, boolean newestFirst, int limit) {
+        return tx(() -> {
+            List<Event> log = log(tenant, sessionId);
+            Set<Long> hidden = new java.util.HashSet<>();
+            log.stream().filter(e -> hiddenType.equals(e.type()) && e.data().has("seq"))
+                    .forEach(e -> hidden.add(e.data().get("seq").asLong()));
+            return log.stream()
+                    .filter(e -> types.contains(e.type()) && !hidden.contains(e.seq()))
+                    .filter(e -> newestFirst ? e.seq() <= fromSeq : e.seq() >= fromSeq)
+                    .sorted(newestFirst ? Comparator.comparingLong(Event::seq).reversed() : Comparator.comparingLong(Event::seq))
+                    .limit(limit).toList();
         });
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.runtime.testkit;
 import dev.berth.runtime.domain.InputPolicy;
 import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.team.TeamStore;
+import dev.berth.testsupport.FakeClock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -23,6 +23,7 @@ import dev.berth.runtime.run.RunStore;
 import dev.berth.runtime.run.StepCommit;
 import dev.berth.runtime.run.Submission;
 import dev.berth.runtime.testkit.InMemoryDatabase.ToolStart;
+import dev.berth.testsupport.FakeClock;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;

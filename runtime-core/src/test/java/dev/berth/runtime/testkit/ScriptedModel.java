@@ -43,6 +43,13 @@ public final class ScriptedModel implements ModelClient {
         return this;
     }
 
+    /** The model answers with text and this usage (an estimated one, say, as a stream without usage gets). */
+    public ScriptedModel answer(String text, Usage usage) {
+        script.add(request -> Uni.createFrom().item(new ChatResponse("chatcmpl-scripted", text, List.of(),
+                FinishReason.STOP, usage, null)));
+        return this;
+    }
+
     /** The model asks for tool calls. */
     public ScriptedModel callTools(ToolCall... calls) {
         List<ToolCall> list = Arrays.asList(calls);

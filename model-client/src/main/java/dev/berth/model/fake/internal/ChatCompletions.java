@@ -50,17 +50,32 @@ public final class ChatCompletions {
         return body;
     }
 
-    /** The SSE events of a streamed answer, in the shapes Azure and OpenAI send. */
-    public static List<String> chunks(JsonNode request, String model, FakeReply reply, boolean azure) {
+    /** Which of Azure's stream shapes a streamed answer takes (OpenAI routes take neither). */
+    public enum AzureShape {
+        /** Not an Azure route: OpenAI's chunks, nothing else. */
+        NONE,
+        /** Azure's default: the prompt's annotation chunk first, then every chunk with a {@code delta} and its filter results. */
+        DEFAULT,
+        /** Azure's Asynchronous Filter: chunks without annotations, then annotation chunks without {@code delta}. */
+        ASYNC_FILTER
+    }
+
+    /**
+     * The SSE events of a streamed answer, in the shapes OpenAI and Azure send. Azure's shapes follow
+     * learn.microsoft.com "Content streaming" (Annotations and sample responses).
+     */
+    public static List<String> chunks(JsonNode request, String model, FakeReply reply, AzureShape shape) {
         List<String> out = new java.util.ArrayList<>();
         String id = newId("chatcmpl-");
         long created = System.currentTimeMillis() / 1000;
-        if (azure) {
-            // Azure's first chunk: empty id and model, no choices, the prompt's filter results
+        Chunks c = new Chunks(id, created, model, shape);
+        if (shape != AzureShape.NONE) {
+            // the prompt's annotation: empty id, object and model, no choices (sent in both Azure modes)
             ObjectNode first = ModelJson.object().put("id", "").put("object", "").put("created", 0).put("model", "");
             first.putArray("choices");
             first.putArray("prompt_filter_results").addObject().put("prompt_index", 0)
                     .set("content_filter_results", filterResults());
+            first.putNull("usage");
             out.add(StreamWriter.data(first.toString()));
         }
         ObjectNode role = ModelJson.object().put("role", "assistant");
@@ -69,27 +84,27 @@ public final class ChatCompletions {
         if (reply instanceof FakeReply.Text t) {
             role.put("content", "");
             role.putNull("refusal");
-            out.add(StreamWriter.data(chunk(id, created, model, role, null).toString()));
+            out.add(c.chunk(role, null, false));
             for (String piece : pieces(t.content())) {
-                out.add(StreamWriter.data(chunk(id, created, model, ModelJson.object().put("content", piece), null).toString()));
+                out.add(c.chunk(ModelJson.object().put("content", piece), null, true));
             }
             completionText = t.content();
             finish = t.finishReason();
         } else if (reply instanceof FakeReply.ToolCalls tc) {
             role.putNull("content");
-            out.add(StreamWriter.data(chunk(id, created, model, role, null).toString()));
+            out.add(c.chunk(role, null, false));
             for (int i = 0; i < tc.calls().size(); i++) {
-                ToolCall c = tc.calls().get(i);
+                ToolCall call = tc.calls().get(i);
                 ObjectNode head = ModelJson.object();
-                ObjectNode call = head.putArray("tool_calls").addObject().put("index", i).put("id", c.id())
+                ObjectNode entry = head.putArray("tool_calls").addObject().put("index", i).put("id", call.id())
                         .put("type", "function");
-                call.putObject("function").put("name", c.name()).put("arguments", "");
-                out.add(StreamWriter.data(chunk(id, created, model, head, null).toString()));
-                for (String piece : fragments(c.arguments())) {
+                entry.putObject("function").put("name", call.name()).put("arguments", "");
+                out.add(c.chunk(head, null, false));
+                for (String piece : fragments(call.arguments())) {
                     ObjectNode frag = ModelJson.object();
                     frag.putArray("tool_calls").addObject().put("index", i).putObject("function")
                             .put("arguments", piece);
-                    out.add(StreamWriter.data(chunk(id, created, model, frag, null).toString()));
+                    out.add(c.chunk(frag, null, false));
                 }
             }
             completionText = toolCalls(tc.calls()).toString();
@@ -97,15 +112,19 @@ public final class ChatCompletions {
         } else {
             throw new IllegalArgumentException("not a completion reply: " + reply);
         }
-        if (azure) {
-            // an annotation chunk: a choice without delta, carrying the output's filter results
-            ObjectNode ann = ModelJson.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-                    .put("model", model);
-            ann.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
-                    .set("content_filter_results", filterResults());
+        out.add(c.chunk(ModelJson.object(), finish, false));
+        if (shape == AzureShape.ASYNC_FILTER) {
+            // the delayed annotation of the output: a choice without delta, offsets counted from the prompt's start
+            long promptChars = promptChars(request);
+            ObjectNode ann = ModelJson.object().put("id", "").put("object", "").put("created", 0).put("model", "");
+            ObjectNode choice = ann.putArray("choices").addObject().put("index", 0);
+            choice.putNull("finish_reason");
+            choice.set("content_filter_results", filterResults());
+            choice.putObject("content_filter_offsets").put("check_offset", promptChars + completionText.length())
+                    .put("start_offset", promptChars).put("end_offset", promptChars + completionText.length());
+            ann.putNull("usage");
             out.add(StreamWriter.data(ann.toString()));
         }
-        out.add(StreamWriter.data(chunk(id, created, model, ModelJson.object(), finish).toString()));
         if (request.path("stream_options").path("include_usage").asBoolean(false)) {
             ObjectNode usage = ModelJson.object().put("id", id).put("object", "chat.completion.chunk")
                     .put("created", created).put("model", model).put("system_fingerprint", FINGERPRINT);
@@ -117,18 +136,36 @@ public final class ChatCompletions {
         return out;
     }
 
-    private static ObjectNode chunk(String id, long created, String model, ObjectNode delta, String finish) {
-        ObjectNode c = ModelJson.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
-                .put("model", model).put("system_fingerprint", FINGERPRINT);
-        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finish == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finish);
+    /** The chunks of one streamed answer. */
+    private record Chunks(String id, long created, String model, AzureShape shape) {
+        /**
+         * One chunk with a delta. In Azure's default mode every choice carries its filter results next to the
+         * delta: the category results for vetted content, {@code {}} for the role, tool-call and finish chunks.
+         */
+        String chunk(ObjectNode delta, String finish, boolean content) {
+            ObjectNode c = ModelJson.object().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+                    .put("model", model).put("system_fingerprint", FINGERPRINT);
+            ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+            choice.set("delta", delta);
+            choice.putNull("logprobs");
+            if (finish == null) {
+                choice.putNull("finish_reason");
+            } else {
+                choice.put("finish_reason", finish);
+            }
+            if (shape == AzureShape.DEFAULT) {
+                choice.set("content_filter_results", content ? filterResults() : ModelJson.object());
+            }
+            return StreamWriter.data(c.toString());
         }
-        return c;
+    }
+
+    private static long promptChars(JsonNode request) {
+        long chars = 0;
+        for (JsonNode m : request.path("messages")) {
+            chars += DemoBrain.contentText(m.get("content")).length();
+        }
+        return chars;
     }
 
     /** Word-sized pieces, each keeping its leading space, like a tokenizer would. */

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * The fake's deterministic default when no reply is scripted, used by Berth's offline demo:
  * summarise tool output, call a tool whose name or description matches the user's words, or
- * echo the user. Same request in, same answer out (apart from generated ids).
+ * echo the user. Same request in, same answer out (apart from generated ids: a
+ * tool call's id is fresh per call, as a model's are, so that two calls with the same words never share one).
  */
 public final class DemoBrain {
     private static final Set<String> STOP_WORDS = Set.of("a", "an", "the", "is", "it", "are", "was", "be", "to",
@@ -50,7 +51,7 @@ public final class DemoBrain {
             if (tool != null) {
                 JsonNode fn = tool.path("function");
                 String args = defaults(fn.path("parameters"), userText).toString();
-                return FakeReply.toolCalls(new ToolCall("call_demo_" + Math.abs(userText.hashCode()),
+                return FakeReply.toolCalls(new ToolCall(ChatCompletions.newId("call_demo_"),
                         ModelJson.str(fn, "name"), args));
             }
         }

@@ -68,7 +68,7 @@ public final class FakeHandler {
         } else if (classic.matches() && req.getParam("api-version") != null) {
             operation = classic.group(2);
             pathModel = classic.group(1);
-        } else if (path.equals("/openai/responses") && req.getParam("api-version") != null) {
+        } else if (path.equals("/openai/responses") && hasResponses(req.getParam("api-version"))) {
             operation = "responses";
         } else {
             // Azure answers unknown routes, and classic routes without api-version, with 404
@@ -110,6 +110,15 @@ public final class FakeHandler {
                         : null;
             }
         };
+    }
+
+    /**
+     * Whether an Azure classic {@code api-version} has the Responses API: the previews from 2025-03-01-preview
+     * on (no GA dated version has it; the v1 routes do). Others get Azure's 404 "Resource not found".
+     */
+    static boolean hasResponses(String apiVersion) {
+        return apiVersion != null && apiVersion.matches("\\d{4}-\\d{2}-\\d{2}-preview")
+                && apiVersion.compareTo("2025-03-01-preview") >= 0;
     }
 
     /** What a real endpoint would refuse before inference (skipped by {@code FakeOptions.lenient()}). */
@@ -211,13 +220,20 @@ public final class FakeHandler {
             }
             default -> {
                 if (stream) {
-                    new StreamWriter(ex, ChatCompletions.chunks(ex.request(), ex.model(), inner, ex.azure()),
+                    new StreamWriter(ex, ChatCompletions.chunks(ex.request(), ex.model(), inner, azureShape(ex)),
                             state.options.chunkDelay(), dropAfter, malformedAt).start();
                 } else {
                     ex.json(200, ChatCompletions.completion(ex.request(), ex.model(), inner, ex.azure()));
                 }
             }
         }
+    }
+
+    private ChatCompletions.AzureShape azureShape(Exchange ex) {
+        if (!ex.azure()) {
+            return ChatCompletions.AzureShape.NONE;
+        }
+        return state.options.azureAsyncFilter() ? ChatCompletions.AzureShape.ASYNC_FILTER : ChatCompletions.AzureShape.DEFAULT;
     }
 
     private static JsonNode parseBody(Buffer buf) {

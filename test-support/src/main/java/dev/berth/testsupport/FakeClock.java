@@ -1,4 +1,4 @@
-package dev.berth.runtime.testkit;
+package dev.berth.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
