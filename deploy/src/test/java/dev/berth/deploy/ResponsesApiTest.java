@@ -103,9 +103,12 @@ class ResponsesApiTest {
 
         JsonNode answered = create(Map.of("model", agent, "input", "time?"));
         assertThat(answered.at("/status").asText()).isEqualTo("completed");
-        assertThat(answered.at("/output/0/type").asText()).isEqualTo("function_call");
+        // a call Berth executed itself is an mcp_call of the "berth" server, with its output (ADR 0037)
+        assertThat(answered.at("/output/0/type").asText()).isEqualTo("mcp_call");
+        assertThat(answered.at("/output/0/server_label").asText()).isEqualTo("berth");
         assertThat(answered.at("/output/0/name").asText()).isEqualTo("current_time");
         assertThat(answered.at("/output/0/arguments").asText()).contains("UTC");
+        assertThat(answered.at("/output/0/output").asText()).isNotBlank();
         assertThat(answered.at("/output/1/content/0/text").asText()).isEqualTo("Noon.");
         assertThat(answered.at("/usage/total_tokens").asLong()).isPositive();
 

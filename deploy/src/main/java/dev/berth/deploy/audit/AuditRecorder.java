@@ -76,6 +76,21 @@ public class AuditRecorder {
         return trail.record(entry(principal.tenant(), principal.get().subject(), action, target, change));
     }
 
+    /**
+     * One row per answer to a paused run: an approval, a denial, or a client-side tool's result, whichever
+     * door the answers came through (the native actions route or the OpenAI surface).
+     */
+    public Uni<Void> recordAnswers(java.util.UUID runId, java.util.List<dev.berth.runtime.run.ActionAnswer> answers) {
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (dev.berth.runtime.run.ActionAnswer answer : answers) {
+            AuditAction action = answer.approve() == null ? AuditAction.RUN_TOOL_ANSWER
+                    : answer.approve() ? AuditAction.RUN_APPROVE : AuditAction.RUN_DENY;
+            AuditTarget call = new AuditTarget("tool-call", runId + "/" + answer.callId());
+            all = all.chain(() -> record(action, call, answer));
+        }
+        return all;
+    }
+
     /** A row for the current request, done by {@code subject} in {@code tenant}. */
     public AuditEntry entry(TenantId tenant, String subject, AuditAction action, AuditTarget target, Object change) {
         return new AuditEntry(tenant, subject, action, target, requestId(), AuditOutcome.SUCCEEDED,

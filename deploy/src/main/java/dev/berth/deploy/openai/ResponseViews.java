@@ -24,20 +24,29 @@ public final class ResponseViews {
     }
 
     /**
+     * The run's latest segment as a response (ADR 0037).
+     *
      * @param events   the session's events from the run's input on; those of other runs are skipped
      * @param previous the {@code previous_response_id} of the request, or null (not kept: see ADR 0035)
      */
     public static ObjectNode response(Run run, List<Event> events, String previous) {
+        ResponseSegments segments = ResponseSegments.of(run, events);
+        return response(run, segments, segments.last(), previous);
+    }
+
+    /** One segment of the run as a response: its own id, status and output (ADR 0037). */
+    static ObjectNode response(Run run, ResponseSegments segments, ResponseSegments.Segment segment, String previous) {
         ObjectNode response = NODES.objectNode();
-        response.put("id", OpenAiIds.response(run.id()));
+        response.put("id", segments.id(segment));
         response.put("object", "response");
-        response.put("created_at", seconds(run.createdAt()));
-        response.put("status", status(run));
-        response.set("error", error(run));
+        response.put("created_at", seconds(segment.first() ? run.createdAt() : segment.events().getFirst().createdAt()));
+        String status = segments.status(segment);
+        response.put("status", status);
+        response.set("error", segment.last() ? error(run) : NODES.nullNode());
         response.putNull("incomplete_details");
         response.putNull("instructions");
         response.put("model", run.agentName());
-        response.set("output", output(run, events));
+        response.set("output", output(run, segments, segment));
         response.put("parallel_tool_calls", true);
         response.putNull("metadata");
         response.put("tool_choice", "auto");
@@ -52,22 +61,22 @@ public final class ResponseViews {
         } else {
             response.put("previous_response_id", previous);
         }
-        if (run.finishedAt() != null) {
-            response.put("completed_at", seconds(run.finishedAt()));
+        Instant completed = segments.completedAt(segment);
+        if (completed != null && !"in_progress".equals(status) && !"queued".equals(status)) {
+            response.put("completed_at", seconds(completed));
         }
         return response;
     }
 
     /**
-     * OpenAI's statuses. A run paused for a client's answer or an approval is {@code incomplete}: this
-     * slice offers no way to answer it over /openai/v1 yet. An expired run failed.
+     * OpenAI's statuses. A run paused for a client's answer or an approval is {@code completed}, as
+     * OpenAI's response that ends in function calls or approval requests is (ADR 0037). An expired run failed.
      */
     static String status(Run run) {
         return switch (run.status()) {
             case QUEUED -> "queued";
             case RUNNING, WAITING -> "in_progress";
-            case REQUIRES_ACTION -> "incomplete";
-            case COMPLETED -> "completed";
+            case REQUIRES_ACTION, COMPLETED -> "completed";
             case CANCELLED -> "cancelled";
             case FAILED, EXPIRED -> "failed";
         };
@@ -86,17 +95,19 @@ public final class ResponseViews {
                 .put("message", run.error().code() + ": " + run.error().message());
     }
 
-    /** Message items for the run's answers, function_call items for the tool calls its model made. */
-    private static ArrayNode output(Run run, List<Event> events) {
+    /**
+     * Message items for the segment's answers; its tool calls as {@link PendingActionItems} maps them
+     * (function_call for the client's, mcp_approval_request for approvals, mcp_call for Berth's own).
+     */
+    private static ArrayNode output(Run run, ResponseSegments segments, ResponseSegments.Segment segment) {
         ArrayNode output = NODES.arrayNode();
-        for (Event event : events) {
-            if (!run.id().equals(event.runId()) || !EventType.ASSISTANT_MESSAGE.equals(event.type())) {
+        PendingActionItems calls = new PendingActionItems(run.id(), segments.all());
+        for (Event event : segment.events()) {
+            if (!EventType.ASSISTANT_MESSAGE.equals(event.type())) {
+                calls.result(event, output);
                 continue;
             }
-            JsonNode calls = event.data().path("toolCalls");
-            for (int i = 0; i < calls.size(); i++) {
-                output.add(functionCallItem(run.id(), event.seq(), i, calls.get(i)));
-            }
+            calls.calls(event, output);
             String text = event.data().path("text").asText("");
             if (!text.isEmpty()) {
                 output.add(messageItem(run.id(), event.seq(), text));

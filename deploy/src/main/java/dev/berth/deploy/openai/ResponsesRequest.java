@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * @param agentName    {@code model}: an agent name, or {@code name@version}
  * @param agentVersion the version after {@code @}, or null for the latest
- * @param text         the user text of {@code input} (a string, or message items' text joined by blank lines)
+ * @param text         the user text of {@code input} (a string, or message items' text joined by blank lines),
+ *                     or null when {@code input} only answers a paused response
  * @param conversation {@code conversation} as given (an id, or the id of an object), or null
  * @param previous     {@code previous_response_id}, or null
  * @param user         {@code user}: the actor of a new session, or null for the key's
@@ -24,9 +25,12 @@ import java.util.Set;
  * @param stream       {@code stream}: answer with server-sent events (ADR 0038)
  * @param background   {@code background}: answer at once, before the run settles
  * @param store        {@code store} (default true): false deletes the session once the response settles
+ * @param answers      the {@code function_call_output} and {@code mcp_approval_response} items of {@code input}
+ *                     (ADR 0037); never together with user text
  */
 public record ResponsesRequest(String agentName, Integer agentVersion, String text, String conversation,
-        String previous, String user, RunOptions options, boolean stream, boolean background, boolean store) {
+        String previous, String user, RunOptions options, boolean stream, boolean background, boolean store,
+        List<ResponseInputItems.Answer> answers) {
     /** Fields this slice implements; a few more are accepted only at their default (see {@link #DEFAULTS}). */
     private static final Set<String> TAKEN = Set.of("model", "input", "conversation", "previous_response_id", "user",
             "stream", "background", "store");
@@ -50,8 +54,14 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             // As OpenAI: a background response is read back later, so it must be kept.
             throw ValidationException.field("store", "must be true for a background response");
         }
-        return new ResponsesRequest(agent.name(), agent.version(), input(body.get("input")), conversation, previous,
-                text(body, "user"), ResponseOptions.parse(body), flag(body, "stream", false), background, store);
+        List<ResponseInputItems.Answer> answers = new ArrayList<>();
+        String text = input(body.get("input"), answers);
+        if (!answers.isEmpty() && (flag(body, "stream", false) || background)) {
+            throw ValidationException.field(flag(body, "stream", false) ? "stream" : "background",
+                    "is not supported yet with function_call_output or mcp_approval_response items (ADR 0037)");
+        }
+        return new ResponsesRequest(agent.name(), agent.version(), text, conversation, previous, text(body, "user"),
+                ResponseOptions.parse(body), flag(body, "stream", false), background, store, List.copyOf(answers));
     }
 
     /**
@@ -106,8 +116,11 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
         throw ValidationException.field("conversation", "must be a conversation id or an object with an id");
     }
 
-    /** The user's text: a string, or message items whose content is a string or input_text parts. */
-    private static String input(JsonNode input) {
+    /**
+     * The user's text: a string, or message items whose content is a string or input_text parts; the
+     * answers to a paused response go to {@code answers} (ADR 0037: not mixed with messages).
+     */
+    private static String input(JsonNode input, List<ResponseInputItems.Answer> answers) {
         if (input == null || input.isNull()) {
             throw ValidationException.field("input", "is required");
         }
@@ -122,12 +135,20 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             JsonNode item = input.get(i);
             String where = "input[" + i + "]";
             String type = item.path("type").asText("message");
+            if (ResponseInputItems.TYPES.contains(type)) {
+                answers.add(ResponseInputItems.answer(item, where));
+                continue;
+            }
             if (!"message".equals(type) || !"user".equals(item.path("role").asText())) {
-                throw ValidationException.field(where, "only user message items are supported yet");
+                throw ValidationException.field(where, "only user message, function_call_output and mcp_approval_response items are supported yet");
             }
             texts.add(content(item.get("content"), where + ".content"));
         }
-        return String.join("\n\n", texts);
+        if (!answers.isEmpty() && !texts.isEmpty()) {
+            throw ValidationException.field("input", "answers a paused response (function_call_output, "
+                    + "mcp_approval_response) and carries user messages: send the messages in the next request");
+        }
+        return texts.isEmpty() ? null : String.join("\n\n", texts);
     }
 
     private static String content(JsonNode content, String where) {

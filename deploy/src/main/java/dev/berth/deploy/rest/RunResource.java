@@ -117,7 +117,7 @@ public class RunResource {
         return idempotent.handle(new IdempotentRequests.Request(tenant, idempotencyKey, "POST",
                         "/v1/runs/" + runId + "/actions", request),
                 key -> actions.answer(tenant, runId, ApiMapper.toAnswers(request), key, principal.get().subject())
-                        .call(run -> recordAnswers(runId, request))
+                        .call(run -> audit.recordAnswers(runId, ApiMapper.toAnswers(request)))
                         .onFailure().recoverWithUni(failure -> kills.explainRefusedAnswer(tenant, runId, failure)
                                 .chain(explained -> Uni.createFrom().<Run>failure(explained)))
                         .chain(this::answered),
@@ -142,18 +142,6 @@ public class RunResource {
                 .call(run -> run.status().terminal() && run.status() != RunStatus.CANCELLED ? Uni.createFrom().voidItem()
                         : audit.record(AuditAction.RUN_CANCEL, new AuditTarget("run", run.id().toString()), null))
                 .map(ApiMapper::run);
-    }
-
-    /** One row per answered call: an approval, a denial, or a client-side tool's result. */
-    private Uni<Void> recordAnswers(UUID runId, ActionsRequest request) {
-        Uni<Void> all = Uni.createFrom().voidItem();
-        for (ActionsRequest.Action answer : request.actions()) {
-            AuditAction action = answer.approve() == null ? AuditAction.RUN_TOOL_ANSWER
-                    : answer.approve() ? AuditAction.RUN_APPROVE : AuditAction.RUN_DENY;
-            AuditTarget call = new AuditTarget("tool-call", runId + "/" + answer.callId());
-            all = all.chain(() -> audit.record(action, call, answer));
-        }
-        return all;
     }
 
     /**
