@@ -59,6 +59,11 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         database = PostgresDatabase.create();
+        // Quarkus's HTTP recorder sets the system property vertx.disableWebsockets when the application
+        // serves no WebSocket; a fake started after an earlier application of this JVM (a test profile
+        // restarts it) would then answer WebSocket-mode upgrades as plain GETs (404). The fake speaks
+        // WebSocket mode (ADR 0042) whatever the application under test does.
+        System.clearProperty("vertx.disableWebsockets");
         vertx = Vertx.vertx();
         fake = FakeModelServer.startAndAwait(vertx, FakeOptions.defaults());
         issuer = TestIssuer.start("/realms/berth");
