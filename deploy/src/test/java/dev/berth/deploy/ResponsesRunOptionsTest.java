@@ -130,7 +130,8 @@ class ResponsesRunOptionsTest {
         JsonNode first = BerthTestResource.fake().requests().get(0);
         assertThat(first.at("/tools/0/function/name").asText()).isEqualTo("get_weather");
         assertThat(first.at("/tool_choice/function/name").asText()).isEqualTo("get_weather");
-        assertThat(paused.status()).contains(ResponseStatus.INCOMPLETE);
+        // (a response that ends in function calls is completed, as OpenAI's: ADR 0037)
+        assertThat(paused.status()).contains(ResponseStatus.COMPLETED);
         ResponseFunctionToolCall call = paused.output().stream().filter(ResponseOutputItem::isFunctionCall)
                 .map(ResponseOutputItem::asFunctionCall).findFirst().orElseThrow();
         assertThat(call.name()).isEqualTo("get_weather");
