@@ -48,7 +48,7 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
             throw ValidationException.field("body", "must be a JSON object");
         }
         body.fieldNames().forEachRemaining(field -> refuseUnsupported(field, body.get(field)));
-        AgentModel agent = AgentModel.of(text(body, "model"));
+        AgentModel agent = AgentModel.of(OpenAiFields.text(body, "model"));
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ValidationException.field("messages", "is required: a non-empty list of messages");
@@ -65,9 +65,9 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
             throw ValidationException.field("messages[" + all.size() + "].role",
                     "the last message must be the user's: it is the input of the agent's run");
         }
-        boolean stream = flag(body, "stream");
+        boolean stream = OpenAiFields.flag(body, "stream", false);
         return new ChatCompletionsRequest(agent, List.copyOf(all), last.text(), stream,
-                streamOptions(body.get("stream_options"), stream), text(body, "user"));
+                streamOptions(body.get("stream_options"), stream), OpenAiFields.text(body, "user"));
     }
 
     private static void refuseUnsupported(String field, JsonNode value) {
@@ -157,28 +157,6 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
                 throw ValidationException.field("stream_options." + field, NOT_YET);
             }
         });
-        return flag(options, "include_usage");
-    }
-
-    private static boolean flag(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw ValidationException.field(field, "must be a boolean");
-        }
-        return value.asBoolean();
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw ValidationException.field(field, "must be a string");
-        }
-        return value.asText();
+        return OpenAiFields.flag(options, "include_usage", false);
     }
 }

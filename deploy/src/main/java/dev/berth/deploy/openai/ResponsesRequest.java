@@ -42,26 +42,26 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             throw ValidationException.field("body", "must be a JSON object");
         }
         body.fieldNames().forEachRemaining(field -> refuseUnsupported(field, body.get(field)));
-        AgentModel agent = AgentModel.of(text(body, "model"));
+        AgentModel agent = AgentModel.of(OpenAiFields.text(body, "model"));
         String conversation = conversation(body.get("conversation"));
-        String previous = text(body, "previous_response_id");
+        String previous = OpenAiFields.text(body, "previous_response_id");
         if (conversation != null && previous != null) {
             throw ValidationException.field("conversation", "give either conversation or previous_response_id, not both");
         }
-        boolean store = flag(body, "store", true);
-        boolean background = flag(body, "background", false);
+        boolean store = OpenAiFields.flag(body, "store", true);
+        boolean background = OpenAiFields.flag(body, "background", false);
         if (background && !store) {
             // As OpenAI: a background response is read back later, so it must be kept.
             throw ValidationException.field("store", "must be true for a background response");
         }
         List<ResponseInputItems.Answer> answers = new ArrayList<>();
         String text = input(body.get("input"), answers);
-        if (!answers.isEmpty() && (flag(body, "stream", false) || background)) {
-            throw ValidationException.field(flag(body, "stream", false) ? "stream" : "background",
+        if (!answers.isEmpty() && (OpenAiFields.flag(body, "stream", false) || background)) {
+            throw ValidationException.field(OpenAiFields.flag(body, "stream", false) ? "stream" : "background",
                     "is not supported yet with function_call_output or mcp_approval_response items (ADR 0037)");
         }
-        return new ResponsesRequest(agent.name(), agent.version(), text, conversation, previous, text(body, "user"),
-                ResponseOptions.parse(body), flag(body, "stream", false), background, store, List.copyOf(answers));
+        return new ResponsesRequest(agent.name(), agent.version(), text, conversation, previous, OpenAiFields.text(body, "user"),
+                ResponseOptions.parse(body), OpenAiFields.flag(body, "stream", false), background, store, List.copyOf(answers));
     }
 
     /**
@@ -167,27 +167,5 @@ public record ResponsesRequest(String agentName, Integer agentVersion, String te
             parts.add(part.get("text").asText());
         }
         return String.join("\n", parts);
-    }
-
-    private static boolean flag(JsonNode body, String field, boolean absent) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (!value.isBoolean()) {
-            throw ValidationException.field(field, "must be true or false");
-        }
-        return value.asBoolean();
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw ValidationException.field(field, "must be a string");
-        }
-        return value.asText();
     }
 }
