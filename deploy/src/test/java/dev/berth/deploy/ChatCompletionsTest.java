@@ -47,8 +47,9 @@ class ChatCompletionsTest {
         refusals.put("messages", body(agent, List.of(), Map.of()));
         refusals.put("messages[1].role", body(agent, List.of(Map.of("role", "user", "content", "Hi"),
                 Map.of("role", "assistant", "content", "Hello")), Map.of()));
-        refusals.put("messages[0].role", body(agent, List.of(Map.of("role", "system", "content", "Be brief."),
-                Map.of("role", "user", "content", "Hi")), Map.of()));
+        refusals.put("temperature", body(agent, hi, Map.of("temperature", 3)));
+        refusals.put("max_tokens", body(agent, hi, Map.of("max_tokens", 10, "max_completion_tokens", 10)));
+        refusals.put("messages", body(agent, List.of(Map.of("role", "system", "content", "Be brief.")), Map.of()));
         refusals.put("messages[1].tool_calls", body(agent, List.of(Map.of("role", "user", "content", "Hi"),
                 Map.of("role", "assistant", "content", "", "tool_calls", List.of(Map.of("id", "c1", "type", "function",
                         "function", Map.of("name", "f", "arguments", "{}")))), Map.of("role", "user", "content", "Go")),

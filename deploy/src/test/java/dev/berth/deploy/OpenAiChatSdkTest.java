@@ -142,15 +142,38 @@ class OpenAiChatSdkTest {
         String agent = agent();
         // A parameter Berth does not implement: 400 naming it
         assertThatThrownBy(() -> client().chat().completions().create(ChatCompletionCreateParams.builder()
-                .model(agent).addUserMessage("Hi").temperature(0.2).build()))
+                .model(agent).addUserMessage("Hi").topP(0.5).build()))
+                .isInstanceOf(BadRequestException.class)
+                .satisfies(e -> assertThat(((OpenAIServiceException) e).param()).contains("top_p"));
+        // A temperature out of range: 400 naming it
+        assertThatThrownBy(() -> client().chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(agent).addUserMessage("Hi").temperature(2.5).build()))
                 .isInstanceOf(BadRequestException.class)
                 .satisfies(e -> assertThat(((OpenAIServiceException) e).param()).contains("temperature"));
-        // A system message: refused until a run takes instructions of its own
-        assertThatThrownBy(() -> client().chat().completions().create(ChatCompletionCreateParams.builder()
-                .model(agent).addSystemMessage("Be brief.").addUserMessage("Hi").build()))
-                .isInstanceOf(BadRequestException.class)
-                .satisfies(e -> assertThat(((OpenAIServiceException) e).param()).contains("messages[0].role"));
         assertThat(BerthTestResource.fake().requests()).isEmpty();
+    }
+
+    @Test
+    void systemMessagesAreInstructionsOfTheRunAndSamplingSettingsReachTheModel() {
+        // Given a chat front end that sends its own system prompt, a temperature and a token limit
+        String agent = agent();
+        BerthTestResource.fake().enqueue(FakeReply.text("Brief."));
+
+        // When the chat completion is created
+        client().chat().completions().create(ChatCompletionCreateParams.builder().model(agent)
+                .addSystemMessage("Answer in one word.").addUserMessage("Hi").temperature(0.2)
+                .maxCompletionTokens(50).build());
+
+        // Then the model got the agent's instructions followed by the system message's, and the settings
+        JsonNode sent = BerthTestResource.fake().requests().get(0);
+        JsonNode first = sent.get("messages").get(0);
+        assertThat(first.path("role").asText()).isEqualTo("system");
+        assertThat(first.path("content").asText()).endsWith("Answer in one word.");
+        List<String> others = new ArrayList<>();
+        sent.get("messages").forEach(message -> others.add(message.path("role").asText()));
+        assertThat(others).containsExactly("system", "user");
+        assertThat(sent.path("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(50);
     }
 
     private static String agent() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.deploy.openai.ResponsesRequest.AgentModel;
 import dev.berth.runtime.error.ValidationException;
 import dev.berth.runtime.input.InputLimits;
+import dev.berth.runtime.run.RunOptions;
 import dev.berth.runtime.service.HistoryService;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +25,25 @@ import java.util.Set;
  * @param stream       {@code stream}
  * @param includeUsage {@code stream_options.include_usage}: a last chunk with the usage
  * @param user         {@code user}: the actor of the session, or null for the credential's
+ * @param options      the run's options: the {@code system}/{@code developer} messages as instructions added
+ *                     to the agent's (ADR 0036), {@code temperature}, {@code max_completion_tokens}
  */
 public record ChatCompletionsRequest(AgentModel agent, List<Message> history, String input, boolean stream,
-        boolean includeUsage, String user) {
+        boolean includeUsage, String user, RunOptions options) {
 
-    /** A message of the history: {@code role} is {@code user} or {@code assistant}. */
+    /** A message: {@code role} is {@code user} or {@code assistant} in the history ({@code system} and
+     * {@code developer} ones become the run's instructions). */
     public record Message(String role, String text) {
+        boolean instructs() {
+            return "system".equals(role) || "developer".equals(role);
+        }
     }
 
-    private static final Set<String> TAKEN = Set.of("model", "messages", "stream", "stream_options", "user");
+    private static final Set<String> TAKEN = Set.of("model", "messages", "stream", "stream_options", "user",
+            "temperature", "max_completion_tokens", "max_tokens");
+    /** The engine's option names as this API calls them, for the checks {@link RunOptions#validated} makes. */
+    private static final Map<String, String> NAMES = Map.of("instructions", "messages",
+            "maxOutputTokens", "max_completion_tokens");
     /** Parameters accepted at the value that means "what Berth does anyway" (JSON text); any other value is refused. */
     private static final Map<String, String> DEFAULTS = Map.of("n", "1", "logprobs", "false", "store", "false",
             "modalities", "[\"text\"]", "response_format", "{\"type\":\"text\"}");
@@ -60,14 +71,52 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
         for (int i = 0; i < messages.size(); i++) {
             all.add(message(messages.get(i), "messages[" + i + "]"));
         }
+        // System and developer messages, wherever they stand, are the run's instructions, in their order.
+        List<String> instructions = all.stream().filter(Message::instructs).map(Message::text).toList();
+        all.removeIf(Message::instructs);
+        if (all.isEmpty()) {
+            throw ValidationException.field("messages", "must end with a user message: the input of the agent's run");
+        }
         Message last = all.removeLast();
         if (!"user".equals(last.role())) {
             throw ValidationException.field("messages[" + all.size() + "].role",
                     "the last message must be the user's: it is the input of the agent's run");
         }
         boolean stream = OpenAiFields.flag(body, "stream", false);
+        RunOptions options = new RunOptions(instructions.isEmpty() ? null : String.join("\n\n", instructions),
+                List.of(), null, null, maxTokens(body), temperature(body), null, Map.of()).validated(NAMES);
         return new ChatCompletionsRequest(agent, List.copyOf(all), last.text(), stream,
-                streamOptions(body.get("stream_options"), stream), OpenAiFields.text(body, "user"));
+                streamOptions(body.get("stream_options"), stream), OpenAiFields.text(body, "user"), options);
+    }
+
+    /** {@code max_completion_tokens}, or the older {@code max_tokens} it replaces (not both). */
+    private static Integer maxTokens(JsonNode body) {
+        JsonNode current = body.get("max_completion_tokens");
+        JsonNode older = body.get("max_tokens");
+        boolean hasCurrent = current != null && !current.isNull();
+        if (hasCurrent && older != null && !older.isNull()) {
+            throw ValidationException.field("max_tokens", "give max_completion_tokens or max_tokens, not both");
+        }
+        JsonNode value = hasCurrent ? current : older;
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        String field = hasCurrent ? "max_completion_tokens" : "max_tokens";
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw ValidationException.field(field, "must be an integer");
+        }
+        return value.asInt();
+    }
+
+    private static Double temperature(JsonNode body) {
+        JsonNode value = body.get("temperature");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw ValidationException.field("temperature", "must be a number");
+        }
+        return value.asDouble();
     }
 
     private static void refuseUnsupported(String field, JsonNode value) {
@@ -85,9 +134,9 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
     }
 
     /**
-     * A message of the conversation. {@code system}/{@code developer} messages are refused until a run can
-     * take instructions of its own (the agent's instructions apply); {@code tool} messages and assistant
-     * {@code tool_calls} are refused as client tools are.
+     * A message of the conversation. {@code system}/{@code developer} messages are added to the agent's
+     * instructions for this run; {@code tool} messages and assistant {@code tool_calls} are refused as
+     * client tools are.
      */
     private static Message message(JsonNode message, String where) {
         if (message == null || !message.isObject()) {
@@ -95,10 +144,8 @@ public record ChatCompletionsRequest(AgentModel agent, List<Message> history, St
         }
         String role = message.path("role").asText("");
         switch (role) {
-            case "user", "assistant" -> {
+            case "user", "assistant", "system", "developer" -> {
             }
-            case "system", "developer" -> throw ValidationException.field(where + ".role", "'" + role
-                    + "' messages are not supported yet: the agent's own instructions apply");
             case "tool", "function" -> throw ValidationException.field(where + ".role", "'" + role + "' messages "
                     + SERVER_SIDE_TOOLS);
             default -> throw ValidationException.field(where + ".role", "must be user or assistant");

@@ -87,7 +87,7 @@ public class ChatCompletionsResource {
         Uni<Answer> answer = open(tenant, request)
                 .chain(session -> history(tenant, session, request.history())
                         .chain(() -> runs.submit(tenant, session.id(), request.input(),
-                                TraceContexts.current(traceparent), Optional.empty()))
+                                TraceContexts.current(traceparent), Optional.empty(), request.options()))
                         .chain(run -> request.stream()
                                 ? Uni.createFrom().item(new Answer(200, MediaType.SERVER_SENT_EVENTS,
                                         stream.frames(session, run, request.includeUsage(), requestId)))
