@@ -67,7 +67,7 @@ class ResponsesStreamIT {
                 FakeReply.text("It is noon somewhere.").withLatency(Duration.ofSeconds(2)));
 
         // When a client streams a background response from the first process, and drops the connection
-        // once the function call is done (the answer still being generated)
+        // once the tool call's item is done (an mcp_call: Berth ran it, ADR 0037)
         List<JsonNode> received = new ArrayList<>();
         try (StreamResponse<ResponseStreamEvent> stream = client(first).responses().createStreaming(
                 ResponseCreateParams.builder().model("clock").input("What time is it?").background(true).build())) {
@@ -82,7 +82,7 @@ class ResponsesStreamIT {
         }
         String id = received.getFirst().at("/response/id").asText();
         long last = received.getLast().get("sequence_number").asLong();
-        assertThat(received.getLast().at("/item/type").asText()).isEqualTo("function_call");
+        assertThat(received.getLast().at("/item/type").asText()).isEqualTo("mcp_call");
         assertThat(received).noneMatch(event -> event.get("type").asText().equals("response.completed"));
 
         // and resumes on the second process after the last event it received
@@ -96,7 +96,7 @@ class ResponsesStreamIT {
                 .containsExactlyElementsOf(IntStream.range(0, received.size()).boxed().toList());
         assertThat(received.getLast().get("type").asText()).isEqualTo("response.completed");
         assertThat(received).extracting(event -> event.get("type").asText()).contains(
-                "response.function_call_arguments.delta", "response.output_text.delta");
+                "response.output_item.done", "response.output_text.delta");
         // the same events as a whole replay on either process
         for (BerthProcess process : List.of(first, second)) {
             List<JsonNode> replay = new ArrayList<>();

@@ -23,6 +23,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -76,6 +77,33 @@ class ResponsesStreamTest {
         assertThat(text(accumulated)).isEqualTo("Hello from a stream.");
         Response read = client().responses().retrieve(accumulated.id());
         assertThat(json(read)).isEqualTo(json(accumulated));
+    }
+
+    @Test
+    void aToolCallBerthRunsStreamsAsTheMcpCallItemTheResponseShows() throws Exception {
+        // Given an agent with a server-side tool, whose model calls it once and then answers
+        String agent = "stream-" + UUID.randomUUID();
+        Api.defineAgent(BerthTestResource.ADMIN_KEY, agent, "current_time");
+        BerthTestResource.fake().enqueue(FakeReply.toolCall("current_time", "{\"timeZone\":\"UTC\"}"),
+                FakeReply.text("It is noon."));
+
+        // When the response is streamed
+        ResponseAccumulator accumulator = ResponseAccumulator.create();
+        List<JsonNode> events;
+        try (StreamResponse<ResponseStreamEvent> stream = client().responses().createStreaming(ResponseCreateParams.builder()
+                .model(agent).input("What time is it?").build())) {
+            events = stream.stream().map(event -> json(accumulator.accumulate(event.validate()))).toList();
+        }
+
+        // Then its items are the response's, in its order: the call Berth ran is an mcp_call (a client that
+        // saw a function_call would try to answer it), then the answer
+        List<JsonNode> streamed = events.stream()
+                .filter(event -> "response.output_item.done".equals(event.get("type").asText()))
+                .map(event -> event.get("item")).toList();
+        assertThat(streamed).extracting(item -> item.get("type").asText()).containsExactly("mcp_call", "message");
+        List<JsonNode> read = new ArrayList<>();
+        json(client().responses().retrieve(accumulator.response().id())).get("output").forEach(read::add);
+        assertThat(streamed).containsExactlyElementsOf(read);
     }
 
     @Test

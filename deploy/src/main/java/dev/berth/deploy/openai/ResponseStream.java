@@ -148,7 +148,7 @@ public class ResponseStream {
                 return Uni.createFrom().item(out.isEmpty() ? List.of(KEEP_ALIVE) : out);
             }
             done = true;
-            emit(out, List.of(mapper.end(current)));
+            emit(out, mapper.end(current));
             out.add(END);
             return whenSettled.apply(current).replaceWith(out);
         }

@@ -1,6 +1,6 @@
 package dev.berth.deploy.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.Event;
@@ -15,8 +15,8 @@ import java.util.List;
  * same numbers on every process and in every stream, so {@code starting_after=N} resumes at N+1
  * without gaps or duplicates. Live previews ({@code assistant.delta}) are not used: they are not
  * committed, and a stream numbered with them could not be resumed elsewhere. Each committed answer
- * is sent as one {@code response.output_text.delta} (and each tool call's arguments as one
- * {@code response.function_call_arguments.delta}).
+ * is sent as one {@code response.output_text.delta} (and each client call's arguments as one
+ * {@code response.function_call_arguments.delta}); the items are those of the JSON response.
  *
  * <p>Not thread-safe: one instance per stream, fed in order.
  */
@@ -25,6 +25,8 @@ final class ResponseStreamEvents {
 
     private final Run run;
     private final List<Event> runEvents = new ArrayList<>();
+    /** A model answer with tool calls, and the run's events after it, until the calls' kinds are known. */
+    private final List<Event> held = new ArrayList<>();
     private int sequence;
     private int outputIndex;
 
@@ -45,26 +47,64 @@ final class ResponseStreamEvents {
         return out;
     }
 
-    /** The events for one committed event of the session (none for other runs' events, inputs and tool results). */
+    /**
+     * The events for one committed event of the session (none for other runs' events and inputs). The
+     * items of a model answer that calls tools wait until the run shows what each call is (ADR 0037): a
+     * client's call is a {@code function_call}, an approval an {@code mcp_approval_request}, a call Berth
+     * runs an {@code mcp_call}; the run says so at its pause, or by going on to its next answer or its end.
+     * Items are emitted in the order and shape {@link ResponseViews} gives them.
+     */
     List<ObjectNode> event(Event event) {
         if (!run.id().equals(event.runId())) {
             return List.of();
         }
         runEvents.add(event);
-        if (!EventType.ASSISTANT_MESSAGE.equals(event.type())) {
-            return List.of();
-        }
-        // The same items in the same order as ResponseViews.output: the tool calls, then the text.
         List<ObjectNode> out = new ArrayList<>();
-        JsonNode calls = event.data().path("toolCalls");
-        for (int i = 0; i < calls.size(); i++) {
-            functionCall(out, ResponseViews.functionCallItem(run.id(), event.seq(), i, calls.get(i)));
+        boolean answer = EventType.ASSISTANT_MESSAGE.equals(event.type());
+        if (answer && !held.isEmpty()) {
+            flush(out);
         }
-        String text = event.data().path("text").asText("");
-        if (!text.isEmpty()) {
-            message(out, ResponseViews.messageItem(run.id(), event.seq(), text));
+        if (answer && event.data().path("toolCalls").isEmpty()) {
+            items(List.of(event), out);
+        } else if (answer || !held.isEmpty()) {
+            held.add(event);
+        } else {
+            items(List.of(event), out);
+        }
+        if (EventType.RUN_REQUIRES_ACTION.equals(event.type())) {
+            flush(out);
         }
         return out;
+    }
+
+    /** The held events' items, now that the run has shown what their calls are. */
+    private void flush(List<ObjectNode> out) {
+        items(held, out);
+        held.clear();
+    }
+
+    private void items(List<Event> events, List<ObjectNode> out) {
+        PendingActionItems calls = new PendingActionItems(run.id(), runEvents);
+        for (Event event : events) {
+            ArrayNode built = NODES.arrayNode();
+            if (!EventType.ASSISTANT_MESSAGE.equals(event.type())) {
+                calls.result(event, built);
+                built.forEach(item -> otherItem(out, (ObjectNode) item));
+                continue;
+            }
+            calls.calls(event, built);
+            built.forEach(item -> {
+                if ("function_call".equals(item.path("type").asText())) {
+                    functionCall(out, (ObjectNode) item);
+                } else {
+                    otherItem(out, (ObjectNode) item);
+                }
+            });
+            String text = event.data().path("text").asText("");
+            if (!text.isEmpty()) {
+                message(out, ResponseViews.messageItem(run.id(), event.seq(), text));
+            }
+        }
     }
 
     /**
@@ -72,14 +112,17 @@ final class ResponseStreamEvents {
      * for a client's answer), or {@code response.failed} (failed, expired, and cancelled: OpenAI's stream has
      * no event of its own for a cancelled response; its {@code status} says {@code cancelled}).
      */
-    ObjectNode end(Run settled) {
+    List<ObjectNode> end(Run settled) {
+        List<ObjectNode> out = new ArrayList<>();
+        flush(out);
         ObjectNode response = ResponseViews.response(settled, runEvents, null);
         String type = switch (response.path("status").asText()) {
             case "completed" -> "response.completed";
             case "incomplete" -> "response.incomplete";
             default -> "response.failed";
         };
-        return withResponse(type, response);
+        out.add(withResponse(type, response));
+        return out;
     }
 
     /** OpenAI's {@code error} event, for a stream that cannot go on (the database gone too long). */
@@ -99,6 +142,13 @@ final class ResponseStreamEvents {
                 .put("delta", arguments));
         out.add(numbered("response.function_call_arguments.done").put("item_id", id).put("name", done.path("name").asText())
                 .put("output_index", index).put("arguments", arguments));
+        out.add(item("response.output_item.done", index, done));
+    }
+
+    /** An item with no deltas of its own ({@code mcp_call}, {@code mcp_approval_request}): added, then done. */
+    private void otherItem(List<ObjectNode> out, ObjectNode done) {
+        int index = outputIndex++;
+        out.add(item("response.output_item.added", index, done.deepCopy()));
         out.add(item("response.output_item.done", index, done));
     }
 

@@ -116,18 +116,6 @@ public final class ResponseViews {
         return output;
     }
 
-    /** The {@code function_call} item of the {@code index}th tool call of the answer at {@code seq}. */
-    static ObjectNode functionCallItem(UUID run, long seq, int index, JsonNode call) {
-        JsonNode arguments = call.path("arguments");
-        return NODES.objectNode()
-                .put("type", "function_call")
-                .put("id", OpenAiIds.functionCall(run, seq, index))
-                .put("call_id", call.path("id").asText())
-                .put("name", call.path("name").asText())
-                .put("arguments", arguments.isTextual() ? arguments.asText() : arguments.toString())
-                .put("status", "completed");
-    }
-
     /** The {@code message} item of the answer at {@code seq}: one {@code output_text} part. */
     static ObjectNode messageItem(UUID run, long seq, String text) {
         ObjectNode message = NODES.objectNode()
