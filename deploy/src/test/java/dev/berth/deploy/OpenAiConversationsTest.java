@@ -131,6 +131,8 @@ class OpenAiConversationsTest {
         Conversation conversation = client.conversations().create(ConversationCreateParams.builder()
                 .metadata(ConversationCreateParams.Metadata.builder()
                         .putAdditionalProperty("agent", JsonValue.from(agent)).build()).build());
+        // an empty conversation's item list passes the SDK's validation (its ids are strings, not null)
+        assertThat(client.conversations().items().list(conversation.id()).data()).isEmpty();
 
         Conversation updated = client.conversations().update(conversation.id(), ConversationUpdateParams.builder()
                 .metadata(ConversationUpdateParams.Metadata.builder()

@@ -1,7 +1,5 @@
 package dev.berth.deploy.openai;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.Event;
 import dev.berth.runtime.domain.TenantId;
@@ -71,16 +69,7 @@ final class ConversationItems {
     }
 
     private static ObjectNode page(List<ObjectNode> items, int size) {
-        ObjectNode page = JsonNodeFactory.instance.objectNode().put("object", "list");
-        ArrayNode data = page.putArray("data");
-        items.stream().limit(size).forEach(data::add);
-        if (data.isEmpty()) {
-            page.putNull("first_id").putNull("last_id");
-        } else {
-            page.put("first_id", data.get(0).path("id").asText()).put("last_id", data.get(data.size() - 1).path("id").asText());
-        }
-        page.put("has_more", items.size() > size);
-        return page;
+        return OpenAiLists.page(items.subList(0, Math.min(size, items.size())), items.size() > size);
     }
 
     /** OpenAI's answer to added items: every item of the events written, as one list. */

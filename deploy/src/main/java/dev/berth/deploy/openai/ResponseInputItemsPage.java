@@ -1,6 +1,5 @@
 package dev.berth.deploy.openai;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.runtime.domain.Event;
@@ -53,14 +52,7 @@ public final class ResponseInputItemsPage {
             }
         }
         List<ObjectNode> page = items.subList(from, Math.min(items.size(), from + most));
-        ObjectNode list = NODES.objectNode().put("object", "list");
-        ArrayNode data = list.putArray("data");
-        page.forEach(data::add);
-        // Required strings in OpenAI's schema (the SDK refuses null): empty for an empty page.
-        list.put("first_id", page.isEmpty() ? "" : page.getFirst().path("id").asText());
-        list.put("last_id", page.isEmpty() ? "" : page.getLast().path("id").asText());
-        list.put("has_more", from + page.size() < items.size());
-        return list;
+        return OpenAiLists.page(page, from + page.size() < items.size());
     }
 
     /** The run's input items, oldest first. */
