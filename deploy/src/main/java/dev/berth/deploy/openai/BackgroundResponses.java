@@ -62,12 +62,12 @@ public class BackgroundResponses {
                 .map(BackgroundResponses::json);
     }
 
-    /** The response read back: as JSON, or streamed from the event after {@code startingAfter}. */
-    public Uni<Response> read(TenantId tenant, Run run, boolean streamed, long startingAfter) {
-        if (streamed) {
-            return Uni.createFrom().item(stream.response(tenant, run, startingAfter, ResponseStream.Hooks.NONE));
-        }
-        return view(tenant, run, null).map(BackgroundResponses::json);
+    /**
+     * The response read back as a stream, from the event after {@code startingAfter} (read as JSON, a
+     * response is the segment its id names: {@code ResponsesResource}, ADR 0037).
+     */
+    public Response replay(TenantId tenant, Run run, long startingAfter) {
+        return stream.response(tenant, run, startingAfter, ResponseStream.Hooks.NONE);
     }
 
     /**

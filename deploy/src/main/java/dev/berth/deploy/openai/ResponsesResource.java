@@ -165,7 +165,7 @@ public class ResponsesResource {
             return found(tenant, id).chain(run -> view(tenant, run, null, ref))
                     .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
         }
-        return found(tenant, id).chain(run -> responses.read(tenant, run, true, after));
+        return found(tenant, id).map(run -> responses.replay(tenant, run, after));
     }
 
     /** Cancels a response in progress, background or not (ADR 0038). */
